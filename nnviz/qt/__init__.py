@@ -1,0 +1,1 @@
+"""The nnviz desktop app: main window, training worker and the views that display engine snapshots."""
