@@ -1,0 +1,371 @@
+"""The `nnviz` command: opens the app with no arguments; `train`, `evaluate`, `download`, `bench`
+and `install-desktop` work headless on the same engine the app uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line: reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit code 2, never a traceback."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _non_negative_float(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
+    return value
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected sizes separated by commas such as 784,16,16,10, got {text!r}"
+        ) from None
+    if len(sizes) < 2 or any(size <= 0 for size in sizes):
+        raise argparse.ArgumentTypeError(
+            f"expected at least an input and an output size, all positive, got {text!r}"
+        )
+    return sizes
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from nnviz import __version__
+    from nnviz.engine.activations import ACTIVATIONS
+    from nnviz.engine.network import COSTS
+    from nnviz.engine.trainer import TrainConfig
+
+    defaults = TrainConfig()
+    parser = _Parser(
+        prog="nnviz",
+        description="Watch a small neural network learn to read handwritten digits. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="open the window, train one epoch on the bundled sample and exit (0 = healthy)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a network headless and report its accuracy")
+    train.add_argument("--data", default="auto", help="sample | mnist | fashion | PATH (default: best available)")
+    train.add_argument("--layers", type=_layers, default=(784, 16, 16, 10), help="layer sizes (default 784,16,16,10)")
+    train.add_argument("--activation", choices=ACTIVATIONS, default=None, help="hidden-layer activation")
+    train.add_argument("--cost", choices=COSTS, default=None, help="cost function")
+    train.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default=defaults.optimizer)
+    train.add_argument("--lr", type=_positive_float, default=defaults.learning_rate, help="learning rate")
+    train.add_argument("--batch", type=_positive_int, default=defaults.batch_size, help="mini-batch size")
+    train.add_argument("--epochs", type=_positive_int, default=defaults.epochs or 30)
+    train.add_argument("--l2", type=_non_negative_float, default=defaults.l2, help="L2 weight decay")
+    train.add_argument("--dropout", type=_fraction, default=defaults.dropout, help="dropout rate on hidden layers")
+    train.add_argument("--schedule", choices=("constant", "step", "cosine"), default=defaults.schedule)
+    train.add_argument(
+        "--augment", type=_non_negative_int, default=defaults.augment,
+        help="largest random shift of training digits in pixels (0 = off)",
+    )
+    train.add_argument("--seed", type=_non_negative_int, default=defaults.seed)
+    train.add_argument("--save", type=Path, default=None, metavar="FILE", help="save the trained model (.npz)")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the results")
+
+    evaluate = commands.add_parser("evaluate", help="report a saved model's accuracy on test data")
+    evaluate.add_argument("model", type=Path, metavar="MODEL")
+    evaluate.add_argument("--data", default="auto", help="sample | mnist | fashion | PATH")
+    evaluate.add_argument("--json", action="store_true")
+
+    download = commands.add_parser("download", help="download the full MNIST (70,000 digits)")
+    download.add_argument("--dest", type=Path, default=None, help="folder (default: your nnviz data folder)")
+
+    bench = commands.add_parser("bench", help="measure training speed and accuracy (see nnviz.bench)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+
+    commands.add_parser("install-desktop", help="add nnviz to your desktop's application menu")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `nnviz` console script."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_app(self_check=args.self_check)
+        handler = {
+            "train": _train,
+            "evaluate": _evaluate,
+            "download": _download,
+            "bench": _bench,
+            "install-desktop": _install_desktop,
+        }[args.command]
+        return handler(args)
+    except UsageError as error:
+        print(f"nnviz {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nnnviz: interrupted", file=sys.stderr)
+        return 130
+
+
+def gui_main() -> int:
+    """Entry point of the `nnviz-gui` script (no console window on Windows)."""
+    return _open_app(self_check="--self-check" in sys.argv[1:])
+
+
+def _open_app(self_check: bool = False) -> int:
+    from nnviz.qt.app import run_app
+
+    return run_app(self_check=self_check)
+
+
+def _load_data(spec: str):
+    from nnviz.engine.datasets import DataError, load_dataset
+
+    try:
+        return load_dataset(None if spec == "auto" else spec)
+    except DataError as error:
+        raise UsageError(str(error)) from None
+
+
+def _train(args) -> int:
+    from nnviz.engine.network import Network
+    from nnviz.engine.trainer import Diverged, EpochStats, TrainConfig, Trainer
+
+    dataset = _load_data(args.data)
+    layers = args.layers
+    if layers[0] != dataset.n_features:
+        raise UsageError(
+            f"--layers starts with {layers[0]} inputs but {dataset.name} has {dataset.n_features} "
+            f"features per sample (use --layers {dataset.n_features},...)"
+        )
+    if layers[-1] != dataset.n_classes:
+        raise UsageError(
+            f"--layers ends with {layers[-1]} outputs but {dataset.name} has {dataset.n_classes} classes"
+        )
+    network_options = {}
+    if args.activation:
+        network_options["activation"] = args.activation
+    if args.cost:
+        network_options["cost"] = args.cost
+    try:
+        network = Network(layers, seed=args.seed, **network_options)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    config = TrainConfig(
+        learning_rate=args.lr,
+        batch_size=args.batch,
+        optimizer=args.optimizer,
+        l2=args.l2,
+        dropout=args.dropout,
+        epochs=args.epochs,
+        schedule=args.schedule,
+        augment=args.augment,
+        seed=args.seed,
+    )
+    if args.save is not None and not args.save.parent.exists():
+        raise UsageError(f"cannot save to {args.save}: folder {args.save.parent} does not exist")
+
+    trainer = Trainer(network, dataset, config)
+    show_progress = not args.json and sys.stderr.isatty()
+    if not args.json:
+        print(f"Training {'-'.join(map(str, layers))} ({network.activation}, {network.cost}) "
+              f"on {dataset.name}: {dataset.n_train:,} training and {dataset.n_test:,} test samples")
+    epochs: list = []
+    started = time.perf_counter()
+    for record in trainer.run():
+        if isinstance(record, EpochStats):
+            epochs.append(record)
+            if show_progress:
+                sys.stderr.write("\r\033[K")
+            if not args.json:
+                print(f"epoch {record.epoch:3d}/{args.epochs}  train cost {record.train_cost:.4f}  "
+                      f"test cost {record.test_cost:.4f}  test accuracy {100 * record.test_accuracy:6.2f}%  "
+                      f"({record.seconds:.2f} s, {record.samples_per_second:,.0f} samples/s)", flush=True)
+        elif isinstance(record, Diverged):
+            if show_progress:
+                sys.stderr.write("\r\033[K")
+            print(f"nnviz train: {record.message}", file=sys.stderr)
+            return EXIT_FAILED
+        elif show_progress and (record.batch % 50 == 0 or record.batch + 1 == record.batches_per_epoch):
+            done = (record.batch + 1) / record.batches_per_epoch
+            bar = "#" * int(30 * done)
+            sys.stderr.write(f"\repoch {record.epoch + 1:3d} [{bar:<30}] {100 * done:5.1f}%  cost {record.cost:.4f}")
+            sys.stderr.flush()
+    total_seconds = time.perf_counter() - started
+
+    if args.save is not None:
+        from nnviz.engine.model_io import save_model
+
+        save_model(args.save, network, {
+            "dataset": dataset.name,
+            "epochs": len(epochs),
+            "config": dataclasses.asdict(config),
+            "test_accuracy": epochs[-1].test_accuracy if epochs else None,
+        })
+        if not args.json:
+            print(f"saved the model to {args.save}")
+
+    last = epochs[-1]
+    train_seconds = sum(e.seconds for e in epochs)
+    result = {
+        "layers": list(layers),
+        "activation": network.activation,
+        "cost": network.cost,
+        "data": dataset.name,
+        "epochs": len(epochs),
+        "test_accuracy": last.test_accuracy,
+        "test_cost": last.test_cost,
+        "train_cost": last.train_cost,
+        "best_test_accuracy": max(e.test_accuracy for e in epochs),
+        "seconds_per_epoch": train_seconds / len(epochs),
+        "samples_per_second": dataset.n_train * len(epochs) / train_seconds,
+        "total_seconds": total_seconds,
+    }
+    if args.json:
+        print(json.dumps(result))
+    return EXIT_OK
+
+
+def _evaluate(args) -> int:
+    from nnviz.engine.model_io import ModelFileError, load_model
+
+    if not args.model.exists():
+        raise UsageError(f"model file {args.model} does not exist")
+    try:
+        network, metadata = load_model(args.model)
+    except ModelFileError as error:
+        raise UsageError(str(error)) from None
+    dataset = _load_data(args.data)
+    if network.layer_sizes[0] != dataset.n_features or network.layer_sizes[-1] != dataset.n_classes:
+        raise UsageError(
+            f"the model takes {network.layer_sizes[0]} inputs and gives {network.layer_sizes[-1]} outputs, "
+            f"but {dataset.name} has {dataset.n_features} features and {dataset.n_classes} classes"
+        )
+    evaluation = network.evaluate(dataset.x_test, dataset.y_test)
+    if args.json:
+        print(json.dumps({
+            "model": str(args.model),
+            "data": dataset.name,
+            "test_accuracy": evaluation.accuracy,
+            "test_cost": evaluation.cost,
+            "confusion": evaluation.confusion.tolist(),
+        }))
+        return EXIT_OK
+    print(f"{args.model}: {'-'.join(map(str, network.layer_sizes))} ({network.activation}, {network.cost})")
+    print(f"on {dataset.name} ({dataset.n_test:,} test samples): accuracy {100 * evaluation.accuracy:.2f}%, "
+          f"cost {evaluation.cost:.4f}")
+    names = dataset.class_names
+    width = max(5, *(len(n) for n in names))
+    print("confusion matrix (rows: true, columns: predicted)")
+    print(" " * width + "".join(f"{n[:width]:>{width + 1}}" for n in names))
+    for name, row in zip(names, evaluation.confusion):
+        print(f"{name[:width]:>{width}}" + "".join(f"{count:>{width + 1}d}" for count in row))
+    return EXIT_OK
+
+
+def _download(args) -> int:
+    from nnviz.engine.download import DownloadError, download_mnist
+
+    last_report = [0.0]
+
+    def progress(filename: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - last_report[0] < 0.2 and (total is None or done < total):
+            return
+        last_report[0] = now
+        amount = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+        sys.stderr.write(f"\r\033[K{filename}: {amount}")
+        sys.stderr.flush()
+
+    try:
+        folder = download_mnist(dest=args.dest, progress=progress if sys.stderr.isatty() else None)
+    except DownloadError as error:
+        print(f"\nnnviz download: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    print(f"MNIST is ready in {folder}")
+    return EXIT_OK
+
+
+def _bench(args) -> int:
+    from nnviz import bench
+
+    return bench.main(args.bench_args)
+
+
+def _install_desktop(args) -> int:
+    from nnviz.desktop import install_desktop_entry
+
+    try:
+        desktop_file = install_desktop_entry()
+    except OSError as error:
+        print(f"nnviz install-desktop: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"nnviz is in your application menu ({desktop_file})")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

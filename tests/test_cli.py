@@ -1,0 +1,82 @@
+"""The `nnviz` command: training headless on the bundled sample, evaluation, and one-line usage errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from nnviz.cli import main
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nnviz", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def trained_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "sample.npz"
+    done = _run_cli("train", "--data", "sample", "--epochs", "2", "--json", "--save", str(path))
+    assert done.returncode == 0, done.stderr
+    return path, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_train_json_reports_results_and_saves(trained_model):
+    path, result = trained_model
+    assert path.exists()
+    for key in ("test_accuracy", "test_cost", "train_cost", "epochs", "seconds_per_epoch", "samples_per_second"):
+        assert key in result
+    assert result["epochs"] == 2
+    assert result["layers"] == [784, 16, 16, 10]
+    # Ten classes: chance is 10 %; two epochs on 4,000 digits must do far better.
+    assert result["test_accuracy"] > 0.5
+    assert result["samples_per_second"] > 0
+
+
+def test_evaluate_saved_model(trained_model, capsys):
+    path, result = trained_model
+    assert main(["evaluate", str(path), "--data", "sample", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["test_accuracy"] == pytest.approx(result["test_accuracy"], abs=1e-6)
+    from nnviz.engine.datasets import load_dataset
+
+    assert sum(map(sum, report["confusion"])) == load_dataset("sample").n_test
+
+
+def test_train_prints_one_line_per_epoch(capsys):
+    assert main(["train", "--data", "sample", "--layers", "784,10", "--epochs", "2"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
+    assert len(lines) == 2
+    assert "test accuracy" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["train", "--data", "sample", "--layers", "100,16,10"], "784"),
+        (["train", "--data", "sample", "--layers", "784,16,7"], "10 classes"),
+        (["train", "--lr", "-0.1"], "positive"),
+        (["train", "--activation", "swish"], "invalid choice"),
+        (["train", "--layers", "784,x,10"], "784,16,16,10"),
+        (["train", "--dropout", "1.5"], "below 1"),
+        (["train", "--data", "/no/such/folder"], "/no/such/folder"),
+        (["evaluate", "/no/such/model.npz"], "does not exist"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_code_2(args, fragment):
+    done = _run_cli(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert fragment in lines[0]
+
+
+def test_evaluate_rejects_a_file_that_is_not_a_model(tmp_path):
+    bogus = tmp_path / "notes.npz"
+    bogus.write_text("these are not weights")
+    done = _run_cli("evaluate", str(bogus), "--data", "sample")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert str(bogus) in done.stderr
