@@ -1,0 +1,81 @@
+"""Activation functions of the hidden layers and their derivatives, written in place for speed.
+
+Every function works on float32 or float64 arrays of any shape, e.g. a batch (n_samples, n_neurons).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+
+#: Slope of leaky ReLU for negative inputs.
+LEAKY_SLOPE = 0.01
+
+
+def check_activation(name: str) -> str:
+    """Return ``name`` if it is a known activation, else raise a ValueError listing the choices."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Logistic function 1 / (1 + e^-z), computed as (1 + tanh(z/2)) / 2 so it never overflows."""
+    out = np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+def activate(name: str, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Apply activation ``name`` to the pre-activations ``z``; ``out`` may be ``z`` itself."""
+    if name == "relu":
+        return np.maximum(z, 0, out=out)
+    if name == "sigmoid":
+        return sigmoid(z, out=out)
+    if name == "tanh":
+        return np.tanh(z, out=out)
+    if name == "leaky_relu":
+        # max(z, slope*z) is leaky ReLU for 0 < slope < 1
+        scaled = np.multiply(z, LEAKY_SLOPE)
+        return np.maximum(z, scaled, out=out)
+    if name == "linear":
+        if out is None:
+            return z.copy()
+        if out is not z:
+            np.copyto(out, z)
+        return out
+    raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def backprop(name: str, grad: np.ndarray, a: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
+    """Multiply ``grad`` (dC/da) in place by f'(z), found from the activation ``a = f(z)``.
+
+    Every supported derivative can be written in terms of the output, so z need not be kept.
+    ``scratch`` is an optional buffer shaped like ``a``. Returns ``grad`` (now dC/dz).
+    """
+    if name == "relu":
+        np.multiply(grad, a > 0, out=grad)
+    elif name == "sigmoid":
+        s = np.subtract(1, a, out=scratch)  # a (1 - a)
+        s *= a
+        grad *= s
+    elif name == "tanh":
+        s = np.multiply(a, a, out=scratch)  # 1 - a^2
+        np.subtract(1, s, out=s)
+        grad *= s
+    elif name == "leaky_relu":
+        s = np.where(a > 0, a.dtype.type(1), a.dtype.type(LEAKY_SLOPE))
+        grad *= s
+    elif name == "linear":
+        pass
+    else:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return grad
+
+
+def derivative(name: str, a: np.ndarray) -> np.ndarray:
+    """f'(z) for activation ``name`` given its output ``a = f(z)`` (a new array)."""
+    return backprop(name, np.ones_like(a), a)

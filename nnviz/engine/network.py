@@ -1,0 +1,410 @@
+"""The multilayer perceptron: layer sizes, seeded initialisation, forward pass, backprop, evaluation.
+
+Weights are float32 and shaped (n_out, n_in), so each row of the first matrix is one 28x28 picture.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnviz.engine import activations
+from nnviz.engine.activations import ACTIVATIONS, check_activation
+
+COSTS: tuple[str, ...] = ("cross-entropy", "mse")  # cross-entropy => softmax outputs; mse => sigmoid outputs
+
+#: Hidden activation a new Network gets when none is given.
+DEFAULT_ACTIVATION = "relu"
+MAX_HIDDEN_LAYERS = 6
+MAX_LAYER_SIZE = 1024
+#: Inputs are evaluated in chunks of this many samples to bound memory.
+EVAL_CHUNK = 10_000
+
+__all__ = [
+    "COSTS",
+    "ACTIVATIONS",
+    "DEFAULT_ACTIVATION",
+    "Evaluation",
+    "Snapshot",
+    "Network",
+    "forward_pass",
+    "check_layer_sizes",
+    "check_cost",
+]
+
+
+def check_cost(name: str) -> str:
+    """Return ``name`` if it is a known cost, else raise a ValueError listing the choices."""
+    if name not in COSTS:
+        raise ValueError(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}")
+    return name
+
+
+def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
+    """Validate layer sizes (inputs, 0-6 hidden layers of 1-1024 neurons, outputs) as a tuple of ints."""
+    try:
+        sizes = tuple(int(s) for s in layer_sizes)
+    except (TypeError, ValueError):
+        raise ValueError(f"layer sizes must be whole numbers, got {layer_sizes!r}") from None
+    if any(int(s) != s for s in layer_sizes):
+        raise ValueError(f"layer sizes must be whole numbers, got {layer_sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
+    hidden = sizes[1:-1]
+    if len(hidden) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers are supported, got {len(hidden)}")
+    if sizes[0] < 1 or sizes[-1] < 1:
+        raise ValueError(f"input and output layers need at least one neuron, got {sizes}")
+    bad = [s for s in hidden if not 1 <= s <= MAX_LAYER_SIZE]
+    if bad:
+        raise ValueError(f"hidden layers need 1 to {MAX_LAYER_SIZE} neurons each, got {sizes}")
+    return sizes
+
+
+def _as_batch(x, n_in: int, dtype=np.float32) -> tuple[np.ndarray, bool]:
+    """Return x as a (n, n_in) array and whether it was a single (n_in,) sample."""
+    x = np.asarray(x, dtype=dtype)
+    single = x.ndim == 1
+    if single:
+        x = x[None, :]
+    if x.ndim != 2 or x.shape[1] != n_in:
+        raise ValueError(f"expected input of shape ({n_in},) or (n, {n_in}), got {np.shape(x)}")
+    return x, single
+
+
+def _output(cost: str, z: np.ndarray) -> np.ndarray:
+    """Output activations from the output pre-activations z (n, k), in place."""
+    if cost == "cross-entropy":
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+    return activations.sigmoid(z, out=z)
+
+
+def forward_pass(weights, biases, activation: str, cost: str, x) -> list[np.ndarray]:
+    """All layers' activations for one input (n_in,) or many (n, n_in).
+
+    Returns [x, hidden_1, ..., output], each (size,) or (n, size). The output is softmax
+    probabilities for cross-entropy and sigmoid outputs for mse.
+    """
+    x, single = _as_batch(x, weights[0].shape[1], dtype=weights[0].dtype)
+    layers = [x]
+    a = x
+    last = len(weights) - 1
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        z = a @ w.T
+        z += b
+        a = _output(cost, z) if i == last else activations.activate(activation, z, out=z)
+        layers.append(a)
+    if single:
+        layers = [layer[0] for layer in layers]
+    return layers
+
+
+def _batch_cost(cost: str, outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-sample cost (n,) of outputs (n, k) for integer labels y (n,)."""
+    rows = np.arange(len(y))
+    if cost == "cross-entropy":
+        p = outputs[rows, y]
+        return -np.log(np.maximum(p, np.finfo(outputs.dtype).tiny))
+    diff = outputs.copy()
+    diff[rows, y] -= 1
+    return np.einsum("ij,ij->i", diff, diff)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Cost, accuracy and confusion matrix of a network on a labelled set."""
+
+    cost: float
+    accuracy: float  # 0..1
+    confusion: np.ndarray = field(repr=False)  # (k, k) int64, rows = true label, cols = predicted
+
+
+def _evaluate(weights, biases, activation, cost, x, y) -> Evaluation:
+    n_in, k = weights[0].shape[1], weights[-1].shape[0]
+    y = np.asarray(y, dtype=np.int64).reshape(-1)
+    x, _ = _as_batch(x, n_in)
+    if len(x) != len(y):
+        raise ValueError(f"{len(x)} inputs but {len(y)} labels")
+    if len(y) and (y.min() < 0 or y.max() >= k):
+        raise ValueError(f"labels must be in 0..{k - 1}")
+    total = 0.0
+    predicted = np.empty(len(y), dtype=np.int64)
+    for start in range(0, len(y), EVAL_CHUNK):
+        stop = start + EVAL_CHUNK
+        out = forward_pass(weights, biases, activation, cost, x[start:stop])[-1]
+        total += float(_batch_cost(cost, out, y[start:stop]).sum(dtype=np.float64))
+        predicted[start:stop] = out.argmax(axis=1)
+    confusion = np.bincount(y * k + predicted, minlength=k * k).reshape(k, k).astype(np.int64)
+    n = max(len(y), 1)
+    return Evaluation(cost=total / n, accuracy=float(np.trace(confusion)) / n, confusion=confusion)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Immutable copy of a network handed to the GUI; arrays are read-only copies."""
+
+    layer_sizes: tuple[int, ...]  # e.g. (784, 16, 16, 10)
+    activation: str  # hidden activation name
+    cost: str  # "cross-entropy" | "mse"
+    weights: tuple[np.ndarray, ...] = field(repr=False)  # float32, (layer_sizes[i+1], layer_sizes[i])
+    biases: tuple[np.ndarray, ...] = field(repr=False)  # float32, (layer_sizes[i+1],)
+    step: int = 0  # mini-batches trained so far
+    epoch: int = 0  # completed epochs
+
+    def forward(self, x) -> list[np.ndarray]:
+        """Every layer's activations for x (n_in,) or (n, n_in); see :func:`forward_pass`."""
+        return forward_pass(self.weights, self.biases, self.activation, self.cost, x)
+
+    def predict(self, x) -> np.ndarray:
+        """Predicted labels (n,) for inputs (n, n_in), or a 0-d label for one input (n_in,)."""
+        return self.forward(x)[-1].argmax(axis=-1)
+
+    def evaluate(self, x, y) -> Evaluation:
+        """Cost, accuracy and confusion matrix on inputs (n, n_in) with labels (n,)."""
+        return _evaluate(self.weights, self.biases, self.activation, self.cost, x, y)
+
+
+def _param_layout(layer_sizes) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """Offsets of every weight and bias in one flat vector: all weights first, then all biases.
+
+    Weights-first keeps the L2 penalty a single slice params[:n_weights].
+    """
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    w_slices, offset = [], 0
+    for n_in, n_out in pairs:
+        w_slices.append((offset, offset + n_in * n_out))
+        offset += n_in * n_out
+    b_slices = []
+    for _, n_out in pairs:
+        b_slices.append((offset, offset + n_out))
+        offset += n_out
+    return w_slices, b_slices, offset
+
+
+def split_params(flat: np.ndarray, layer_sizes) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Weight views (n_out, n_in) and bias views (n_out,) into a flat parameter vector."""
+    w_slices, b_slices, _ = _param_layout(layer_sizes)
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    weights = [flat[a:b].reshape(n_out, n_in) for (a, b), (n_in, n_out) in zip(w_slices, pairs)]
+    biases = [flat[a:b] for a, b in b_slices]
+    return weights, biases
+
+
+def n_weights(layer_sizes) -> int:
+    """Number of weights (not biases) of a network with these layer sizes."""
+    return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+class Network:
+    """A multilayer perceptron with one hidden activation and a softmax or sigmoid output layer.
+
+    ``weights[i]`` is float32 (layer_sizes[i+1], layer_sizes[i]); ``biases[i]`` is (layer_sizes[i+1],).
+    Both are views into one flat parameter vector ``params`` so optimizers update everything with a
+    few vectorised calls; change them in place (``net.weights[0][...] = w``), never rebind them.
+    """
+
+    def __init__(self, layer_sizes, activation: str = DEFAULT_ACTIVATION, cost: str = "cross-entropy", seed: int = 0):
+        self.layer_sizes = check_layer_sizes(layer_sizes)
+        self.activation = check_activation(activation)
+        self.cost = check_cost(cost)
+        _, _, total = _param_layout(self.layer_sizes)
+        self.params = np.zeros(total, dtype=np.float32)
+        self.weights, self.biases = split_params(self.params, self.layer_sizes)
+        self.n_weights = n_weights(self.layer_sizes)
+        self.initialize(seed)
+
+    def initialize(self, seed: int = 0) -> None:
+        """Fresh seeded weights suited to the activation; biases zero.
+
+        He (std sqrt(2/n_in)) for relu and leaky_relu, Xavier (std sqrt(2/(n_in+n_out))) for sigmoid
+        and tanh, LeCun (std sqrt(1/n_in)) for linear and for the output layer.
+        """
+        rng = np.random.default_rng(seed)
+        last = len(self.weights) - 1
+        for i, w in enumerate(self.weights):
+            n_out, n_in = w.shape
+            if i == last or self.activation == "linear":
+                std = math.sqrt(1.0 / n_in)
+            elif self.activation in ("relu", "leaky_relu"):
+                std = math.sqrt(2.0 / n_in)
+            else:
+                std = math.sqrt(2.0 / (n_in + n_out))
+            w[...] = rng.standard_normal(w.shape, dtype=np.float32) * np.float32(std)
+        for b in self.biases:
+            b[...] = 0
+
+    def __repr__(self) -> str:
+        sizes = "-".join(str(s) for s in self.layer_sizes)
+        return f"Network({sizes}, activation={self.activation!r}, cost={self.cost!r})"
+
+    @property
+    def n_params(self) -> int:
+        """Number of weights and biases."""
+        return self.params.size
+
+    def forward(self, x) -> list[np.ndarray]:
+        """Every layer's activations for x (n_in,) or (n, n_in): [x, hidden_1, ..., output]."""
+        return forward_pass(self.weights, self.biases, self.activation, self.cost, x)
+
+    def predict(self, x) -> np.ndarray:
+        """Predicted labels (n,) for inputs (n, n_in), or a 0-d label for one input (n_in,)."""
+        return self.forward(x)[-1].argmax(axis=-1)
+
+    def evaluate(self, x, y) -> Evaluation:
+        """Cost (mean per sample), accuracy and confusion matrix on inputs (n, n_in), labels (n,)."""
+        return _evaluate(self.weights, self.biases, self.activation, self.cost, x, y)
+
+    def snapshot(self, step: int = 0, epoch: int = 0) -> Snapshot:
+        """An immutable, read-only copy of the current weights and biases."""
+        flat = self.params.copy()
+        flat.flags.writeable = False
+        weights, biases = split_params(flat, self.layer_sizes)
+        return Snapshot(self.layer_sizes, self.activation, self.cost, tuple(weights), tuple(biases), step, epoch)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot) -> "Network":
+        """A trainable network holding copies of a snapshot's weights and biases."""
+        net = cls(snapshot.layer_sizes, snapshot.activation, snapshot.cost)
+        for dst, src in zip(net.weights + net.biases, snapshot.weights + snapshot.biases):
+            dst[...] = src
+        return net
+
+    def loss_and_gradient(self, x, y, l2: float = 0.0, dtype=np.float64) -> tuple[float, np.ndarray]:
+        """Cost (data cost + l2/2 * sum of squared weights) and its gradient as a flat vector.
+
+        Computed in ``dtype`` (float64 by default) by the same backprop code that trains the network;
+        meant for gradient checks. x: (n, n_in); y: (n,) int labels.
+        """
+        x, _ = _as_batch(x, self.layer_sizes[0], dtype=dtype)
+        y = np.asarray(y, dtype=np.int64)
+        params = self.params.astype(dtype)
+        grad = np.empty_like(params)
+        backprop = Backprop(self.layer_sizes, self.activation, self.cost, len(x), dtype=dtype)
+        cost = backprop.loss_and_gradient(params, grad, x, y, l2=l2)
+        if l2:
+            w = params[: self.n_weights]
+            cost += 0.5 * l2 * float(w @ w)
+        return cost, grad
+
+
+class Backprop:
+    """Preallocated forward and backward pass for mini-batches of one fixed size.
+
+    Holds every per-batch buffer so that a training step allocates (almost) nothing. ``x`` is the
+    input buffer (batch_size, n_in) the trainer gathers a mini-batch into.
+    """
+
+    def __init__(self, layer_sizes, activation: str, cost: str, batch_size: int, dtype=np.float32):
+        self.layer_sizes = tuple(layer_sizes)
+        self.activation = activation
+        self.cost = cost
+        self.batch_size = m = int(batch_size)
+        self.dtype = np.dtype(dtype)
+        self.x = np.empty((m, layer_sizes[0]), dtype=self.dtype)
+        # acts[i] holds layer i+1's pre-activation then (in place) its activation
+        self.acts = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:]]
+        # deltas[i] holds dC/dz for layer i+1 (hidden layers only; the output reuses acts[-1])
+        self.deltas = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
+        self.scratch = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
+        self.masks = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
+        self.dropped = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
+        self.diff = np.empty((m, layer_sizes[-1]), dtype=self.dtype)
+        k = layer_sizes[-1]
+        self.row_max = np.empty((m, 1), dtype=self.dtype)
+        self.row_sum = np.empty((m, 1), dtype=self.dtype)
+        self.row_offsets = np.arange(m, dtype=np.int64) * k
+        self.flat_index = np.empty(m, dtype=np.int64)
+        self.flat_out = self.acts[-1].reshape(-1)
+        self.inv_m = self.dtype.type(1.0 / m)
+        self.n_weights = n_weights(layer_sizes)
+        self._param_id = None
+
+    def _bind(self, params: np.ndarray, grad: np.ndarray) -> None:
+        """Cache weight/gradient views of the flat vectors (rebuilt only when the vectors change)."""
+        key = (id(params), id(grad))
+        if self._param_id != key:
+            self.weights, self.biases = split_params(params, self.layer_sizes)
+            self.weights_t = [w.T for w in self.weights]
+            self.grad_weights, self.grad_biases = split_params(grad, self.layer_sizes)
+            self._param_id = key
+            self._params, self._grad = params, grad
+
+    def loss_and_gradient(self, params, grad, x=None, y=None, l2: float = 0.0, dropout: float = 0.0, rng=None) -> float:
+        """Mean data cost of the batch; writes d(cost + l2/2 |W|^2)/d(params) into ``grad``.
+
+        params, grad: flat vectors (see :func:`split_params`). x: (batch_size, n_in), default the
+        ``x`` buffer; y: (batch_size,) int labels. Dropout (inverted, hidden layers only) draws its
+        masks from ``rng``. The returned cost excludes the L2 term.
+        """
+        self._bind(params, grad)
+        if x is None:
+            x = self.x
+        act_name = self.activation
+        acts, weights_t, biases = self.acts, self.weights_t, self.biases
+        n_layers = len(acts)
+        last = n_layers - 1
+
+        # forward
+        a = x
+        for i in range(n_layers):
+            z = acts[i]
+            np.matmul(a, weights_t[i], out=z)
+            z += biases[i]
+            if i < last:
+                activations.activate(act_name, z, out=z)
+                if dropout > 0.0:
+                    # inverted dropout: the next layer sees mask * a, with mask in {0, 1/(1-p)}
+                    mask = self.masks[i]
+                    rng.random(out=mask, dtype=self.dtype)
+                    np.greater_equal(mask, dropout, out=mask)
+                    mask *= self.dtype.type(1.0 / (1.0 - dropout))
+                    z = np.multiply(z, mask, out=self.dropped[i])
+            a = z
+
+        # output layer and cost; afterwards `out` holds dC/dz of the output layer
+        out = acts[last]
+        flat_index = np.add(self.row_offsets, y, out=self.flat_index)
+        if self.cost == "cross-entropy":
+            np.max(out, axis=1, keepdims=True, out=self.row_max)
+            out -= self.row_max
+            z_true = float(self.flat_out[flat_index].sum(dtype=np.float64))
+            np.exp(out, out=out)
+            np.sum(out, axis=1, keepdims=True, out=self.row_sum)
+            log_sum = float(np.log(self.row_sum).sum(dtype=np.float64))
+            cost = (log_sum - z_true) / self.batch_size
+            out /= self.row_sum
+            self.flat_out[flat_index] -= 1
+            out *= self.inv_m
+        else:
+            activations.sigmoid(out, out=out)
+            diff = self.diff
+            np.copyto(diff, out)
+            diff.reshape(-1)[flat_index] -= 1  # a - one_hot(y)
+            cost = float(np.einsum("ij,ij->", diff, diff, dtype=np.float64)) / self.batch_size
+            # dC/dz = 2 (a - y) a (1 - a) / m
+            activations.backprop("sigmoid", diff, out)
+            np.multiply(diff, self.dtype.type(2.0 / self.batch_size), out=out)
+
+        # backward
+        inputs = self.dropped if dropout > 0.0 else acts
+        delta = out
+        for i in range(last, -1, -1):
+            a_prev = inputs[i - 1] if i > 0 else x
+            np.matmul(delta.T, a_prev, out=self.grad_weights[i])
+            np.sum(delta, axis=0, out=self.grad_biases[i])
+            if i > 0:
+                d_prev = self.deltas[i - 1]
+                np.matmul(delta, self.weights[i], out=d_prev)
+                if dropout > 0.0:
+                    d_prev *= self.masks[i - 1]
+                activations.backprop(act_name, d_prev, acts[i - 1], self.scratch[i - 1])
+                delta = d_prev
+        if l2:
+            nw = self.n_weights
+            grad[:nw] += self.dtype.type(l2) * params[:nw]
+        return cost
