@@ -1,0 +1,95 @@
+"""Colours shared by every view, so that blue always means a positive weight and red a negative one.
+
+Defines the diverging weight palette, the activation palette, the ink palette and small helpers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+BACKGROUND = "#ffffff"
+FOREGROUND = "#202020"
+MUTED_TEXT = "#606060"
+
+# Weight sign: blue excites (positive), red inhibits (negative). Colour-blind safe pair.
+POSITIVE_RGB = (33, 102, 172)
+NEGATIVE_RGB = (178, 24, 43)
+NEUTRAL_RGB = (247, 247, 247)
+
+POSITIVE_HEX = "#%02x%02x%02x" % POSITIVE_RGB
+NEGATIVE_HEX = "#%02x%02x%02x" % NEGATIVE_RGB
+
+# Activation shading: off = near white, strongly on = amber/dark orange ("lights up").
+ACTIVATION_OFF_RGB = (250, 250, 250)
+ACTIVATION_ON_RGB = (230, 120, 0)
+# Negative activations (tanh, leaky ReLU, linear) fade towards violet instead.
+ACTIVATION_NEGATIVE_RGB = (110, 70, 170)
+
+HIGHLIGHT_HEX = "#00a000"  # selected neuron / image outline
+WINNER_HEX = "#e67800"
+BAR_HEX = "#9aa5b1"
+
+
+def weight_colormap() -> pg.ColorMap:
+    """Diverging map for values in [-m, m]: red (negative), white (zero), blue (positive)."""
+    return pg.ColorMap(
+        pos=np.array([0.0, 0.25, 0.5, 0.75, 1.0]),
+        color=np.array(
+            [
+                NEGATIVE_RGB,
+                (244, 165, 130),
+                NEUTRAL_RGB,
+                (146, 197, 222),
+                POSITIVE_RGB,
+            ],
+            dtype=np.ubyte,
+        ),
+    )
+
+
+def activation_colormap() -> pg.ColorMap:
+    """Map for activations scaled to [-1, 1]: violet (negative), white (0), amber (1)."""
+    return pg.ColorMap(
+        pos=np.array([0.0, 0.5, 1.0]),
+        color=np.array(
+            [ACTIVATION_NEGATIVE_RGB, ACTIVATION_OFF_RGB, ACTIVATION_ON_RGB], dtype=np.ubyte
+        ),
+    )
+
+
+def ink_colormap() -> pg.ColorMap:
+    """Map for pixel intensities in [0, 1]: white paper (0) to black ink (1)."""
+    return pg.ColorMap(
+        pos=np.array([0.0, 1.0]),
+        color=np.array([(255, 255, 255), (0, 0, 0)], dtype=np.ubyte),
+    )
+
+
+def count_colormap() -> pg.ColorMap:
+    """Sequential map for counts/shares: white (none) to dark blue-grey (many)."""
+    return pg.ColorMap(
+        pos=np.array([0.0, 0.5, 1.0]),
+        color=np.array([(255, 255, 255), (253, 174, 97), (165, 0, 38)], dtype=np.ubyte),
+    )
+
+
+def activation_lut(n: int = 256) -> np.ndarray:
+    """(n, 4) uint8 lookup table of the activation palette, index 0 = -1, n-1 = +1."""
+    return activation_colormap().getLookupTable(0.0, 1.0, n, alpha=True)
+
+
+def qcolor(rgb: tuple[int, int, int], alpha: int = 255) -> QColor:
+    """QColor from an (r, g, b) tuple and an alpha in 0..255."""
+    return QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]), int(alpha))
+
+
+def legend_html() -> str:
+    """One-line rich-text legend for weight colours, used under the network graph."""
+    return (
+        f'<span style="color:{POSITIVE_HEX}; font-size:14pt">&#9632;</span> positive weight '
+        f"(excites) &nbsp; "
+        f'<span style="color:{NEGATIVE_HEX}; font-size:14pt">&#9632;</span> negative weight '
+        f"(inhibits) &nbsp; thicker, darker line = larger |weight|"
+    )

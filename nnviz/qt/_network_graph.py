@@ -1,0 +1,389 @@
+"""The network graph: every layer a column of neurons shaded by activation, edges coloured by weight.
+
+Edges are binned by sign and strength into a few PlotCurveItem(connect='pairs') items, updated in place.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.qt import _colors
+
+HEIGHT = 10.0  # data units spanned by the tallest column
+LAYER_GAP = 3.0  # data units between neuron columns
+MAGNITUDE_EDGES = (0.25, 0.5, 0.75)  # |w| / max|w| bin boundaries
+BIN_WIDTHS = (0.6, 1.0, 1.8, 2.8)  # pixels
+BIN_ALPHAS = (45, 90, 150, 225)
+INPUT_EDGES_PER_NEURON = 5  # strongest input pixels drawn into each first-layer neuron
+MAX_EDGES_PER_LAYER = 4096  # above this, only each neuron's strongest incoming edges are drawn
+UNBOUNDED = ("relu", "leaky_relu", "linear")
+
+
+def _is_image(n_inputs: int) -> bool:
+    side = math.isqrt(n_inputs)
+    return n_inputs >= 64 and side * side == n_inputs
+
+
+def layer_name(layer: int, n_layers: int) -> str:
+    """Human name of layer `layer` of a network with `n_layers` entries in layer_sizes."""
+    if layer == 0:
+        return "Input"
+    if layer == n_layers - 1:
+        return "Output"
+    return f"Hidden layer {layer}"
+
+
+class NetworkGraphView(QWidget):
+    """Columns of neurons (shaded by activation) joined by weight-coloured edges.
+
+    Inputs with a square size (e.g. 784 = 28x28) are shown as the input image plus a thin
+    column of all pixels, with only each first-layer neuron's strongest input edges drawn.
+    """
+
+    neuron_selected = Signal(int, int)  # (layer index in layer_sizes, neuron index)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Network")
+        self._title = QLabel(
+            "<b>The network</b> — each circle is a neuron, shaded by how strongly it fires for the "
+            "current input; each line is a weight. Hover a neuron for details, click to select it."
+        )
+        self._title.setWordWrap(True)
+        self._legend = QLabel(
+            _colors.legend_html()
+            + " &nbsp;|&nbsp; neuron fill: "
+            + '<span style="background:#fafafa; border:1px solid #888">&nbsp;off&nbsp;</span>'
+            + '<span style="background:#f0b060">&nbsp;&nbsp;</span>'
+            + '<span style="background:#e67800; color:white">&nbsp;strongly on&nbsp;</span>'
+            + ' <span style="background:#6e46aa; color:white">&nbsp;negative&nbsp;</span>'
+        )
+        self._legend.setWordWrap(True)
+        self._legend.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
+        self._plot = pg.GraphicsLayoutWidget()
+        self._plot.setBackground(_colors.BACKGROUND)
+        self._vb = self._plot.addViewBox()
+        self._vb.setAspectLocked(True)
+        self._vb.invertY(True)
+        self._vb.setMouseEnabled(False, False)
+        self._vb.setMenuEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._title)
+        layout.addWidget(self._plot, 1)
+        layout.addWidget(self._legend)
+
+        lut = _colors.activation_lut(256)
+        self._brush_lut = [QBrush(QColor(*map(int, c))) for c in lut]
+        self._neuron_pen = pg.mkPen("#707070", width=1)
+
+        # Edge bins: (sign, magnitude bin) -> curve, created once.
+        self._edge_curves: list[tuple[int, int, pg.PlotCurveItem]] = []
+        for sign, rgb in ((1, _colors.POSITIVE_RGB), (-1, _colors.NEGATIVE_RGB)):
+            for b, (width, alpha) in enumerate(zip(BIN_WIDTHS, BIN_ALPHAS)):
+                pen = pg.mkPen(_colors.qcolor(rgb, alpha), width=width)
+                curve = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=True)
+                curve.setZValue(b)  # strong edges on top of weak ones
+                self._vb.addItem(curve)
+                self._edge_curves.append((sign, b, curve))
+
+        self._neurons = pg.ScatterPlotItem(
+            pxMode=False, hoverable=True, tip=self._tooltip, pen=self._neuron_pen
+        )
+        self._neurons.setZValue(10)
+        self._neurons.sigClicked.connect(self._on_clicked)
+        self._vb.addItem(self._neurons)
+        self._selection = pg.ScatterPlotItem(
+            pxMode=False, pen=pg.mkPen(_colors.HIGHLIGHT_HEX, width=4), brush=None
+        )
+        self._selection.setZValue(11)
+        self._vb.addItem(self._selection)
+
+        self._input_image = pg.ImageItem(axisOrder="row-major")
+        self._input_image.setColorMap(_colors.ink_colormap())
+        self._input_strip = pg.ImageItem(axisOrder="row-major")
+        self._input_strip.setColorMap(_colors.ink_colormap())
+        for item in (self._input_image, self._input_strip):
+            item.setZValue(5)
+            item.setBorder(pg.mkPen("#909090", width=1))
+            self._vb.addItem(item)
+
+        # Rebuilt only when layer_sizes changes.
+        self._layer_sizes: tuple[int, ...] = ()
+        self._image_mode = False
+        self._positions: list[np.ndarray] = []  # per layer: (n, 2) neuron centres
+        self._spot_ids: list[tuple[int, int]] = []  # scatter spot -> (layer, neuron)
+        self._first_spot_layer = 1
+        self._texts: list[pg.TextItem] = []
+        self._output_labels: list[pg.TextItem] = []
+        self._class_names: tuple[str, ...] | None = None
+        self._snapshot = None
+        self._activations: list[np.ndarray] | None = None
+        self._selected: tuple[int, int] | None = None
+        self.edge_count = 0  # edges currently drawn (all bins)
+
+    # ------------------------------------------------------------------ public API
+    def set_class_names(self, class_names) -> None:
+        """Label output neurons with these names (default "0", "1", ...)."""
+        self._class_names = tuple(str(c) for c in class_names)
+        self._update_output_labels()
+
+    def show_snapshot(self, snapshot) -> None:
+        """Redraw edges from snapshot.weights; rebuilds items only if layer_sizes changed."""
+        self._snapshot = snapshot
+        self._ensure_layout(tuple(snapshot.layer_sizes))
+        self._update_edges()
+        self._update_output_labels()
+
+    def show_activations(self, activations: list[np.ndarray]) -> None:
+        """Shade neurons by one input's activations: [x (n_in,), hidden_1, ..., output]."""
+        acts = [np.asarray(a, dtype=np.float32).reshape(-1) for a in activations]
+        self._ensure_layout(tuple(a.size for a in acts))
+        self._activations = acts
+        self._update_shading()
+        self._update_output_labels()
+
+    def select_neuron(self, layer: int, neuron: int) -> None:
+        """Highlight one neuron (does not emit neuron_selected)."""
+        self._selected = (int(layer), int(neuron))
+        self._update_selection()
+
+    def selected_neuron(self) -> tuple[int, int] | None:
+        """The highlighted (layer, neuron), or None."""
+        return self._selected
+
+    def neuron_colors(self, layer: int) -> np.ndarray:
+        """(n, 4) uint8 RGBA fill of the neurons of `layer` as currently drawn."""
+        brushes = self._neurons.data["brush"]
+        idx = [i for i, (lay, _) in enumerate(self._spot_ids) if lay == layer]
+        return np.array([brushes[i].color().getRgb() for i in idx], dtype=np.uint8)
+
+    def edge_curves(self) -> list[pg.PlotCurveItem]:
+        """The binned edge items (for inspection)."""
+        return [c for _, _, c in self._edge_curves]
+
+    # ------------------------------------------------------------------ layout
+    def _ensure_layout(self, sizes: tuple[int, ...]) -> None:
+        if sizes == self._layer_sizes:
+            return
+        self._layer_sizes = sizes
+        self._activations = None
+        for t in self._texts:
+            self._vb.removeItem(t)
+        self._texts = []
+        self._output_labels = []
+        self._image_mode = _is_image(sizes[0])
+        self._positions = []
+        x = 0.0
+        if self._image_mode:
+            side = math.isqrt(sizes[0])
+            self._input_image.setImage(np.zeros((side, side), np.float32), levels=(0, 1))
+            self._input_image.setRect(0.0, HEIGHT / 2 - 1.6, 3.2, 3.2)
+            self._input_strip.setImage(np.zeros((sizes[0], 1), np.float32), levels=(0, 1))
+            self._input_strip.setRect(3.9, 0.0, 0.3, HEIGHT)
+            ys = (np.arange(sizes[0]) + 0.5) * HEIGHT / sizes[0]
+            self._positions.append(np.column_stack([np.full(sizes[0], 4.2), ys]))
+            self._add_text(
+                f"Input\n{side}×{side} = {sizes[0]} pixels\n(the column: all pixels, row by row)",
+                2.1, -0.5, anchor=(0.5, 1.0),
+            )
+            x = 4.2 + LAYER_GAP
+            first = 1
+        else:
+            first = 0
+        self._input_image.setVisible(self._image_mode)
+        self._input_strip.setVisible(self._image_mode)
+        self._first_spot_layer = first
+
+        sizes_all, xs, ys, ids = [], [], [], []
+        for layer in range(first, len(sizes)):
+            n = sizes[layer]
+            spacing = min(HEIGHT / n, 0.8)
+            y = HEIGHT / 2 + (np.arange(n) - (n - 1) / 2) * spacing
+            self._positions.append(np.column_stack([np.full(n, x), y]))
+            xs.append(np.full(n, x))
+            ys.append(y)
+            sizes_all.append(np.full(n, 0.75 * spacing))
+            ids.extend((layer, i) for i in range(n))
+            if layer > 0:
+                title = f"{layer_name(layer, len(sizes)).replace(' layer', '')}\n{n} neurons"
+            else:
+                title = f"Input\n{n} values"
+            self._add_text(title, x, float(y[0]) - 0.5, anchor=(0.5, 1.0))
+            x += LAYER_GAP
+        self._spot_ids = ids
+        self._neurons.setData(
+            x=np.concatenate(xs),
+            y=np.concatenate(ys),
+            size=np.concatenate(sizes_all),
+            data=np.arange(len(ids)),
+            brush=self._brush_lut[128],
+            pen=self._neuron_pen,
+        )
+        out_pos = self._positions[-1]
+        for i in range(sizes[-1]):
+            label = self._add_text("", out_pos[i, 0] + 0.5, out_pos[i, 1], anchor=(0.0, 0.5))
+            self._output_labels.append(label)
+        top = float(min(p[:, 1].min() for p in self._positions))
+        bottom = float(max(p[:, 1].max() for p in self._positions))
+        left = -0.2 if self._image_mode else -1.2
+        self._vb.setRange(
+            xRange=(left, x - LAYER_GAP + 2.2), yRange=(top - 2.0, bottom + 0.5), padding=0.0
+        )
+        for _, _, curve in self._edge_curves:
+            curve.setData(x=np.zeros(0), y=np.zeros(0))
+        self.edge_count = 0
+        self._update_selection()
+
+    def _add_text(self, text: str, x: float, y: float, anchor) -> pg.TextItem:
+        item = pg.TextItem(text, color=_colors.FOREGROUND, anchor=anchor)
+        item.setPos(x, y)
+        item.setZValue(12)
+        self._vb.addItem(item)
+        self._texts.append(item)
+        return item
+
+    # ------------------------------------------------------------------ updates
+    def _update_edges(self) -> None:
+        snap = self._snapshot
+        x0s, y0s, x1s, y1s, ws, mags = [], [], [], [], [], []
+        for l, w in enumerate(snap.weights):
+            w = np.asarray(w, dtype=np.float32)
+            n_out, n_in = w.shape
+            a = np.abs(w)
+            if (l == 0 and self._image_mode) or n_out * n_in > MAX_EDGES_PER_LAYER:
+                if l == 0 and self._image_mode:
+                    # Few lines per neuron keep the input side readable for wide first layers.
+                    k = max(1, min(INPUT_EDGES_PER_NEURON, 96 // n_out))
+                else:
+                    k = max(1, MAX_EDGES_PER_LAYER // n_out)
+                k = min(k, n_in)
+                cols = np.argpartition(-a, k - 1, axis=1)[:, :k]
+                rows = np.repeat(np.arange(n_out), k)
+                cols = cols.reshape(-1)
+            else:
+                rows, cols = np.divmod(np.arange(n_out * n_in), n_in)
+            vals = w[rows, cols]
+            scale = float(np.max(np.abs(vals))) if vals.size else 0.0
+            src, dst = self._positions[l], self._positions[l + 1]
+            x0s.append(src[cols, 0])
+            y0s.append(src[cols, 1])
+            x1s.append(dst[rows, 0])
+            y1s.append(dst[rows, 1])
+            ws.append(vals)
+            mags.append(np.abs(vals) / scale if scale > 0 else np.zeros_like(vals))
+        x0, y0, x1, y1 = (np.concatenate(v) for v in (x0s, y0s, x1s, y1s))
+        w, mag = np.concatenate(ws), np.concatenate(mags)
+        bins = np.digitize(mag, MAGNITUDE_EDGES)
+        self.edge_count = int(w.size)
+        for sign, b, curve in self._edge_curves:
+            m = (bins == b) & ((w > 0) if sign > 0 else (w <= 0))
+            n = int(m.sum())
+            xs = np.empty(2 * n, np.float64)
+            ys = np.empty(2 * n, np.float64)
+            xs[0::2], xs[1::2] = x0[m], x1[m]
+            ys[0::2], ys[1::2] = y0[m], y1[m]
+            curve.setData(x=xs, y=ys, connect="pairs")
+
+    def _shade(self, layer: int, a: np.ndarray) -> np.ndarray:
+        """Map activations to [-1, 1] for colouring."""
+        is_output = layer == len(self._layer_sizes) - 1
+        activation = getattr(self._snapshot, "activation", "sigmoid")
+        if layer > 0 and not is_output and activation in UNBOUNDED:
+            # ReLU-like layers are unbounded: shade relative to the layer's strongest neuron.
+            scale = max(float(np.max(np.abs(a))) if a.size else 0.0, 1.0)
+        else:
+            scale = 1.0
+        return np.clip(a / scale, -1.0, 1.0)
+
+    def _update_shading(self) -> None:
+        acts = self._activations
+        if acts is None:
+            return
+        if self._image_mode:
+            side = math.isqrt(acts[0].size)
+            self._input_image.setImage(
+                acts[0].reshape(side, side), autoLevels=False, levels=(0.0, 1.0)
+            )
+            self._input_strip.setImage(
+                acts[0].reshape(-1, 1), autoLevels=False, levels=(0.0, 1.0)
+            )
+        shades = np.concatenate(
+            [self._shade(l, acts[l]) for l in range(self._first_spot_layer, len(acts))]
+        )
+        idx = np.clip(np.round((shades + 1.0) * 127.5), 0, 255).astype(int)
+        self._neurons.setBrush([self._brush_lut[i] for i in idx])
+
+    def _update_output_labels(self) -> None:
+        if not self._output_labels:
+            return
+        n = len(self._output_labels)
+        names = self._class_names if self._class_names and len(self._class_names) == n else None
+        names = names or tuple(str(i) for i in range(n))
+        out = self._activations[-1] if self._activations is not None else None
+        best = int(np.argmax(out)) if out is not None else -1
+        for i, label in enumerate(self._output_labels):
+            text = names[i] if out is None else f"{names[i]}  {out[i]:.2f}"
+            label.setText(text)
+            label.setColor(_colors.WINNER_HEX if i == best else _colors.FOREGROUND)
+
+    def _update_selection(self) -> None:
+        sel = self._selected
+        if sel is None or not self._positions:
+            self._selection.setData(x=[], y=[])
+            return
+        layer, neuron = sel
+        if layer < self._first_spot_layer or layer >= len(self._layer_sizes):
+            self._selection.setData(x=[], y=[])
+            return
+        pos = self._positions[layer]
+        if not 0 <= neuron < len(pos):
+            self._selection.setData(x=[], y=[])
+            return
+        spacing = min(HEIGHT / self._layer_sizes[layer], 0.8)
+        self._selection.setData(
+            x=[pos[neuron, 0]], y=[pos[neuron, 1]], size=[0.75 * spacing + 0.15]
+        )
+
+    # ------------------------------------------------------------------ interaction
+    def _on_clicked(self, _item, points, _ev) -> None:
+        if len(points) == 0:
+            return
+        layer, neuron = self._spot_ids[int(points[0].data())]
+        self.select_neuron(layer, neuron)
+        self.neuron_selected.emit(layer, neuron)
+
+    def _tooltip(self, x: float, y: float, data) -> str:
+        return self.neuron_tooltip(*self._spot_ids[int(data)])
+
+    def neuron_tooltip(self, layer: int, neuron: int) -> str:
+        """Plain text shown when hovering neuron `neuron` of `layer`."""
+        sizes = self._layer_sizes
+        lines = [f"{layer_name(layer, len(sizes))}, neuron {neuron}"]
+        if layer == len(sizes) - 1:
+            names = self._class_names or tuple(str(i) for i in range(sizes[-1]))
+            if neuron < len(names):
+                lines[0] += f"  (class “{names[neuron]}”)"
+        if self._activations is not None:
+            lines.append(f"activation: {self._activations[layer][neuron]:.3f}")
+        snap = self._snapshot
+        if snap is not None and layer > 0:
+            b = float(snap.biases[layer - 1][neuron])
+            lines.append(f"bias: {b:+.3f}")
+            w = np.asarray(snap.weights[layer - 1][neuron])
+            top = np.argsort(-np.abs(w))[:5]
+            lines.append("strongest incoming weights:")
+            side = math.isqrt(w.size) if layer == 1 and self._image_mode else 0
+            for j in top:
+                if side:
+                    src = f"pixel (row {j // side}, col {j % side})"
+                else:
+                    src = f"{layer_name(layer - 1, len(sizes)).lower()} neuron {j}"
+                lines.append(f"  {w[j]:+.3f} from {src}")
+        return "\n".join(lines)

@@ -1,0 +1,363 @@
+"""Weight images: each first-layer neuron's 28x28 incoming weights, and pixel templates of deeper neurons.
+
+All images of one layer share a symmetric red-white-blue scale centred on zero, shown by a colour bar.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.qt import _colors
+from nnviz.qt._network_graph import layer_name
+
+GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
+LABEL_SPACE = 6.0  # room above each image for its number
+
+
+def pixel_templates(weights) -> list[np.ndarray]:
+    """Pixel-space template of every neuron of every layer: [W1, W2·W1, W3·W2·W1, ...].
+
+    weights[i] is (n_{i+1}, n_i); result[i] is (n_{i+1}, n_0). A linear approximation: it ignores
+    the activation functions and biases between layers.
+    """
+    templates = [np.asarray(weights[0], dtype=np.float32)]
+    for w in weights[1:]:
+        templates.append(np.asarray(w, dtype=np.float32) @ templates[-1])
+    return templates
+
+
+def _product_name(layer: int) -> str:
+    return "·".join(f"W{i}" for i in range(layer, 0, -1))
+
+
+class WeightImagesView(QWidget):
+    """Grid of 28x28 weight images (layer 1) or pixel templates (deeper layers), one layer at a time.
+
+    Clicking an image enlarges it and emits neuron_selected(layer, neuron); clicking the enlarged
+    image (or "Back to all neurons") returns to the grid.
+    """
+
+    neuron_selected = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Weight images")
+        self._title = QLabel("<b>What each neuron looks for</b>")
+        self._layer_box = QComboBox()
+        self._layer_box.setToolTip("Choose which layer's neurons to show")
+        self._layer_box.currentIndexChanged.connect(self._on_layer_chosen)
+        self._back = QPushButton("Back to all neurons")
+        self._back.setVisible(False)
+        self._back.clicked.connect(self._show_grid)
+        top = QHBoxLayout()
+        top.addWidget(self._title, 1)
+        top.addWidget(self._back)
+        top.addWidget(self._layer_box)
+
+        self._caption = QLabel()
+        self._caption.setWordWrap(True)
+        self._caption.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
+
+        self._plot = pg.GraphicsLayoutWidget()
+        self._plot.setBackground(_colors.BACKGROUND)
+        self._vb = self._plot.addViewBox(row=0, col=0)
+        self._vb.setAspectLocked(True)
+        self._vb.invertY(True)
+        self._vb.setMouseEnabled(False, False)
+        self._vb.setMenuEnabled(False)
+        self._colormap = _colors.weight_colormap()
+        self._colorbar = pg.ColorBarItem(
+            values=(-1.0, 1.0),
+            colorMap=self._colormap,
+            label="weight: red = negative, white = 0, blue = positive",
+            interactive=False,
+            width=14,
+        )
+        self._plot.addItem(self._colorbar, row=0, col=1)
+        self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
+        self._message = QLabel(
+            "Weight images need image input (for example 28×28 digits). "
+            "This dataset's inputs are not an image."
+        )
+        self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message.setWordWrap(True)
+        self._stack = QStackedWidget()
+        self._stack.addWidget(self._plot)
+        self._stack.addWidget(self._message)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self._stack, 1)
+        layout.addWidget(self._caption)
+
+        self._highlight = QGraphicsRectItem()
+        self._highlight.setPen(pg.mkPen(_colors.HIGHLIGHT_HEX, width=3))
+        self._highlight.setZValue(10)
+        self._highlight.setVisible(False)
+        self._vb.addItem(self._highlight)
+        self._enlarged = pg.ImageItem(axisOrder="row-major")
+        self._enlarged.setColorMap(self._colormap)
+        self._enlarged.setBorder(pg.mkPen("#909090"))
+        self._enlarged.setVisible(False)
+        self._vb.addItem(self._enlarged)
+
+        self._layer_sizes: tuple[int, ...] = ()
+        self._side = 0
+        self._items: dict[int, list[pg.ImageItem]] = {}  # layer -> one ImageItem per neuron
+        self._labels: dict[int, list[pg.TextItem]] = {}
+        self._cells: dict[int, tuple[int, int]] = {}  # layer -> (cols, rows)
+        self._templates: list[np.ndarray] = []
+        self._levels: dict[int, float] = {}  # layer -> m, images use levels (-m, m)
+        self._layer = 1
+        self._selected: tuple[int, int] | None = None
+        self._enlarged_neuron: int | None = None
+
+    # ------------------------------------------------------------------ public API
+    def show_snapshot(self, snapshot) -> None:
+        """Update every image from snapshot.weights (weights[i] is (n_{i+1}, n_i))."""
+        sizes = tuple(snapshot.layer_sizes)
+        self._ensure_layout(sizes)
+        if not self._side:
+            return
+        self._templates = pixel_templates(snapshot.weights)
+        for idx, t in enumerate(self._templates):
+            layer = idx + 1
+            # Robust scale: one outlier pixel must not wash out every image of the layer.
+            m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
+            m = m if m > 0 else 1.0
+            self._levels[layer] = m
+            images = t.reshape(-1, self._side, self._side)
+            for item, img in zip(self._items[layer], images):
+                item.setImage(img, autoLevels=False, levels=(-m, m))
+        self._update_colorbar()
+        if self._enlarged_neuron is not None:
+            self._update_enlarged()
+
+    def select_neuron(self, layer: int, neuron: int) -> None:
+        """Highlight one neuron's image, switching to its layer; does not emit neuron_selected."""
+        if layer not in self._items or not 0 <= neuron < len(self._items[layer]):
+            self._selected = None
+            self._highlight.setVisible(False)
+            return
+        self._selected = (int(layer), int(neuron))
+        if layer != self._layer:
+            self._set_layer(layer)
+        if self._enlarged_neuron is not None:
+            self._enlarged_neuron = neuron
+            self._update_enlarged()
+        self._update_highlight()
+
+    def current_layer(self) -> int:
+        """Layer (index in layer_sizes, >= 1) whose images are shown."""
+        return self._layer
+
+    def image_items(self, layer: int) -> list[pg.ImageItem]:
+        """The ImageItems of `layer`, one per neuron (for inspection)."""
+        return list(self._items.get(layer, []))
+
+    def levels(self, layer: int) -> tuple[float, float]:
+        """Symmetric colour levels (-m, m) used for `layer`."""
+        m = self._levels.get(layer, 1.0)
+        return (-m, m)
+
+    def enlarged_neuron(self) -> tuple[int, int] | None:
+        """(layer, neuron) shown enlarged, or None when the grid is shown."""
+        return None if self._enlarged_neuron is None else (self._layer, self._enlarged_neuron)
+
+    def enlarge(self, layer: int, neuron: int) -> None:
+        """Show one neuron's image large."""
+        self.select_neuron(layer, neuron)
+        if self._selected != (layer, neuron):
+            return
+        self._enlarged_neuron = neuron
+        self._update_enlarged()
+
+    # ------------------------------------------------------------------ layout
+    def _ensure_layout(self, sizes: tuple[int, ...]) -> None:
+        if sizes == self._layer_sizes:
+            return
+        self._layer_sizes = sizes
+        for layer in list(self._items):
+            for item in self._items[layer] + self._labels[layer]:
+                self._vb.removeItem(item)
+        self._items, self._labels, self._cells, self._levels = {}, {}, {}, {}
+        self._templates = []
+        self._selected = None
+        self._enlarged_neuron = None
+        side = math.isqrt(sizes[0])
+        self._side = side if side * side == sizes[0] and side >= 4 else 0
+        self._stack.setCurrentIndex(0 if self._side else 1)
+        self._layer_box.blockSignals(True)
+        self._layer_box.clear()
+        if not self._side:
+            self._layer_box.blockSignals(False)
+            self._layer_box.setEnabled(False)
+            return
+        self._layer_box.setEnabled(True)
+        blank = np.zeros((self._side, self._side), np.float32)
+        for layer in range(1, len(sizes)):
+            n = sizes[layer]
+            cols = math.ceil(math.sqrt(n))
+            rows = math.ceil(n / cols)
+            self._cells[layer] = (cols, rows)
+            items, labels = [], []
+            for i in range(n):
+                item = pg.ImageItem(axisOrder="row-major")
+                item.setColorMap(self._colormap)
+                item.setImage(blank, autoLevels=False, levels=(-1.0, 1.0))
+                item.setRect(*self._cell_rect(layer, i))
+                item.setVisible(False)
+                self._vb.addItem(item)
+                x, y, _, _ = self._cell_rect(layer, i)
+                label = pg.TextItem(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
+                label.setPos(x, y)
+                label.setVisible(False)
+                self._vb.addItem(label)
+                items.append(item)
+                labels.append(label)
+            self._items[layer] = items
+            self._labels[layer] = labels
+            self._layer_box.addItem(self._group_short_name(layer), layer)
+        self._layer_box.blockSignals(False)
+        self._highlight.setVisible(False)
+        self._set_layer(1)
+
+    def _cell_rect(self, layer: int, i: int) -> tuple[float, float, float, float]:
+        cols, _ = self._cells[layer]
+        r, c = divmod(i, cols)
+        s = self._side
+        return (c * (s + GAP), r * (s + GAP + LABEL_SPACE) + LABEL_SPACE, float(s), float(s))
+
+    def _group_short_name(self, layer: int) -> str:
+        name = layer_name(layer, len(self._layer_sizes))
+        if layer == 1:
+            return f"{name}: incoming weights"
+        return f"{name}: pixel templates ({_product_name(layer)})"
+
+    def _group_caption(self, layer: int) -> str:
+        name = layer_name(layer, len(self._layer_sizes))
+        if layer == 1:
+            text = (
+                f"{name}: each image is one neuron's {self._side}×"
+                f"{self._side} incoming weights. Blue pixels: ink there makes the neuron fire more; "
+                "red: ink there makes it fire less."
+            )
+        else:
+            text = (
+                f"{name}: each image is a neuron's pixel template {_product_name(layer)} — the "
+                "weighted sum of the first layer's images that drives it (a linear approximation "
+                "that ignores activations and biases)."
+            )
+        return text + " Click an image to enlarge it."
+
+    def _set_layer(self, layer: int) -> None:
+        self._layer = layer
+        idx = self._layer_box.findData(layer)
+        if idx >= 0 and idx != self._layer_box.currentIndex():
+            self._layer_box.blockSignals(True)
+            self._layer_box.setCurrentIndex(idx)
+            self._layer_box.blockSignals(False)
+        self._show_grid()
+
+    def _on_layer_chosen(self, index: int) -> None:
+        layer = self._layer_box.itemData(index)
+        if layer is not None:
+            self._set_layer(int(layer))
+
+    def _show_grid(self) -> None:
+        self._enlarged_neuron = None
+        self._enlarged.setVisible(False)
+        self._back.setVisible(False)
+        for layer, items in self._items.items():
+            for item, label in zip(items, self._labels[layer]):
+                item.setVisible(layer == self._layer)
+                label.setVisible(layer == self._layer)
+        if self._layer in self._cells:
+            cols, rows = self._cells[self._layer]
+            s = self._side
+            self._vb.setRange(
+                xRange=(-GAP / 2, cols * (s + GAP) - GAP / 2),
+                yRange=(0, rows * (s + GAP + LABEL_SPACE)),
+                padding=0.02,
+            )
+            self._caption.setText(self._group_caption(self._layer))
+        self._update_colorbar()
+        self._update_highlight()
+
+    def _update_enlarged(self) -> None:
+        layer, neuron = self._layer, self._enlarged_neuron
+        if neuron is None or not self._templates:
+            return
+        for items, labels in zip(self._items.values(), self._labels.values()):
+            for item, label in zip(items, labels):
+                item.setVisible(False)
+                label.setVisible(False)
+        self._highlight.setVisible(False)
+        m = self._levels.get(layer, 1.0)
+        s = self._side
+        img = self._templates[layer - 1][neuron].reshape(s, s)
+        self._enlarged.setImage(img, autoLevels=False, levels=(-m, m))
+        self._enlarged.setRect(0.0, 0.0, float(s), float(s))
+        self._enlarged.setVisible(True)
+        self._vb.setRange(xRange=(0, s), yRange=(0, s), padding=0.02)
+        self._back.setVisible(True)
+        name = layer_name(layer, len(self._layer_sizes))
+        what = "incoming weights" if layer == 1 else f"pixel template ({_product_name(layer)})"
+        self._caption.setText(
+            f"<b>{name} neuron {neuron} — {what}</b>. Click the image to go back to all neurons."
+        )
+
+    def _update_colorbar(self) -> None:
+        self._colorbar.setLevels(values=self.levels(self._layer))
+        what = "weight" if self._layer == 1 else "template value"
+        self._colorbar.axis.setLabel(f"{what}: red = negative, white = 0, blue = positive")
+
+    def _update_highlight(self) -> None:
+        sel = self._selected
+        if sel is None or sel[0] != self._layer or self._enlarged_neuron is not None:
+            self._highlight.setVisible(False)
+            return
+        x, y, w, h = self._cell_rect(*sel)
+        self._highlight.setRect(x - 1, y - 1, w + 2, h + 2)
+        self._highlight.setVisible(True)
+
+    # ------------------------------------------------------------------ interaction
+    def neuron_at(self, x: float, y: float) -> int | None:
+        """Neuron whose grid cell contains view point (x, y), or None."""
+        if self._layer not in self._cells:
+            return None
+        cols, _ = self._cells[self._layer]
+        for i in range(len(self._items[self._layer])):
+            cx, cy, w, h = self._cell_rect(self._layer, i)
+            if cx <= x <= cx + w and cy <= y <= cy + h:
+                return i
+        return None
+
+    def _on_scene_clicked(self, ev) -> None:
+        if not self._side:
+            return
+        if self._enlarged_neuron is not None:
+            self._show_grid()
+            return
+        p = self._vb.mapSceneToView(ev.scenePos())
+        neuron = self.neuron_at(p.x(), p.y())
+        if neuron is None:
+            return
+        self.enlarge(self._layer, neuron)
+        self.neuron_selected.emit(self._layer, neuron)
