@@ -20,7 +20,7 @@ DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
 GUI_SCRIPT = "nnviz-gui"
 
 
-class DesktopEntryError(Exception):
+class DesktopEntryError(OSError):
     """The menu entry could not be installed; the message says what is missing and what to do."""
 
 
@@ -152,11 +152,12 @@ def _refresh_menus(data_home: Path) -> None:
 
 
 def install_desktop_entry(data_home: str | os.PathLike | None = None,
-                          executable: str | os.PathLike | None = None) -> list[Path]:
+                          executable: str | os.PathLike | None = None) -> Path:
     """Install nnviz.desktop and the icons under `data_home` (default ~/.local/share).
 
-    `executable`: a PyInstaller bundle's executable; default: the installed `nnviz-gui` script.
-    Returns the paths written. Raises DesktopEntryError when there is nothing to launch or no icon.
+    `executable`: a PyInstaller bundle's executable; default: the running bundle's, else the
+    installed `nnviz-gui` script. Returns the .desktop file's path (installed_paths() lists all).
+    Raises DesktopEntryError (an OSError) when there is nothing to launch or no icon.
     """
     home = Path(data_home) if data_home is not None else default_data_home()
     desktop_text = render_desktop_file(executable)
@@ -164,22 +165,16 @@ def install_desktop_entry(data_home: str | os.PathLike | None = None,
     svg = resources_dir() / "icons" / f"{APP_ID}.svg"
     if not icons:
         raise DesktopEntryError(f"No icon PNGs found in {resources_dir() / 'icons'}; the installation is incomplete.")
-    written = []
     hicolor = home / "icons" / "hicolor"
     # Icons first, so the menu entry never appears without its icon.
     for size, source in icons.items():
-        target = hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
-        _write_atomically(target, source.read_bytes())
-        written.append(target)
+        _write_atomically(hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png", source.read_bytes())
     if svg.is_file():
-        target = hicolor / "scalable" / "apps" / f"{APP_ID}.svg"
-        _write_atomically(target, svg.read_bytes())
-        written.append(target)
-    target = home / "applications" / DESKTOP_FILE_NAME
-    _write_atomically(target, desktop_text.encode("utf-8"))
-    written.append(target)
+        _write_atomically(hicolor / "scalable" / "apps" / f"{APP_ID}.svg", svg.read_bytes())
+    desktop_file = home / "applications" / DESKTOP_FILE_NAME
+    _write_atomically(desktop_file, desktop_text.encode("utf-8"))
     _refresh_menus(home)
-    return written
+    return desktop_file
 
 
 def uninstall_desktop_entry(data_home: str | os.PathLike | None = None) -> list[Path]:
@@ -209,13 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.action == "install":
-            paths = install_desktop_entry(args.data_home, args.executable)
-            print(f"Installed the nnviz menu entry: {paths[-1]}")
+            desktop_file = install_desktop_entry(args.data_home, args.executable)
+            print(f"Installed the nnviz menu entry: {desktop_file}")
             print(f"It starts: {exec_line(args.executable)}")
         else:
             paths = uninstall_desktop_entry(args.data_home)
             print(f"Removed {len(paths)} file(s)." if paths else "nnviz's menu entry was not installed.")
-    except (DesktopEntryError, OSError) as error:
+    except OSError as error:
         print(f"nnviz: {error}", file=sys.stderr)
         return 1
     return 0
