@@ -94,11 +94,13 @@ def forward_pass(weights, biases, activation: str, cost: str, x) -> list[np.ndar
     layers = [x]
     a = x
     last = len(weights) - 1
-    for i, (w, b) in enumerate(zip(weights, biases)):
-        z = a @ w.T
-        z += b
-        a = _output(cost, z) if i == last else activations.activate(activation, z, out=z)
-        layers.append(a)
+    # weights blown up by a diverged run give NaN/inf outputs, not warnings
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i, (w, b) in enumerate(zip(weights, biases)):
+            z = a @ w.T
+            z += b
+            a = _output(cost, z) if i == last else activations.activate(activation, z, out=z)
+            layers.append(a)
     if single:
         layers = [layer[0] for layer in layers]
     return layers

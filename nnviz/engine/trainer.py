@@ -256,7 +256,8 @@ class Trainer:
                 if config.augment and image_shape is not None:
                     self._shifter(stop - start, config.augment)(bp.x, augment_rng)
                 lr = scheduled_rate(config.schedule, config.learning_rate, epoch + start / n, config.epochs)
-                with lock:
+                # overflow just before divergence is reported as Diverged, not as warnings
+                with lock, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     cost = bp.loss_and_gradient(params, grad, None, labels, config.l2, config.dropout, dropout_rng)
                     finite = math.isfinite(cost)
                     if finite:
