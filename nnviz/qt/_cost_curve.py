@@ -107,9 +107,10 @@ class CostCurveView(QWidget):
             pen=pg.mkPen(TEST_COLOR, width=2), symbol="s", symbolSize=7,
             symbolBrush=TEST_COLOR, symbolPen=None,
         )
-        self._accuracy_text = pg.TextItem("", color=_colors.FOREGROUND, anchor=(1.0, 1.0))
-        self.accuracy_plot.addItem(self._accuracy_text)
 
+        self.accuracy_plot.setTitle(
+            "Test accuracy (measured after each epoch)", color=_colors.FOREGROUND, size="10pt"
+        )
         self._raw = _GrowingSeries(4096)
         self._smooth = _GrowingSeries(4096)
         self._train = _GrowingSeries(64)
@@ -160,10 +161,10 @@ class CostCurveView(QWidget):
         self._train_curve.setData(*self._train.data())
         self._test_curve.setData(*self._test.data())
         self._accuracy_curve.setData(*self._accuracy.data())
-        self._accuracy_text.setText(
-            f"after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}% of test digits right"
+        self.accuracy_plot.setTitle(
+            f"Test accuracy after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}% "
+            "of test digits recognised", color=_colors.FOREGROUND, size="10pt"
         )
-        self._accuracy_text.setPos(step, 100.0 * stats.test_accuracy)
 
     def clear(self) -> None:
         """Forget every point (e.g. after the network is reset)."""
@@ -172,7 +173,9 @@ class CostCurveView(QWidget):
         for curve in (self._raw_curve, self._smooth_curve, self._train_curve, self._test_curve,
                       self._accuracy_curve):
             curve.setData([], [])
-        self._accuracy_text.setText("")
+        self.accuracy_plot.setTitle(
+            "Test accuracy (measured after each epoch)", color=_colors.FOREGROUND, size="10pt"
+        )
         self._ema, self._ema_weight, self._last_step = None, 0.0, 0
         self._rows = []
 

@@ -83,10 +83,10 @@ class WeightImagesView(QWidget):
         self._colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0),
             colorMap=self._colormap,
-            label="weight: red = negative, white = 0, blue = positive",
             interactive=False,
             width=14,
         )
+        self._colorbar.axis.enableAutoSIPrefix(False)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
 
