@@ -135,6 +135,11 @@ def test_module_command_installs_and_uninstalls(tmp_path):
     assert not (tmp_path / "applications" / "nnviz.desktop").exists()
 
 
+def test_desktop_module_needs_no_qt():
+    code = "import sys, nnviz.desktop; sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
 # ---------------------------------------------------------------- Help menu
 
 
