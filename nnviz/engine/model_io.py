@@ -5,6 +5,7 @@ Loading checks everything and raises ModelFileError naming the file and the prob
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -72,15 +73,18 @@ def load_model(path) -> tuple[Network, dict]:
     def fail(problem: str) -> ModelFileError:
         return ModelFileError(f"{path}: {problem}")
 
-    magic = b""
     if not path.exists():
         raise fail("no such file")
     if path.is_dir():
         raise fail("is a folder, not a model file")
     try:
-        with open(path, "rb") as f:
-            magic = f.read(4)
-        npz = np.load(path, allow_pickle=False)
+        # read into memory first: np.load leaks the file handle when the archive is damaged
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    magic = data[:4]
+    try:
+        npz = np.load(io.BytesIO(data), allow_pickle=False)
     except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
         if magic == b"PK\x03\x04":  # starts like a zip (.npz) archive but cannot be read: cut short
             raise fail(f"the file is truncated or damaged ({exc})") from None
@@ -99,9 +103,10 @@ def load_model(path) -> tuple[Network, dict]:
 def _read(npz, fail) -> tuple[Network, dict]:
     if "header" not in npz.files:
         raise fail("not an nnviz model file (no header)")
+    raw_header = npz["header"]  # a damaged member raises here and is reported as damaged
     try:
-        header = json.loads(str(npz["header"][()]))
-    except (ValueError, TypeError) as exc:
+        header = json.loads(str(raw_header[()]))
+    except (ValueError, TypeError, IndexError) as exc:
         raise fail(f"the header is not valid JSON ({exc})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise fail("not an nnviz model file (wrong format marker)")
@@ -135,9 +140,10 @@ def _read(npz, fail) -> tuple[Network, dict]:
         raise fail(f"holds {len(extra) // 2} layers of weights but layer sizes {sizes} need {len(network.weights)}")
     metadata = {}
     if "metadata" in npz.files:
+        raw_metadata = npz["metadata"]
         try:
-            metadata = json.loads(str(npz["metadata"][()]))
-        except (ValueError, TypeError) as exc:
+            metadata = json.loads(str(raw_metadata[()]))
+        except (ValueError, TypeError, IndexError) as exc:
             raise fail(f"the training metadata is not valid JSON ({exc})") from None
         if not isinstance(metadata, dict):
             raise fail("the training metadata is not a JSON object")
