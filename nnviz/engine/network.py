@@ -16,7 +16,7 @@ from nnviz.engine.activations import ACTIVATIONS, check_activation
 COSTS: tuple[str, ...] = ("cross-entropy", "mse")  # cross-entropy => softmax outputs; mse => sigmoid outputs
 
 #: Hidden activation a new Network gets when none is given.
-DEFAULT_ACTIVATION = "relu"
+DEFAULT_ACTIVATION = "leaky_relu"
 MAX_HIDDEN_LAYERS = 6
 MAX_LAYER_SIZE = 1024
 #: Inputs are evaluated in chunks of this many samples to bound memory.

@@ -37,7 +37,7 @@ class TrainConfig:
     dropout: float = 0.0  # probability of dropping each hidden neuron during training
     epochs: int | None = 30  # None = train until stopped
     schedule: str = "cosine"  # "constant" | "step" | "cosine"
-    augment: int = 2  # max random shift in pixels for image data, 0 = off
+    augment: int = 1  # max random shift in pixels for image data, 0 = off
     seed: int = 0
 
     def __post_init__(self):
