@@ -1,0 +1,118 @@
+"""Turn a hand-drawn digit of any size into a 28x28 image normalised the way MNIST's digits were.
+
+Shared by the drawing pad and the tests; pure NumPy.
+
+MNIST's recipe (LeCun et al.): fit the digit's bounding box into 20x20 pixels keeping the aspect
+ratio, with anti-aliasing, then place it in a 28x28 field so that its centre of mass is at the
+centre. Measured on MNIST itself, the longer side of the box of non-zero pixels is always 20 and
+the centre of mass lies at (row 14, column 14) within half a pixel, counting pixel centres from 0;
+that is the target used here, reached with a sub-pixel (bilinear) shift.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["preprocess_digit", "area_resample", "center_of_mass", "SIZE", "BOX", "CENTER"]
+
+SIZE = 28  # output is SIZE x SIZE
+BOX = 20  # the longer side of the ink's bounding box is scaled to BOX pixels
+CENTER = (14.0, 14.0)  # (row, column) of the centre of mass, pixel centres counted from 0
+_INK = 0.01  # values at or below this are paper, not ink (anti-aliasing and float dust)
+
+
+def preprocess_digit(drawing: np.ndarray) -> np.ndarray:
+    """Normalise a drawing ``(H, W)`` float, ink = 1, paper = 0, into ``(28, 28)`` float32 in 0..1.
+
+    1. crop to the ink's bounding box;
+    2. scale the longer side to 20 pixels, keeping the aspect ratio, by exact area averaging;
+    3. place it in 28x28;
+    4. shift it (sub-pixel, bilinear) so that its centre of mass is at row 14, column 14.
+    An empty drawing gives zeros. Flatten the result with ``.reshape(784)`` to feed a network.
+    """
+    image = np.asarray(drawing, dtype=np.float64)
+    if image.ndim != 2:
+        raise ValueError(f"a drawing must be a 2-D array (height, width), not shape {image.shape}")
+    if image.size == 0:
+        return np.zeros((SIZE, SIZE), np.float32)
+    image = np.clip(np.nan_to_num(image, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+
+    rows = np.flatnonzero(image.max(axis=1) > _INK)
+    cols = np.flatnonzero(image.max(axis=0) > _INK)
+    if rows.size == 0:
+        return np.zeros((SIZE, SIZE), np.float32)
+    cropped = image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+    scale = BOX / max(cropped.shape)
+    fitted = area_resample(cropped, scale)
+
+    canvas = np.zeros((SIZE, SIZE))
+    top = (SIZE - fitted.shape[0]) // 2
+    left = (SIZE - fitted.shape[1]) // 2
+    canvas[top : top + fitted.shape[0], left : left + fitted.shape[1]] = fitted
+
+    row, col = center_of_mass(canvas)
+    shifted = _shift_bilinear(canvas, CENTER[0] - row, axis=0)
+    shifted = _shift_bilinear(shifted, CENTER[1] - col, axis=1)
+    return np.clip(shifted, 0.0, 1.0).astype(np.float32)
+
+
+def area_resample(image: np.ndarray, scale: float) -> np.ndarray:
+    """Resize ``image`` ``(H, W)`` by ``scale`` (up or down) with exact area averaging.
+
+    Each output pixel is the mean of the input over the square it covers, counting partly covered
+    input pixels by the covered fraction: a box filter, free of aliasing when shrinking. The image
+    covers ``H * scale`` by ``W * scale`` output pixels; when that is not a whole number, the last
+    row/column is only partly covered and comes out fainter, so the ink's total is exact.
+    Returns ``(ceil(H * scale), ceil(W * scale))``.
+    """
+    image = np.asarray(image, dtype=np.float64)
+    return _area_matrix(image.shape[0], scale) @ image @ _area_matrix(image.shape[1], scale).T
+
+
+def _area_matrix(n_in: int, scale: float) -> np.ndarray:
+    """Weights ``(n_out, n_in)``: output pixel i averages input span [i/scale, (i+1)/scale)."""
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, not {scale}")
+    # The tolerance keeps 20.000000001 from becoming 21 pixels.
+    n_out = max(1, int(np.ceil(n_in * scale - 1e-9)))
+    out_edges = np.arange(n_out + 1) / scale
+    in_edges = np.arange(n_in + 1, dtype=np.float64)
+    overlap = np.minimum(out_edges[1:, None], in_edges[None, 1:]) - np.maximum(
+        out_edges[:-1, None], in_edges[None, :-1]
+    )
+    # Divide by the span's length (1/scale): a mean, not a sum.
+    return np.clip(overlap, 0.0, None) * scale
+
+
+def center_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """(row, column) of the intensity-weighted mean position of ``image`` ``(H, W)``; pixel centres at 0, 1, ..."""
+    image = np.asarray(image, dtype=np.float64)
+    total = image.sum()
+    if total <= 0:
+        return ((image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2)
+    row = float(image.sum(axis=1) @ np.arange(image.shape[0]) / total)
+    col = float(image.sum(axis=0) @ np.arange(image.shape[1]) / total)
+    return row, col
+
+
+def _shift_bilinear(image: np.ndarray, shift: float, axis: int) -> np.ndarray:
+    """Move ``image`` by ``shift`` pixels (any real number) along ``axis``, linearly interpolated.
+
+    ``out[i] = in[i - shift]``; what moves in from outside is zero. Linear interpolation keeps the
+    total and moves the centre of mass by exactly ``shift`` as long as no ink falls off the edge.
+    """
+    whole = int(np.floor(shift))
+    fraction = shift - whole
+    moved = np.moveaxis(image, axis, 0)
+    n = moved.shape[0]
+    out = np.zeros_like(moved)
+    # out[i] = (1 - fraction) * in[i - whole] + fraction * in[i - whole - 1]
+    for weight, offset in ((1.0 - fraction, whole), (fraction, whole + 1)):
+        if weight == 0.0 or abs(offset) >= n:
+            continue
+        if offset >= 0:
+            out[offset:] += weight * moved[: n - offset]
+        else:
+            out[:offset] += weight * moved[-offset:]
+    return np.moveaxis(out, 0, axis)
