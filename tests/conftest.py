@@ -3,3 +3,89 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import traceback  # noqa: E402
+import weakref  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+def _caller() -> str:
+    """The line of project or test code that started a thread or timer, for the failure message."""
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if "conftest.py" not in frame.filename:
+            return f"{frame.filename}:{frame.lineno} ({frame.name})"
+    return "unknown place"
+
+
+def _qt_core():
+    """QtCore if PySide6 is importable (engine-only environments have no Qt), else None."""
+    try:
+        from PySide6 import QtCore
+    except ImportError:  # pragma: no cover - Qt is a declared dependency
+        return None
+    return QtCore
+
+
+def _flush_deferred_deletes(QtCore) -> None:
+    """Let widgets closed by pytest-qt really be deleted, so their children's timers stop with them."""
+    app = QtCore.QCoreApplication.instance()
+    if app is not None:
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        app.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qthreads(monkeypatch):
+    """Fail a test that leaves a QThread it started still running (napari does the same)."""
+    QtCore = _qt_core()
+    if QtCore is None:
+        yield
+        return
+    started: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    base_start = QtCore.QThread.start
+
+    def recording_start(self, *args, **kwargs):
+        started[self] = _caller()
+        return base_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(QtCore.QThread, "start", recording_start)
+    yield
+    _flush_deferred_deletes(QtCore)
+    running = []
+    for thread, where in list(started.items()):
+        try:
+            if thread.isRunning():
+                running.append(where)
+        except RuntimeError:  # the C++ object is gone, so is the thread
+            continue
+    if running:
+        pytest.fail("test left a QThread running, started at:\n  " + "\n  ".join(running))
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qtimers(monkeypatch):
+    """Fail a test that leaves an active QTimer it started (napari does the same)."""
+    QtCore = _qt_core()
+    if QtCore is None:
+        yield
+        return
+    started: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    base_start = QtCore.QTimer.start
+
+    def recording_start(self, *args, **kwargs):
+        started[self] = _caller()
+        return base_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(QtCore.QTimer, "start", recording_start)
+    yield
+    _flush_deferred_deletes(QtCore)
+    active = []
+    for timer, where in list(started.items()):
+        try:
+            if timer.isActive():
+                active.append(where)
+        except RuntimeError:  # deleted with its parent widget
+            continue
+    if active:
+        pytest.fail("test left an active QTimer, started at:\n  " + "\n  ".join(active))

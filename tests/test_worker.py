@@ -1,0 +1,196 @@
+"""The training worker on its QThread: start, pause, step, throttled snapshots, divergence and shutdown."""
+
+import pytest
+from PySide6.QtCore import QObject, Signal, Slot
+
+from nnviz.engine.datasets import load_sample
+from nnviz.engine.network import Network
+from nnviz.engine.trainer import BatchStats, EpochStats, TrainConfig, Trainer
+from nnviz.qt._worker import TrainingThread
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+@pytest.fixture
+def training(sample):
+    network = Network((784, 16, 16, 10), seed=0)
+    trainer = Trainer(network, sample, TrainConfig(learning_rate=0.003, batch_size=32, epochs=None))
+    t = TrainingThread(trainer)
+    t.start_thread()
+    yield t
+    assert t.shutdown()
+
+
+class Gui(QObject):
+    """Receives the worker's signals on the GUI thread, as the window does (queued connections).
+
+    A plain Python callable connected to a cross-thread signal would run on the worker thread.
+    """
+
+    snapshot_available = Signal()
+    batches_done = Signal(object)
+    epoch_done = Signal(object)
+    running_changed = Signal(bool)
+    diverged = Signal(object)
+
+    def __init__(self, worker, take_snapshots=True):
+        super().__init__()
+        self.worker = worker
+        self.take_snapshots = take_snapshots
+        self.batches, self.epochs, self.snapshots, self.running, self.batch_lists = [], [], [], [], []
+        worker.snapshot_available.connect(self.on_snapshot)
+        worker.batches_done.connect(self.on_batches)
+        worker.epoch_done.connect(self.on_epoch)
+        worker.running_changed.connect(self.on_running)
+        worker.diverged.connect(self.on_diverged)
+
+    @Slot()
+    def on_snapshot(self):
+        if self.take_snapshots:
+            snap = self.worker.take_snapshot()
+            if snap is not None:
+                self.snapshots.append(snap)
+        self.snapshot_available.emit()
+
+    @Slot(object)
+    def on_batches(self, batches):
+        self.batches.extend(batches)
+        self.batch_lists.append(batches)
+        self.batches_done.emit(batches)
+
+    @Slot(object)
+    def on_epoch(self, stats):
+        self.epochs.append(stats)
+        self.epoch_done.emit(stats)
+
+    @Slot(bool)
+    def on_running(self, running):
+        self.running.append(running)
+        self.running_changed.emit(running)
+
+    @Slot(object)
+    def on_diverged(self, d):
+        self.diverged.emit(d)
+
+
+def not_running(running):
+    return not running
+
+
+def test_start_pause_delivers_batches_in_lists_and_latest_snapshot(qtbot, training):
+    worker = training.worker
+    gui = Gui(worker)
+    with qtbot.waitSignal(gui.snapshot_available, timeout=5000):
+        worker.start()
+    qtbot.waitUntil(lambda: len(gui.batches) >= 20, timeout=5000)
+    with qtbot.waitSignal(gui.running_changed, check_params_cb=not_running, timeout=5000):
+        worker.pause()
+    qtbot.waitUntil(lambda: gui.snapshots and gui.snapshots[-1].step == gui.batches[-1].step, timeout=5000)
+    steps = [b.step for b in gui.batches]
+    assert steps == list(range(1, len(steps) + 1)), "every mini-batch reported once, in order"
+    assert all(isinstance(b, BatchStats) for b in gui.batches)
+    assert gui.snapshots[-1].step == worker.trainer.step, "after pausing, the last snapshot is the current state"
+
+
+def test_step_one_batch_then_pauses(qtbot, training):
+    worker = training.worker
+    gui = Gui(worker)
+    with qtbot.waitSignal(gui.running_changed, check_params_cb=not_running, timeout=5000):
+        worker.step_batches(1)
+    qtbot.waitUntil(lambda: len(gui.batches) == 1, timeout=5000)
+    assert gui.batches[0].step == 1
+    assert worker.trainer.step == 1
+    with qtbot.waitSignal(gui.running_changed, check_params_cb=not_running, timeout=5000):
+        worker.step_batches(3)
+    qtbot.waitUntil(lambda: len(gui.batches) == 4, timeout=5000)
+    assert worker.trainer.step == 4
+
+
+def test_step_epoch_ends_with_its_evaluation(qtbot, training, sample):
+    worker = training.worker
+    gui = Gui(worker)
+    with qtbot.waitSignal(gui.epoch_done, timeout=20000) as blocker:
+        worker.step_epoch()
+    stats = blocker.args[0]
+    assert isinstance(stats, EpochStats) and stats.epoch == 1
+    qtbot.waitUntil(lambda: gui.running and gui.running[-1] is False, timeout=5000)
+    assert worker.trainer.step == -(-sample.n_train // 32)
+    assert stats.test_accuracy > 0.5
+
+
+def test_snapshots_are_throttled_and_never_queued(qtbot, training):
+    """While the GUI does not take the snapshot, no further snapshot signal is sent."""
+    worker = training.worker
+    gui = Gui(worker, take_snapshots=False)
+    signals = []
+    gui.snapshot_available.connect(lambda: signals.append(1))
+    with qtbot.waitSignal(gui.snapshot_available, timeout=5000):
+        worker.start()
+    # Nobody takes it: the mailbox stays full and newer snapshots replace it without new signals.
+    n = len(gui.batch_lists)
+    qtbot.waitUntil(lambda: len(gui.batch_lists) >= n + 3, timeout=5000)
+    assert len(signals) == 1
+    snap = worker.take_snapshot()
+    assert snap is not None and snap.step > 1, "the mailbox holds the latest snapshot, not the first"
+    assert worker.take_snapshot() is None
+    with qtbot.waitSignal(gui.snapshot_available, timeout=5000):
+        pass
+    worker.pause()
+
+
+def test_batch_stats_are_batched_not_one_signal_per_batch(qtbot, training):
+    worker = training.worker
+    gui = Gui(worker)
+    worker.start()
+    qtbot.waitUntil(lambda: len(gui.batches) >= 200, timeout=10000)
+    worker.pause()
+    assert len(gui.batch_lists) < len(gui.batches) / 2
+
+
+def test_hyper_parameter_change_while_training_applies(qtbot, training):
+    worker = training.worker
+    gui = Gui(worker)
+    worker.start()
+    qtbot.waitUntil(lambda: len(gui.batches) >= 5, timeout=5000)
+    worker.trainer.update(learning_rate=0.0001, schedule="constant")
+    n = len(gui.batches)
+    qtbot.waitUntil(lambda: len(gui.batches) >= n + 50, timeout=10000)
+    worker.pause()
+    assert gui.batches[-1].learning_rate == pytest.approx(0.0001)
+
+
+def test_divergence_pauses_the_worker(qtbot, sample):
+    network = Network((784, 16, 10), activation="linear", cost="cross-entropy", seed=0)
+    trainer = Trainer(network, sample, TrainConfig(learning_rate=50.0, optimizer="sgd", schedule="constant"))
+    t = TrainingThread(trainer)
+    gui = Gui(t.worker)
+    t.start_thread()
+    try:
+        with qtbot.waitSignal(gui.diverged, timeout=20000) as blocker:
+            t.worker.start()
+        assert "learning rate" in blocker.args[0].message
+        qtbot.waitUntil(lambda: not t.worker.is_running, timeout=5000)
+        assert t.worker.has_diverged
+    finally:
+        assert t.shutdown()
+
+
+def test_slow_motion_still_stops_at_once(qtbot, training):
+    worker = training.worker
+    gui = Gui(worker)
+    worker.set_delay(10.0)  # ten seconds per batch: stopping must not wait for it
+    with qtbot.waitSignal(gui.batches_done, timeout=5000):
+        worker.start()
+    assert training.shutdown(timeout_ms=2000)
+    assert training.thread.isFinished()
+
+
+def test_shutdown_while_training(qtbot, training):
+    gui = Gui(training.worker)
+    with qtbot.waitSignal(gui.batches_done, timeout=5000):
+        training.worker.start()
+    assert training.shutdown(timeout_ms=2000)
+    assert training.thread.isFinished()
