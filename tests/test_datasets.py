@@ -20,6 +20,8 @@ from nnviz.engine.datasets import (
     load_sample,
     user_data_dir,
 )
+
+real_user_data_dir = user_data_dir  # the fixture below replaces the module's copy
 from nnviz.engine.idx import write_idx
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -30,7 +32,7 @@ STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3
 def isolated_places(tmp_path, monkeypatch):
     """No real data folder leaks into a test: empty user folder, no NNVIZ_DATA_DIR, no Debian copy."""
     monkeypatch.delenv("NNVIZ_DATA_DIR", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(datasets, "user_data_dir", lambda: tmp_path / "user" / "nnviz")
     monkeypatch.setattr(datasets, "DEBIAN_FASHION_DIR", tmp_path / "no-debian")
 
 
@@ -138,7 +140,7 @@ def test_nonexistent_path(tmp_path):
 
 
 def test_search_order(tmp_path, monkeypatch):
-    env_dir, user_dir, explicit = tmp_path / "env", user_data_dir() / "mnist", tmp_path / "explicit"
+    env_dir, user_dir, explicit = tmp_path / "env", datasets.user_data_dir() / "mnist", tmp_path / "explicit"
     assert find_mnist() is None
     write_idx_folder(user_dir)
     assert find_mnist() == user_dir
@@ -156,8 +158,8 @@ def test_search_order(tmp_path, monkeypatch):
 def test_incomplete_folder_is_skipped_by_search(tmp_path, monkeypatch):
     write_idx_folder(tmp_path / "env", skip=("train-images-idx3-ubyte",))
     monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "env"))
-    write_idx_folder(user_data_dir() / "mnist")
-    assert find_mnist() == user_data_dir() / "mnist"
+    write_idx_folder(datasets.user_data_dir() / "mnist")
+    assert find_mnist() == datasets.user_data_dir() / "mnist"
 
 
 def test_auto_prefers_full_mnist_then_sample(tmp_path, monkeypatch):
@@ -174,7 +176,7 @@ def test_mnist_by_name_when_absent_says_where_and_what_to_do(tmp_path, monkeypat
     with pytest.raises(DataError) as info:
         load_dataset("mnist")
     message = str(info.value)
-    assert str(tmp_path / "env") in message and str(user_data_dir() / "mnist") in message
+    assert str(tmp_path / "env") in message and str(datasets.user_data_dir() / "mnist") in message
     assert "nnviz download" in message
     with pytest.raises(DataError):
         load_mnist()
@@ -224,8 +226,8 @@ def test_fashion_from_explicit_folder(tmp_path):
 
 def test_fashion_search_order(tmp_path, monkeypatch):
     assert find_fashion_mnist() is None
-    write_idx_folder(user_data_dir() / "fashion-mnist")
-    assert find_fashion_mnist() == user_data_dir() / "fashion-mnist"
+    write_idx_folder(datasets.user_data_dir() / "fashion-mnist")
+    assert find_fashion_mnist() == datasets.user_data_dir() / "fashion-mnist"
     debian = tmp_path / "debian"
     write_idx_folder(debian)
     monkeypatch.setattr(datasets, "DEBIAN_FASHION_DIR", debian)
@@ -241,19 +243,19 @@ def test_fashion_absent_says_how_to_get_it():
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG rules apply on Linux")
 def test_user_data_dir_linux(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    assert user_data_dir() == tmp_path / "nnviz"
+    assert real_user_data_dir() == tmp_path / "nnviz"
     monkeypatch.setenv("XDG_DATA_HOME", "relative/path")
-    assert user_data_dir() == pathlib.Path.home() / ".local" / "share" / "nnviz"
+    assert real_user_data_dir() == pathlib.Path.home() / ".local" / "share" / "nnviz"
     monkeypatch.delenv("XDG_DATA_HOME")
-    assert user_data_dir() == pathlib.Path.home() / ".local" / "share" / "nnviz"
+    assert real_user_data_dir() == pathlib.Path.home() / ".local" / "share" / "nnviz"
 
 
 def test_user_data_dir_other_platforms(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert user_data_dir() == pathlib.Path.home() / "Library" / "Application Support" / "nnviz"
+    assert real_user_data_dir() == pathlib.Path.home() / "Library" / "Application Support" / "nnviz"
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
-    assert user_data_dir() == tmp_path / "Roaming" / "nnviz"
+    assert real_user_data_dir() == tmp_path / "Roaming" / "nnviz"
 
 
 # ----------------------------------------------------------------- the real data, when present

@@ -225,19 +225,18 @@ def test_progress_exception_leaves_no_part_file(tmp_path, make_server, md5s):
 
 
 def test_default_destination_is_user_data_dir(tmp_path, monkeypatch, make_server, md5s):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setattr(download, "user_data_dir", lambda: tmp_path / "xdg" / "nnviz")
     server = make_server("good")
     folder = download_mnist(mirrors=[server.url], files=md5s)
     assert folder == tmp_path / "xdg" / "nnviz" / "mnist"
 
 
 def test_fashion_download_uses_its_own_folder(tmp_path, monkeypatch, make_server, md5s):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setattr(download, "user_data_dir", lambda: tmp_path / "xdg" / "nnviz")
     server = make_server("good")
     folder = download_fashion_mnist(mirrors=[server.url], files=md5s)
     assert folder == tmp_path / "xdg" / "nnviz" / "fashion-mnist"
+    monkeypatch.setattr(datasets, "user_data_dir", lambda: tmp_path / "xdg" / "nnviz")
     monkeypatch.setattr(datasets, "DEBIAN_FASHION_DIR", tmp_path / "no-debian")
     monkeypatch.delenv("NNVIZ_DATA_DIR", raising=False)
     data = load_dataset("fashion")
