@@ -48,6 +48,11 @@ class _GrowingSeries:
         self.y = np.empty(len(self.y), np.float64)
 
 
+def _curve_data(curve) -> tuple[np.ndarray, np.ndarray]:
+    x, y = curve.getData()
+    return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
+
+
 class CostCurveView(QWidget):
     """Two stacked plots sharing the x axis (training step): cost on top, test accuracy below."""
 
@@ -185,13 +190,13 @@ class CostCurveView(QWidget):
 
     def batch_data(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, costs) of the raw mini-batch curve as drawn."""
-        return self._raw_curve.getData()
+        return _curve_data(self._raw_curve)
 
     def smoothed_data(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, smoothed costs) as drawn."""
-        return self._smooth_curve.getData()
+        return _curve_data(self._smooth_curve)
 
     def epoch_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Drawn per-epoch points: "train", "test" (cost) and "accuracy" (percent)."""
-        return {"train": self._train_curve.getData(), "test": self._test_curve.getData(),
-                "accuracy": self._accuracy_curve.getData()}
+        return {"train": _curve_data(self._train_curve), "test": _curve_data(self._test_curve),
+                "accuracy": _curve_data(self._accuracy_curve)}

@@ -79,7 +79,7 @@ class NetworkGraphView(QWidget):
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._legend)
 
-        lut = _colors.activation_lut(256)
+        lut = _colors.activation_lut(257)  # odd size: index 128 is exactly activation 0
         self._brush_lut = [QBrush(QColor(*map(int, c))) for c in lut]
         self._neuron_pen = pg.mkPen("#707070", width=1)
 
@@ -317,7 +317,7 @@ class NetworkGraphView(QWidget):
         shades = np.concatenate(
             [self._shade(l, acts[l]) for l in range(self._first_spot_layer, len(acts))]
         )
-        idx = np.clip(np.round((shades + 1.0) * 127.5), 0, 255).astype(int)
+        idx = np.clip(np.round((shades + 1.0) * 128.0), 0, 256).astype(int)
         self._neurons.setBrush([self._brush_lut[i] for i in idx])
 
     def _update_output_labels(self) -> None:

@@ -1,0 +1,434 @@
+"""The views show what they are given: neuron shading, edges, weight images, curves, drawing pad, confusion.
+
+Every test drives a real widget (offscreen) and checks its state after show_snapshot and friends.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+from nnviz.engine.network import Network
+from nnviz.engine.trainer import BatchStats, EpochStats
+from nnviz.qt import _colors
+from nnviz.qt._cost_curve import CostCurveView
+from nnviz.qt._drawing_pad import DigitPanel
+from nnviz.qt._evaluation import EvaluationView
+from nnviz.qt._network_graph import INPUT_EDGES_PER_NEURON, NetworkGraphView
+from nnviz.qt._weight_images import WeightImagesView, pixel_templates
+
+DIGITS = tuple(str(i) for i in range(10))
+
+
+@pytest.fixture
+def snapshot():
+    return Network((784, 16, 16, 10), activation="relu", seed=3).snapshot()
+
+
+@pytest.fixture
+def digit_image():
+    """A (784,) image of a ring, roughly a zero."""
+    r, c = np.mgrid[0:28, 0:28]
+    d = np.hypot(r - 14, c - 14)
+    return np.clip(1.5 - np.abs(d - 7), 0, 1).astype(np.float32).reshape(784)
+
+
+def _rgb(color) -> tuple[int, int, int]:
+    return tuple(int(v) for v in color[:3])
+
+
+def _click_scene_point(qtbot, graphics_widget, viewbox, x: float, y: float) -> None:
+    """Left-click the widget where view coordinates (x, y) are drawn."""
+    scene_point = viewbox.mapViewToScene(QPointF(x, y))
+    widget_point = graphics_widget.mapFromScene(scene_point)
+    QTest.mouseClick(graphics_widget.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, widget_point)
+
+
+# ---------------------------------------------------------------------------------- network graph
+def test_graph_shades_neurons_by_activation(qtbot, snapshot, digit_image):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.show_snapshot(snapshot)
+    acts = snapshot.forward(digit_image)
+    acts[1] = np.zeros(16, np.float32)
+    acts[1][3] = 1.0  # one strongly-on hidden neuron among silent ones
+    acts[3] = np.eye(10, dtype=np.float32)[7]
+    view.show_activations(acts)
+
+    hidden = view.neuron_colors(1)
+    assert hidden.shape == (16, 4)
+    assert _rgb(hidden[3]) == _colors.ACTIVATION_ON_RGB
+    others = np.delete(hidden, 3, axis=0)
+    assert all(_rgb(c) == _colors.ACTIVATION_OFF_RGB for c in others)
+    outputs = view.neuron_colors(3)
+    assert _rgb(outputs[7]) == _colors.ACTIVATION_ON_RGB
+    assert _rgb(outputs[0]) == _colors.ACTIVATION_OFF_RGB
+    # the input image shows the input
+    np.testing.assert_array_equal(view._input_image.image, digit_image.reshape(28, 28))
+
+
+def test_graph_edges_hold_weights_by_sign(qtbot, snapshot):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.show_snapshot(snapshot)
+    w0, w1, w2 = snapshot.weights
+    top = np.argsort(-np.abs(w0), axis=1)[:, :INPUT_EDGES_PER_NEURON]
+    input_vals = np.take_along_axis(w0, top, axis=1)
+    expected_positive = int((input_vals > 0).sum() + (w1 > 0).sum() + (w2 > 0).sum())
+    expected_total = input_vals.size + w1.size + w2.size
+    assert view.edge_count == expected_total
+
+    positive = negative = 0
+    for sign, _, curve in view._edge_curves:
+        x, y = curve.getData()
+        assert len(x) % 2 == 0  # pairs of endpoints
+        if sign > 0:
+            positive += len(x) // 2
+        else:
+            negative += len(x) // 2
+    assert positive == expected_positive
+    assert positive + negative == expected_total
+    # blue for positive, red for negative, as the legend says
+    colors = {sign: _rgb(curve.opts["pen"].color().getRgb()) for sign, _, curve in view._edge_curves}
+    assert colors[1] == _colors.POSITIVE_RGB and colors[-1] == _colors.NEGATIVE_RGB
+    assert "positive" in view._legend.text() and "negative" in view._legend.text()
+
+
+def test_graph_updates_in_place_and_rebuilds_for_new_architecture(qtbot, snapshot):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.show_snapshot(snapshot)
+    curves = view.edge_curves()
+    texts = list(view._texts)
+    trained = Network((784, 16, 16, 10), activation="relu", seed=4).snapshot()
+    view.show_snapshot(trained)
+    assert view.edge_curves() == curves
+    assert view._texts == texts  # same items: nothing rebuilt for the same layer sizes
+
+    for sizes in [(784, 10), (784, 12, 11, 10, 9, 8, 7, 10), (2, 5, 2)]:
+        snap = Network(sizes).snapshot()
+        view.show_snapshot(snap)
+        x = np.full(sizes[0], 0.5, np.float32)
+        view.show_activations(snap.forward(x))
+        assert len(view._neurons.data) == sum(sizes[1:]) + (0 if sizes[0] == 784 else sizes[0])
+        assert view.edge_curves() == curves
+        assert view.edge_count > 0
+        assert len(view.neuron_colors(len(sizes) - 1)) == sizes[-1]
+
+
+def test_graph_output_labels_and_tooltip(qtbot, snapshot, digit_image):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.show_snapshot(snapshot)
+    acts = snapshot.forward(digit_image)
+    view.show_activations(acts)
+    winner = int(np.argmax(acts[-1]))
+    labels = [t.toPlainText() for t in view._output_labels]
+    assert labels[winner].startswith(f"{winner}  ")
+    view.set_class_names([f"class {i}" for i in range(10)])
+    assert view._output_labels[2].toPlainText().startswith("class 2")
+
+    tip = view.neuron_tooltip(2, 5)
+    assert "Hidden layer 2, neuron 5" in tip
+    assert f"activation: {acts[2][5]:.3f}" in tip
+    assert f"bias: {float(snapshot.biases[1][5]):+.3f}" in tip
+    strongest = int(np.argmax(np.abs(snapshot.weights[1][5])))
+    assert f"from hidden layer 1 neuron {strongest}" in tip
+    first = view.neuron_tooltip(1, 0)
+    assert "pixel (row" in first
+
+
+def test_graph_click_emits_and_select_neuron_does_not(qtbot, snapshot):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.resize(900, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(snapshot)
+    x, y = view._positions[2][4]
+    with qtbot.waitSignal(view.neuron_selected, timeout=2000) as blocker:
+        _click_scene_point(qtbot, view._plot, view._vb, x, y)
+    assert blocker.args == [2, 4]
+    assert view.selected_neuron() == (2, 4)
+
+    with qtbot.assertNotEmitted(view.neuron_selected):
+        view.select_neuron(3, 9)
+    assert view.selected_neuron() == (3, 9)
+    sx, sy = view._selection.getData()
+    assert (sx[0], sy[0]) == tuple(view._positions[3][9])
+
+
+# ---------------------------------------------------------------------------------- weight images
+def test_weight_images_show_weights_with_symmetric_levels(qtbot, snapshot):
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(snapshot)
+    items = view.image_items(1)
+    assert len(items) == 16
+    for i, item in enumerate(items):
+        np.testing.assert_array_equal(item.image, snapshot.weights[0][i].reshape(28, 28))
+    low, high = view.levels(1)
+    assert low == -high and high > 0
+    np.testing.assert_allclose(items[5].getLevels(), (low, high))
+    np.testing.assert_allclose(view._colorbar.levels(), (low, high))
+    assert "negative" in view._colorbar.axis.labelText and "positive" in view._colorbar.axis.labelText
+
+    templates = view.image_items(2)
+    expected = snapshot.weights[1] @ snapshot.weights[0]
+    np.testing.assert_allclose(templates[3].image, expected[3].reshape(28, 28), rtol=1e-5, atol=1e-6)
+    outputs = view.image_items(3)
+    np.testing.assert_allclose(
+        outputs[7].image, pixel_templates(snapshot.weights)[2][7].reshape(28, 28), rtol=1e-5
+    )
+    assert "W2·W1" in view._layer_box.itemText(1)
+
+
+def test_weight_images_click_enlarges_and_select_switches_layer(qtbot, snapshot):
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    view.resize(560, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(snapshot)
+    x, y, w, h = view._cell_rect(1, 6)
+    with qtbot.waitSignal(view.neuron_selected, timeout=2000) as blocker:
+        _click_scene_point(qtbot, view._plot, view._vb, x + w / 2, y + h / 2)
+    assert blocker.args == [1, 6]
+    assert view.enlarged_neuron() == (1, 6)
+    assert view._enlarged.isVisible()
+    np.testing.assert_array_equal(view._enlarged.image, snapshot.weights[0][6].reshape(28, 28))
+    assert "neuron 6" in view._caption.text()
+
+    view._back.click()
+    assert view.enlarged_neuron() is None
+    with qtbot.assertNotEmitted(view.neuron_selected):
+        view.select_neuron(2, 11)
+    assert view.current_layer() == 2
+    assert view._highlight.isVisible()
+    assert view._highlight.rect().contains(QPointF(*view._cell_rect(2, 11)[:2]) + QPointF(1, 1))
+    assert all(item.isVisible() for item in view.image_items(2))
+    assert not any(item.isVisible() for item in view.image_items(1))
+
+
+def test_weight_images_without_hidden_layers_and_for_non_images(qtbot):
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    snap = Network((784, 10)).snapshot()
+    view.show_snapshot(snap)
+    assert len(view.image_items(1)) == 10
+    assert "Output" in view._layer_box.itemText(0)
+    np.testing.assert_array_equal(view.image_items(1)[9].image, snap.weights[0][9].reshape(28, 28))
+
+    view.show_snapshot(Network((2, 8, 2)).snapshot())
+    assert view._stack.currentWidget() is view._message
+    assert view.image_items(1) == []
+
+
+# ---------------------------------------------------------------------------------- cost curve
+def _batches(start: int, n: int, epoch: int = 0) -> list[BatchStats]:
+    return [BatchStats(step=s, epoch=epoch, batch=s - start, batches_per_epoch=n,
+                       cost=2.0 / (1 + 0.01 * s), learning_rate=0.01)
+            for s in range(start, start + n)]
+
+
+def _epoch(epoch: int, accuracy: float) -> EpochStats:
+    return EpochStats(epoch=epoch, train_cost=0.5 / epoch, test_cost=0.6 / epoch,
+                      test_accuracy=accuracy, confusion=np.eye(10, dtype=np.int64),
+                      seconds=1.0, samples_per_second=1000.0)
+
+
+def test_cost_curve_holds_points_added(qtbot):
+    view = CostCurveView()
+    qtbot.addWidget(view)
+    view.add_batches(_batches(1, 300))
+    view.add_epoch(_epoch(1, 0.9))
+    view.add_batches(_batches(301, 300, epoch=1))
+    view.add_epoch(_epoch(2, 0.93))
+    steps, costs = view.batch_data()
+    np.testing.assert_array_equal(steps, np.arange(1, 601))
+    np.testing.assert_allclose(costs, 2.0 / (1 + 0.01 * np.arange(1, 601)))
+    s_steps, smooth = view.smoothed_data()
+    assert len(smooth) == 600 and smooth[0] == pytest.approx(costs[0])
+    assert costs[-1] <= smooth[-1] <= costs[0]  # a lagging average of a falling curve
+    epochs = view.epoch_data()
+    np.testing.assert_array_equal(epochs["train"][0], [300, 600])
+    np.testing.assert_allclose(epochs["test"][1], [0.6, 0.3])
+    np.testing.assert_allclose(epochs["accuracy"][1], [90.0, 93.0])
+    assert "93.0%" in view.accuracy_plot.titleLabel.text
+    assert view.cost_plot.getAxis("bottom").labelText == "training step (mini-batches)"
+    assert view.accuracy_plot.getAxis("left").labelText == "test accuracy %"
+
+    rows = view.history_rows()
+    assert len(rows) == 602
+    assert rows[0] == {"kind": "batch", "step": 1, "epoch": 0, "cost": pytest.approx(2.0 / 1.01),
+                       "test_cost": None, "test_accuracy": None}
+    assert rows[300]["kind"] == "epoch" and rows[300]["test_accuracy"] == pytest.approx(0.9)
+
+    view.clear()
+    assert len(view.batch_data()[0]) == 0 and view.history_rows() == []
+
+
+def test_cost_curve_grows_past_many_thousand_points(qtbot):
+    view = CostCurveView()
+    qtbot.addWidget(view)
+    for start in range(1, 30001, 500):
+        view.add_batches(_batches(start, 500))
+    steps, costs = view.batch_data()
+    assert len(steps) == 30000 and steps[-1] == 30000
+    assert np.isfinite(view.smoothed_data()[1]).all()
+    assert view.cost_plot.ctrl.clipToViewCheck.isChecked()
+    assert view.cost_plot.ctrl.autoDownsampleCheck.isChecked()
+
+
+# ---------------------------------------------------------------------------------- digit panel
+def _canvas_point(canvas, fx: float, fy: float) -> QPoint:
+    r = canvas._target_rect()
+    return QPoint(int(r.x() + fx * r.width()), int(r.y() + fy * r.height()))
+
+
+def _stroke(canvas, points) -> None:
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(canvas, left, none, _canvas_point(canvas, *points[0]))
+    for a, b in zip(points, points[1:]):
+        for t in np.linspace(0.0, 1.0, 6):
+            QTest.mouseMove(canvas, _canvas_point(canvas, a[0] + (b[0] - a[0]) * t,
+                                                  a[1] + (b[1] - a[1]) * t))
+    QTest.mouseRelease(canvas, left, none, _canvas_point(canvas, *points[-1]))
+
+
+SEVEN_TOP = [(0.3, 0.25), (0.7, 0.25)]
+SEVEN_LEG = [(0.7, 0.25), (0.45, 0.8)]
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = DigitPanel()
+    qtbot.addWidget(widget)
+    widget.resize(420, 620)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_drawing_emits_preprocessed_input(qtbot, panel):
+    with qtbot.waitSignal(panel.input_changed, timeout=2000) as blocker:
+        _stroke(panel.canvas, SEVEN_TOP)
+    vec = blocker.args[0]
+    assert isinstance(vec, np.ndarray) and vec.shape == (784,) and vec.dtype == np.float32
+    assert vec.max() > 0.5 and 0.0 <= vec.min()
+    np.testing.assert_array_equal(panel.preview_image(), vec.reshape(28, 28))
+    assert len(panel.canvas.strokes) == 1
+
+
+def test_drawing_is_throttled_while_the_pen_moves(qtbot, panel):
+    received = []
+    panel.input_changed.connect(received.append)
+    canvas = panel.canvas
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     _canvas_point(canvas, 0.3, 0.3))
+    for t in np.linspace(0.3, 0.7, 20):
+        QTest.mouseMove(canvas, _canvas_point(canvas, t, 0.5))
+    assert received == []  # twenty moves, no event loop yet: one pending update, not twenty
+    assert panel._throttle.isActive()
+    with qtbot.waitSignal(panel.input_changed, timeout=2000):
+        pass  # the throttle timer fires while the pen is still down
+    assert len(received) == 1 and received[0].any()
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       _canvas_point(canvas, 0.7, 0.5))
+    assert len(received) == 2 and not panel._throttle.isActive()
+
+
+def test_undo_and_clear(qtbot, panel):
+    _stroke(panel.canvas, SEVEN_TOP)
+    with qtbot.waitSignal(panel.input_changed, timeout=2000) as both:
+        _stroke(panel.canvas, SEVEN_LEG)
+    assert len(panel.canvas.strokes) == 2
+    with qtbot.waitSignal(panel.input_changed, timeout=2000) as after_undo:
+        panel._undo_button.click()
+    assert len(panel.canvas.strokes) == 1
+    assert not np.array_equal(after_undo.args[0], both.args[0])
+    assert after_undo.args[0].any()
+    with qtbot.waitSignal(panel.input_changed, timeout=2000) as after_clear:
+        panel._clear_button.click()
+    assert panel.canvas.is_blank()
+    assert not after_clear.args[0].any()
+    assert not panel.canvas.to_array().any()
+
+
+def test_show_outputs_updates_bars_and_winner(qtbot, panel):
+    _stroke(panel.canvas, SEVEN_TOP)
+    outputs = np.array([0.01, 0.0, 0.02, 0.01, 0.0, 0.0, 0.0, 0.93, 0.02, 0.01], np.float32)
+    panel.show_outputs(outputs, DIGITS)
+    np.testing.assert_allclose(panel.bar_heights(), outputs)
+    assert panel.winner_text() == "The network says: 7 (93%)"
+    brushes = panel._bars.opts["brushes"]
+    assert brushes[7].color().name() == _colors.WINNER_HEX
+    assert brushes[0].color().name() == _colors.BAR_HEX
+
+
+def test_drawn_digit_through_a_network_gives_bars_summing_to_one(qtbot, panel, snapshot):
+    def forward(vec):
+        panel.show_outputs(snapshot.forward(vec)[-1], DIGITS)
+
+    panel.input_changed.connect(forward)
+    with qtbot.waitSignal(panel.input_changed, timeout=2000):
+        _stroke(panel.canvas, SEVEN_TOP + SEVEN_LEG[1:])
+    assert panel.bar_heights().sum() == pytest.approx(1.0, abs=1e-5)
+    assert panel.winner_text().startswith("The network says: ")
+
+
+def test_show_input_displays_a_test_digit(qtbot, panel, digit_image):
+    with qtbot.waitSignal(panel.input_changed, timeout=2000) as blocker:
+        panel.show_input(digit_image, "test digit #17, label 0")
+    np.testing.assert_array_equal(blocker.args[0], digit_image)
+    np.testing.assert_array_equal(panel.preview_image(), digit_image.reshape(28, 28))
+    assert panel.caption_text() == "test digit #17, label 0"
+    assert not panel.canvas.is_blank()
+    # the canvas shows the digit: ink where the ring is, paper in the middle
+    drawing = panel.canvas.to_array()
+    assert drawing[140, 140] < 0.1 and drawing[140, 140 + 70] > 0.5
+    # drawing afterwards starts afresh
+    with qtbot.waitSignal(panel.input_changed, timeout=2000):
+        _stroke(panel.canvas, SEVEN_TOP)
+    assert panel.caption_text() == "your drawing"
+    assert panel.canvas.to_array()[140, 140 + 70] < 0.1
+
+
+def test_test_digit_buttons_emit_requests(qtbot, panel):
+    with qtbot.waitSignal(panel.random_test_digit_requested, timeout=1000):
+        panel._random_button.click()
+    with qtbot.waitSignal(panel.next_misclassified_requested, timeout=1000):
+        panel._misclassified_button.click()
+    assert panel._random_button.text() == "Random test digit"
+    assert panel._misclassified_button.text() == "Next misclassified"
+
+
+# ---------------------------------------------------------------------------------- evaluation
+def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
+    view = EvaluationView()
+    qtbot.addWidget(view)
+    rng = np.random.default_rng(0)
+    confusion = rng.integers(0, 20, size=(10, 10)) + np.diag(rng.integers(800, 1000, size=10))
+    stats = SimpleNamespace(epoch=3, test_accuracy=0.934, test_cost=0.25, confusion=confusion)
+    view.show_epoch(stats, DIGITS)
+    assert view.accuracy_text() == "93.4%"
+    np.testing.assert_array_equal(view.confusion(), confusion)
+    assert view.cell_text(4, 9) == str(confusion[4, 9])
+    assert view.cell_text(2, 2) == str(confusion[2, 2])
+    shown = view._image.image
+    np.testing.assert_allclose(shown, 100 * confusion / confusion.sum(axis=1, keepdims=True),
+                               rtol=1e-5)
+    assert view._matrix_plot.getAxis("left").labelText == "true digit"
+    assert view._matrix_plot.getAxis("bottom").labelText == "predicted digit"
+    assert f"{confusion[4, 9]} test images of “4” were mistaken for “9”" in view.cell_tooltip(4, 9)
+
+    items = list(view._texts)
+    view.show_epoch(SimpleNamespace(epoch=4, test_accuracy=0.95, test_cost=0.2,
+                                    confusion=confusion * 2), DIGITS)
+    assert view._texts == items  # updated in place
+    assert view.cell_text(0, 1) == str(2 * confusion[0, 1])
