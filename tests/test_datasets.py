@@ -235,6 +235,15 @@ def test_fashion_search_order(tmp_path, monkeypatch):
     assert load_dataset("fashion").source == str(debian)
 
 
+def test_fashion_explicit_path_never_falls_back(tmp_path, monkeypatch):
+    debian = tmp_path / "debian"
+    write_idx_folder(debian)
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_DIR", debian)
+    write_idx_folder(tmp_path / "half", skip=("t10k-images-idx3-ubyte",))
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte"):
+        load_fashion_mnist(tmp_path / "half")
+
+
 def test_fashion_absent_says_how_to_get_it():
     with pytest.raises(DataError, match="dataset-fashion-mnist"):
         load_dataset("fashion")

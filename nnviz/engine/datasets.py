@@ -371,7 +371,14 @@ def load_mnist(path: str | os.PathLike | None = None) -> Dataset:
 
 def load_fashion_mnist(path: str | os.PathLike | None = None) -> Dataset:
     """Fashion-MNIST (Zalando's 70,000 28x28 clothing images) from ``path`` or where it is installed."""
-    found = find_fashion_mnist(path)
+    if path is not None:
+        # An explicit place is used or fails on its own; it never falls back to another copy.
+        path = pathlib.Path(path).expanduser()
+        found = _usable(path)
+        if found is None and path.suffix == ".npz":
+            found = path
+    else:
+        found = find_fashion_mnist()
     if found is None:
         if path is not None:
             return load_idx_folder(path, "Fashion-MNIST", FASHION_CLASS_NAMES)  # raises with details
@@ -381,7 +388,7 @@ def load_fashion_mnist(path: str | os.PathLike | None = None) -> Dataset:
             "files (train-images-idx3-ubyte.gz, ...) from https://github.com/zalandoresearch/fashion-mnist "
             f"into {user_data_dir() / 'fashion-mnist'}."
         )
-    if found.is_file():
+    if found.is_file() or found.suffix == ".npz":
         return load_keras_npz(found, "Fashion-MNIST", FASHION_CLASS_NAMES)
     return load_idx_folder(found, "Fashion-MNIST", FASHION_CLASS_NAMES)
 
