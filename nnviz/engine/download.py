@@ -83,7 +83,8 @@ def download_mnist(
     ``progress(filename, bytes_done, bytes_total)`` is called as chunks arrive (``bytes_total`` is
     None when the server does not say). ``cancel`` is checked between chunks. ``files`` maps file
     names to MD5s (default ``MNIST_FILES``); ``mirrors`` are base URLs tried in turn. Files already
-    present with the right checksum are skipped. Returns the folder. Raises DownloadError (and
+    present with the right checksum are skipped (reported once to ``progress`` as complete); a
+    present file with the wrong checksum is downloaded again. Returns the folder. Raises DownloadError (and
     DownloadCancelled) with a message fit for the user.
     """
     folder = pathlib.Path(dest).expanduser() if dest is not None else user_data_dir() / "mnist"
