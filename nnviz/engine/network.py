@@ -298,7 +298,10 @@ class Backprop:
     """Preallocated forward and backward pass for mini-batches of one fixed size.
 
     Holds every per-batch buffer so that a training step allocates (almost) nothing. ``x`` is the
-    input buffer (batch_size, n_in) the trainer gathers a mini-batch into.
+    input buffer (batch_size, n_in) the trainer gathers a mini-batch into. Speed notes: np.dot has
+    less call overhead than matmul for these tiny matrices; sums over the batch are dot products with
+    a vector of ones; the output layer is kept transposed, (k, batch_size), so the softmax's
+    per-sample max and sum run along the fast axis.
     """
 
     def __init__(self, layer_sizes, activation: str, cost: str, batch_size: int, dtype=np.float32):
@@ -306,35 +309,39 @@ class Backprop:
         self.activation = activation
         self.cost = cost
         self.batch_size = m = int(batch_size)
-        self.dtype = np.dtype(dtype)
-        self.x = np.empty((m, layer_sizes[0]), dtype=self.dtype)
-        # acts[i] holds layer i+1's pre-activation then (in place) its activation
-        self.acts = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:]]
-        # deltas[i] holds dC/dz for layer i+1 (hidden layers only; the output reuses acts[-1])
-        self.deltas = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
-        self.scratch = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
-        self.masks = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
-        self.dropped = [np.empty((m, n), dtype=self.dtype) for n in layer_sizes[1:-1]]
-        self.diff = np.empty((m, layer_sizes[-1]), dtype=self.dtype)
+        self.dtype = dt = np.dtype(dtype)
+        hidden = layer_sizes[1:-1]
         k = layer_sizes[-1]
-        self.row_max = np.empty((m, 1), dtype=self.dtype)
-        self.row_sum = np.empty((m, 1), dtype=self.dtype)
-        self.row_offsets = np.arange(m, dtype=np.int64) * k
-        self.flat_index = np.empty(m, dtype=np.int64)
-        self.flat_out = self.acts[-1].reshape(-1)
-        self.inv_m = self.dtype.type(1.0 / m)
+        self.x = np.empty((m, layer_sizes[0]), dtype=dt)
+        # hidden[i] holds hidden layer i's pre-activation, then (in place) its activation
+        self.hidden = [np.empty((m, n), dtype=dt) for n in hidden]
+        self.deltas = [np.empty((m, n), dtype=dt) for n in hidden]  # dC/dz of each hidden layer
+        self.scratch = [np.empty((m, n), dtype=dt) for n in hidden]
+        self.masks = [np.empty((m, n), dtype=dt) for n in hidden]  # dropout masks, 0 or 1/(1-p)
+        self.dropped = [np.empty((m, n), dtype=dt) for n in hidden]  # mask * activation
+        self.out_t = np.empty((k, m), dtype=dt)  # output layer, transposed: z, then a, then dC/dz
+        self.diff_t = np.empty((k, m), dtype=dt)
+        self.flat_out = self.out_t.reshape(-1)
+        self.sample_offsets = np.arange(m, dtype=np.int64)
+        self.flat_index = np.empty(m, dtype=np.int64)  # out_t.flat[flat_index] = output for the true label
+        self.col = np.empty(m, dtype=dt)
+        self.col_sum = np.empty(m, dtype=dt)
+        self.ones_m = np.ones(m, dtype=dt)
+        self.ones_k = np.ones(k, dtype=dt)
+        self.inv_m = dt.type(1.0 / m)
+        self.two_over_m = dt.type(2.0 / m)
         self.n_weights = n_weights(layer_sizes)
-        self._param_id = None
+        self._bound = None
 
     def _bind(self, params: np.ndarray, grad: np.ndarray) -> None:
         """Cache weight/gradient views of the flat vectors (rebuilt only when the vectors change)."""
-        key = (id(params), id(grad))
-        if self._param_id != key:
+        if self._bound != (id(params), id(grad)):
             self.weights, self.biases = split_params(params, self.layer_sizes)
             self.weights_t = [w.T for w in self.weights]
+            self.bias_column = self.biases[-1].reshape(-1, 1)
             self.grad_weights, self.grad_biases = split_params(grad, self.layer_sizes)
-            self._param_id = key
-            self._params, self._grad = params, grad
+            self._bound = (id(params), id(grad))
+            self._params, self._grad = params, grad  # keep the ids valid
 
     def loss_and_gradient(self, params, grad, x=None, y=None, l2: float = 0.0, dropout: float = 0.0, rng=None) -> float:
         """Mean data cost of the batch; writes d(cost + l2/2 |W|^2)/d(params) into ``grad``.
@@ -346,66 +353,69 @@ class Backprop:
         self._bind(params, grad)
         if x is None:
             x = self.x
+        dot = np.dot
         act_name = self.activation
-        acts, weights_t, biases = self.acts, self.weights_t, self.biases
-        n_layers = len(acts)
-        last = n_layers - 1
+        hidden, weights, weights_t, biases = self.hidden, self.weights, self.weights_t, self.biases
+        grad_weights, grad_biases = self.grad_weights, self.grad_biases
+        n_hidden = len(hidden)
+        inputs = []  # what each layer received: x, then the (dropped-out) hidden activations
 
-        # forward
+        # forward through the hidden layers
         a = x
-        for i in range(n_layers):
-            z = acts[i]
-            np.matmul(a, weights_t[i], out=z)
+        for i in range(n_hidden):
+            inputs.append(a)
+            z = dot(a, weights_t[i], out=hidden[i])
             z += biases[i]
-            if i < last:
-                activations.activate(act_name, z, out=z)
-                if dropout > 0.0:
-                    # inverted dropout: the next layer sees mask * a, with mask in {0, 1/(1-p)}
-                    mask = self.masks[i]
-                    rng.random(out=mask, dtype=self.dtype)
-                    np.greater_equal(mask, dropout, out=mask)
-                    mask *= self.dtype.type(1.0 / (1.0 - dropout))
-                    z = np.multiply(z, mask, out=self.dropped[i])
+            activations.activate(act_name, z, out=z)
+            if dropout > 0.0:
+                mask = self.masks[i]
+                rng.random(out=mask, dtype=self.dtype)
+                np.greater_equal(mask, dropout, out=mask)
+                mask *= self.dtype.type(1.0 / (1.0 - dropout))
+                z = np.multiply(z, mask, out=self.dropped[i])
             a = z
+        inputs.append(a)
 
-        # output layer and cost; afterwards `out` holds dC/dz of the output layer
-        out = acts[last]
-        flat_index = np.add(self.row_offsets, y, out=self.flat_index)
+        # output layer (transposed) and cost; afterwards out_t holds dC/dz of the output layer
+        out_t = dot(weights[-1], a.T, out=self.out_t)
+        out_t += self.bias_column
+        flat_index = np.add(self.sample_offsets, y * self.batch_size, out=self.flat_index)
+        col = self.col
         if self.cost == "cross-entropy":
-            np.max(out, axis=1, keepdims=True, out=self.row_max)
-            out -= self.row_max
-            z_true = float(self.flat_out[flat_index].sum(dtype=np.float64))
-            np.exp(out, out=out)
-            np.sum(out, axis=1, keepdims=True, out=self.row_sum)
-            log_sum = float(np.log(self.row_sum).sum(dtype=np.float64))
-            cost = (log_sum - z_true) / self.batch_size
-            out /= self.row_sum
+            np.maximum.reduce(out_t, axis=0, out=col)
+            out_t -= col
+            z_true = self.flat_out[flat_index]
+            np.exp(out_t, out=out_t)
+            col_sum = dot(self.ones_k, out_t, out=self.col_sum)
+            np.log(col_sum, out=col)
+            col -= z_true  # -log softmax of the true class, per sample
+            cost = float(dot(self.ones_m, col)) / self.batch_size
+            out_t /= col_sum
             self.flat_out[flat_index] -= 1
-            out *= self.inv_m
+            out_t *= self.inv_m
         else:
-            activations.sigmoid(out, out=out)
-            diff = self.diff
-            np.copyto(diff, out)
+            activations.sigmoid(out_t, out=out_t)
+            diff = self.diff_t
+            np.copyto(diff, out_t)
             diff.reshape(-1)[flat_index] -= 1  # a - one_hot(y)
-            cost = float(np.einsum("ij,ij->", diff, diff, dtype=np.float64)) / self.batch_size
-            # dC/dz = 2 (a - y) a (1 - a) / m
-            activations.backprop("sigmoid", diff, out)
-            np.multiply(diff, self.dtype.type(2.0 / self.batch_size), out=out)
+            cost = float(np.vdot(diff, diff)) / self.batch_size
+            activations.backprop("sigmoid", diff, out_t)  # dC/dz = 2 (a - y) a (1 - a) / m
+            np.multiply(diff, self.two_over_m, out=out_t)
 
-        # backward
-        inputs = self.dropped if dropout > 0.0 else acts
-        delta = out
-        for i in range(last, -1, -1):
-            a_prev = inputs[i - 1] if i > 0 else x
-            np.matmul(delta.T, a_prev, out=self.grad_weights[i])
-            np.sum(delta, axis=0, out=self.grad_biases[i])
+        # backward: output layer (delta transposed), then the hidden layers
+        last = n_hidden
+        dot(out_t, inputs[last], out=grad_weights[last])
+        dot(out_t, self.ones_m, out=grad_biases[last])
+        if n_hidden:
+            delta = dot(out_t.T, weights[last], out=self.deltas[last - 1])
+        for i in range(n_hidden - 1, -1, -1):
+            if dropout > 0.0:
+                delta *= self.masks[i]
+            activations.backprop(act_name, delta, hidden[i], self.scratch[i])
+            dot(delta.T, inputs[i], out=grad_weights[i])
+            dot(self.ones_m, delta, out=grad_biases[i])
             if i > 0:
-                d_prev = self.deltas[i - 1]
-                np.matmul(delta, self.weights[i], out=d_prev)
-                if dropout > 0.0:
-                    d_prev *= self.masks[i - 1]
-                activations.backprop(act_name, d_prev, acts[i - 1], self.scratch[i - 1])
-                delta = d_prev
+                delta = dot(delta, weights[i], out=self.deltas[i - 1])
         if l2:
             nw = self.n_weights
             grad[:nw] += self.dtype.type(l2) * params[:nw]
