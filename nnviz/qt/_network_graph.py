@@ -87,7 +87,7 @@ class NetworkGraphView(QWidget):
         self._edge_curves: list[tuple[int, int, pg.PlotCurveItem]] = []
         for sign, rgb in ((1, _colors.POSITIVE_RGB), (-1, _colors.NEGATIVE_RGB)):
             for b, (width, alpha) in enumerate(zip(BIN_WIDTHS, BIN_ALPHAS)):
-                pen = pg.mkPen(_colors.qcolor(rgb, alpha), width=width)
+                pen = pg.mkPen(_colors.on_background(rgb, alpha), width=width)
                 curve = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=True)
                 curve.setZValue(b)  # strong edges on top of weak ones
                 self._vb.addItem(curve)
@@ -100,7 +100,8 @@ class NetworkGraphView(QWidget):
         self._neurons.sigClicked.connect(self._on_clicked)
         self._vb.addItem(self._neurons)
         self._selection = pg.ScatterPlotItem(
-            pxMode=False, pen=pg.mkPen(_colors.HIGHLIGHT_HEX, width=4), brush=None
+            pxMode=False, pen=pg.mkPen(_colors.HIGHLIGHT_HEX, width=4),
+            brush=pg.mkBrush(0, 0, 0, 0),  # a ring: transparent fill
         )
         self._selection.setZValue(11)
         self._vb.addItem(self._selection)
