@@ -241,3 +241,22 @@ def test_sgd_and_momentum_updates():
     np.testing.assert_allclose(p, -0.1 * g * (1 + 1.9))
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("lbfgs", 3)
+
+
+def test_training_uses_one_blas_thread_and_restores_the_count_afterwards():
+    from nnviz.engine import trainer as trainer_module
+
+    functions = trainer_module._openblas_thread_functions()
+    if functions is None:
+        pytest.skip("NumPy does not use OpenBLAS here")
+    get, set_ = functions
+    before = get()
+    set_(2)
+    try:
+        run = Trainer(Network((36, 5, 3)), _images(), TrainConfig(epochs=1)).run()
+        next(run)
+        assert get() == 1
+        run.close()
+        assert get() == 2
+    finally:
+        set_(before)

@@ -5,10 +5,13 @@ Pause by not calling next(), stop with .close(); hyperparameters change between 
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import math
+import sys
 import threading
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
@@ -128,6 +131,66 @@ class _Shifter:
         images[...] = self.windows[self.rows, offsets[0], offsets[1]]
 
 
+#: Matrix products smaller than this (m * n_in * n_out multiply-adds) run fastest on one BLAS thread.
+SINGLE_THREAD_WORK = 1 << 23
+
+
+def _openblas_thread_functions():
+    """(get, set) thread-count functions of the OpenBLAS NumPy uses, or None if there is none.
+
+    Found the way threadpoolctl finds them: the library bundled with NumPy's wheel, or on Linux
+    any OpenBLAS mapped into the process.
+    """
+    base = Path(np.__file__).parent
+    candidates = [*base.parent.glob("numpy.libs/*openblas*"), *base.glob(".dylibs/*openblas*")]
+    if sys.platform.startswith("linux"):
+        try:
+            maps = Path("/proc/self/maps").read_text()
+        except OSError:
+            maps = ""
+        candidates += sorted({Path(line.split()[-1]) for line in maps.splitlines() if "openblas" in line and "/" in line})
+    for path in candidates:
+        try:
+            lib = ctypes.CDLL(str(path))
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas", "openblas"):
+            for suffix in ("64_", ""):
+                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                if get is not None and set_ is not None:
+                    get.restype = ctypes.c_int
+                    set_.argtypes = [ctypes.c_int]
+                    return get, set_
+    return None
+
+
+_blas_functions: list = []  # [(get, set) or None] once looked up
+
+
+def limit_blas_threads(n_threads: int):
+    """Set NumPy's OpenBLAS to ``n_threads`` threads; returns a function restoring the old count.
+
+    Training's matrices are tiny (784x16 at batch 32): a second BLAS thread only adds
+    synchronisation, and under load (the GUI thread, other programs) it makes every product wait
+    for a busy core. Does nothing (and the restore does nothing) when NumPy uses another BLAS.
+    """
+    if not _blas_functions:
+        try:
+            _blas_functions.append(_openblas_thread_functions())
+        except Exception:  # an odd library layout must never stop training
+            _blas_functions.append(None)
+    functions = _blas_functions[0]
+    if functions is None:
+        return lambda: None
+    get, set_ = functions
+    previous = get()
+    if previous == n_threads:
+        return lambda: None
+    set_(n_threads)
+    return lambda: set_(previous)
+
+
 class Trainer:
     """Trains a Network on a Dataset with mini-batches; see :meth:`run`."""
 
@@ -220,17 +283,31 @@ class Trainer:
 
         Ends after config.epochs epochs (None = never), or right after yielding Diverged when the
         cost becomes NaN or infinite. The same seed gives the same batch order and the same result.
+        While it runs, small networks use one BLAS thread (see :func:`limit_blas_threads`); the old
+        count is restored when the generator ends or is closed.
         """
+        sizes = self.network.layer_sizes
+        biggest_product = self.config.batch_size * max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        restore_threads = limit_blas_threads(1) if biggest_product < SINGLE_THREAD_WORK else None
+        try:
+            yield from self._train()
+        finally:
+            if restore_threads is not None:
+                restore_threads()
+
+    def _train(self) -> Iterator[BatchStats | EpochStats | Diverged]:
         config = self.config
-        net = self.network
-        params, grad = net.params, self._grad
+        params, grad = self.network.params, self._grad
         x_train, y_train = self._x_train, self._y_train
         n = len(x_train)
-        image_shape = getattr(self.dataset, "image_shape", None)
+        is_image = getattr(self.dataset, "image_shape", None) is not None
         # independent streams, so e.g. switching dropout on does not change the batch order
         shuffle_rng, dropout_rng, augment_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(3))
         lock = self._lock
         clock = time.perf_counter
+        take = np.take
+        isfinite = math.isfinite
+        errstate = np.errstate
         while config.epochs is None or self._epoch < config.epochs:
             epoch = self._epoch
             order = shuffle_rng.permutation(n)
@@ -239,29 +316,40 @@ class Trainer:
             start = batch = 0
             cost_sum = 0.0
             busy = 0.0
+            optimizer = self._optimizer
+            bp = self._backprop(min(batch_size, n))
+            labels = np.empty(bp.batch_size, dtype=np.int64)
             while start < n:
                 t0 = clock()
                 if self._pending:
                     changes = self._take_updates()
                     config = self.config
                     if "optimizer" in changes:
-                        self._optimizer = make_optimizer(config.optimizer, params.size)
+                        self._optimizer = optimizer = make_optimizer(config.optimizer, params.size)
                     if config.batch_size != batch_size:
                         batch_size = config.batch_size
                         batches_per_epoch = batch + -(-(n - start) // batch_size)
-                stop = min(start + batch_size, n)
-                bp = self._backprop(stop - start)
-                np.take(x_train, order[start:stop], axis=0, out=bp.x)
-                labels = y_train[order[start:stop]]
-                if config.augment and image_shape is not None:
-                    self._shifter(stop - start, config.augment)(bp.x, augment_rng)
-                lr = scheduled_rate(config.schedule, config.learning_rate, epoch + start / n, config.epochs)
+                stop = start + batch_size
+                if stop > n:
+                    stop = n
+                if stop - start != bp.batch_size:
+                    bp = self._backprop(stop - start)
+                    labels = np.empty(bp.batch_size, dtype=np.int64)
+                indices = order[start:stop]
+                take(x_train, indices, axis=0, out=bp.x)
+                take(y_train, indices, out=labels)
+                if is_image and config.augment:
+                    self._shifter(bp.batch_size, config.augment)(bp.x, augment_rng)
+                if config.schedule == "constant":
+                    lr = config.learning_rate
+                else:
+                    lr = scheduled_rate(config.schedule, config.learning_rate, epoch + start / n, config.epochs)
                 # overflow just before divergence is reported as Diverged, not as warnings
-                with lock, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                with lock, errstate(over="ignore", invalid="ignore", divide="ignore"):
                     cost = bp.loss_and_gradient(params, grad, None, labels, config.l2, config.dropout, dropout_rng)
-                    finite = math.isfinite(cost)
+                    finite = isfinite(cost)
                     if finite:
-                        self._optimizer.step(params, grad, lr)
+                        optimizer.step(params, grad, lr)
                         self._step += 1
                 if not finite:
                     what = "NaN" if math.isnan(cost) else "infinite"
