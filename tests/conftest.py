@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import sys  # noqa: E402
 import traceback  # noqa: E402
 import weakref  # noqa: E402
 
@@ -19,12 +20,8 @@ def _caller() -> str:
 
 
 def _qt_core():
-    """QtCore if PySide6 is importable (engine-only environments have no Qt), else None."""
-    try:
-        from PySide6 import QtCore
-    except ImportError:  # pragma: no cover - Qt is a declared dependency
-        return None
-    return QtCore
+    """QtCore if the test session has imported Qt, else None (engine tests must run without Qt)."""
+    return sys.modules.get("PySide6.QtCore")
 
 
 def _flush_deferred_deletes(QtCore) -> None:

@@ -31,8 +31,8 @@ from nnviz.qt._settings import (
     HyperParameters,
 )
 
-OPTIMIZER_LABELS = {"sgd": "SGD (plain gradient descent)", "momentum": "SGD with momentum", "adam": "Adam"}
-COST_LABELS = {"cross-entropy": "cross-entropy (softmax outputs)", "mse": "mean squared error (sigmoid outputs)"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+COST_LABELS = {"cross-entropy": "cross-entropy", "mse": "mean squared error"}
 #: Slider positions of the speed control -> seconds to wait after each mini-batch.
 SPEED_STEPS_MS = (0, 5, 20, 50, 100, 250, 500, 1000)
 
@@ -77,7 +77,9 @@ class TrainingControls(QWidget):
         self.optimizer = QComboBox()
         for name in OPTIMIZERS:
             self.optimizer.addItem(OPTIMIZER_LABELS[name], name)
-        self.optimizer.setToolTip("How the gradient is turned into a weight change.")
+        self.optimizer.setToolTip("How the gradient is turned into a weight change:\n"
+                                  "SGD = plain gradient descent; momentum keeps some of the last step; "
+                                  "Adam adapts the step size of every weight.")
         form.addRow("Optimizer", self.optimizer)
 
         self.l2 = QDoubleSpinBox()
@@ -197,7 +199,8 @@ class ArchitectureEditor(QGroupBox):
         self.cost = QComboBox()
         for name in COST_NAMES:
             self.cost.addItem(COST_LABELS[name], name)
-        self.cost.setToolTip("What training tries to make small.")
+        self.cost.setToolTip("What training tries to make small.\ncross-entropy: the outputs are a softmax "
+                             "(they sum to 1); mean squared error: each output is a sigmoid.")
         form.addRow("Cost", self.cost)
 
         buttons = QHBoxLayout()

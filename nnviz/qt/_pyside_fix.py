@@ -1,6 +1,8 @@
-"""Work around a PySide6 6.12 bug on Python < 3.12: every Python-side Signal.emit() drops a reference to True.
+"""Work around a PySide6 6.12 bug on Python < 3.12: many calls drop a reference to None, True or False.
 
-After a few hundred emits the interpreter aborts ("bool_dealloc"); we detect the bug once and give the reference back.
+Void methods (setText, resize, update, QTimer.singleShot, ...) and Signal.emit() return these singletons without
+owning a reference; after a few thousand calls the interpreter aborts ("none_dealloc"). Python 3.12 made them
+immortal; here we give them the same near-immortality once, if the bug is present.
 """
 
 from __future__ import annotations
@@ -8,37 +10,29 @@ from __future__ import annotations
 import ctypes
 import sys
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject
+
+#: Added to the reference counts: at a million lost references a second it lasts for days.
+_RESERVE = 1 << 40
 
 
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_loses_a_reference() -> bool:
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(4):
-        probe.ping.emit()
-    return sys.getrefcount(True) < before - 2
+def _calls_lose_references() -> bool:
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(8):
+        probe.setObjectName("probe")
+    return sys.getrefcount(None) <= before - 4
 
 
 def install() -> bool:
-    """Patch SignalInstance.emit if (and only if) this PySide6 has the bug; True if patched."""
-    if getattr(SignalInstance.emit, "_nnviz_refcount_fix", False):
-        return True
-    if sys.version_info >= (3, 12) or not _emit_loses_a_reference():
-        return False  # True is immortal from Python 3.12 on, or this PySide6 is fixed
-    original = SignalInstance.emit
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-
-    def emit(self, *args):
-        result = original(self, *args)
-        incref(result)  # the reference emit() returned without owning it
-        return result
-
-    emit._nnviz_refcount_fix = True
-    SignalInstance.emit = emit
+    """Make None, True and False practically immortal if this PySide6 loses references; True if done."""
+    if sys.version_info >= (3, 12) or getattr(sys, "_nnviz_pyside_fix", False):
+        return False  # immortal since 3.12, or already done
+    if not _calls_lose_references():
+        return False
+    for singleton in (None, True, False):
+        # ob_refcnt is the first field of every PyObject (a Py_ssize_t) in release builds.
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        refcount.value += _RESERVE
+    sys._nnviz_pyside_fix = True
     return True

@@ -1,0 +1,142 @@
+"""Start the nnviz desktop app: QApplication, names, icon, and the main window at 1400x900.
+
+``run_app(self_check=True)`` trains one epoch on the bundled sample from the GUI and exits 0 if that worked.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+import tempfile
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+import nnviz
+
+SELF_CHECK_TIMEOUT_MS = 180_000
+
+
+def resources_dir() -> pathlib.Path:
+    """The folder with icons and the bundled sample (inside a PyInstaller bundle too)."""
+    try:
+        import importlib.resources
+
+        return pathlib.Path(str(importlib.resources.files("nnviz.resources")))
+    except (ImportError, ModuleNotFoundError, TypeError):
+        return pathlib.Path(__file__).resolve().parents[2] / "resources"
+
+
+def app_icon() -> QIcon:
+    """The nnviz icon from resources/icons (SVG plus the PNG sizes found); empty if none is there."""
+    icon = QIcon()
+    icons = resources_dir() / "icons"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = icons / f"nnviz-{size}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    svg = icons / "nnviz.svg"
+    if svg.is_file():
+        icon.addFile(str(svg))
+    return icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists) with nnviz's names, desktop file name and icon."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(sys.argv if argv is None else argv) or ["nnviz"])
+    app.setApplicationName("nnviz")
+    app.setApplicationDisplayName("nnviz")
+    app.setOrganizationName("nnviz")
+    app.setApplicationVersion(nnviz.__version__)
+    QGuiApplication.setDesktopFileName("nnviz")
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    return app
+
+
+def run_app(argv: list[str] | None = None, self_check: bool = False) -> int:
+    """Open the window and run until it is closed; the exit status of the app.
+
+    With ``self_check`` the window uses the bundled sample and throw-away settings, trains one epoch
+    through its own controls, checks the cost curve and the test accuracy, and closes itself.
+    """
+    app = make_application(argv)
+    from nnviz.qt.main_window import MainWindow
+    from nnviz.qt._settings import SettingsStore
+
+    if not self_check:
+        window = MainWindow()
+        window.resize(1400, 900)
+        window.show()
+        return app.exec()
+
+    from nnviz.engine.datasets import load_sample
+
+    with tempfile.TemporaryDirectory(prefix="nnviz-self-check-") as folder:
+        store = SettingsStore(QSettings(str(pathlib.Path(folder) / "settings.ini"), QSettings.Format.IniFormat))
+        try:
+            dataset = load_sample()
+        except Exception as exc:  # noqa: BLE001 - report any failure as the self-check's result
+            print(f"nnviz self-check FAILED: could not load the bundled sample: {exc}", file=sys.stderr)
+            return 2
+        window = MainWindow(dataset=dataset, settings=store)
+        window.resize(1400, 900)
+        window.show()
+        result = _self_check(app, window)
+        window.close()
+        del window
+        app.processEvents()
+        return result
+
+
+def _self_check(app: QApplication, window) -> int:
+    outcome: dict = {}
+
+    def on_epoch(stats) -> None:
+        outcome["stats"] = stats
+        app.quit()
+
+    def on_timeout() -> None:
+        outcome["timeout"] = True
+        app.quit()
+
+    def on_message(text: str, level: str) -> None:
+        if level == "error":
+            outcome["error"] = text
+            app.quit()
+
+    window.epoch_shown.connect(on_epoch)
+    window.message_shown.connect(on_message)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(on_timeout)
+    timer.start(SELF_CHECK_TIMEOUT_MS)
+    QTimer.singleShot(0, window.step_epoch)
+    app.exec()
+    timer.stop()
+
+    if "error" in outcome:
+        print(f"nnviz self-check FAILED: {outcome['error']}", file=sys.stderr)
+        return 1
+    stats = outcome.get("stats")
+    if stats is None:
+        print("nnviz self-check FAILED: no epoch finished within "
+              f"{SELF_CHECK_TIMEOUT_MS // 1000} s", file=sys.stderr)
+        return 1
+    points = len(window.cost_curve.history_rows())
+    n_classes = window.dataset.n_classes
+    if points == 0 or not stats.test_accuracy > 1.0 / n_classes:
+        print(f"nnviz self-check FAILED: {points} cost points, test accuracy {stats.test_accuracy:.1%}",
+              file=sys.stderr)
+        return 1
+    print(f"nnviz self-check OK: one epoch on {window.dataset.name} from the window, "
+          f"test accuracy {stats.test_accuracy:.1%}, {points} cost-curve points")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_app())

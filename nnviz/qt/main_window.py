@@ -1,0 +1,904 @@
+"""The nnviz main window: training controls, menus, files and settings around the five views.
+
+It owns the Trainer and its worker thread, hands snapshots and statistics to the views, and never computes maths itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import pathlib
+import random
+import tempfile
+
+import numpy as np
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.engine.datasets import DataError, Dataset, load_dataset
+from nnviz.engine.model_io import ModelFileError, load_model, save_model
+from nnviz.engine.network import Network, Snapshot
+from nnviz.engine.trainer import TrainConfig, Trainer
+from nnviz.qt._controls import ArchitectureEditor, TrainingControls
+from nnviz.qt._cost_curve import CostCurveView
+from nnviz.qt._drawing_pad import DigitPanel
+from nnviz.qt._evaluation import EvaluationView
+from nnviz.qt._network_graph import NetworkGraphView
+from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
+from nnviz.qt._weight_images import WeightImagesView
+from nnviz.qt._worker import TrainingThread
+
+MODEL_FILTER = "nnviz model (*.npz);;All files (*)"
+DEFAULT_SIZE = QSize(1400, 900)
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    A crash or a full disk leaves either the old file or the new one, never half of one.
+    """
+    path = pathlib.Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class _DataLoadJob(QObject):
+    """Loads a dataset on a QThread so the window shows at once, even for the full MNIST."""
+
+    loaded = Signal(object, object)    # Dataset, spec it was loaded from
+    failed = Signal(str, object)       # message, spec
+    done = Signal()
+
+    def __init__(self, spec: str | None) -> None:
+        super().__init__()
+        self.spec = spec
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            dataset = load_dataset(self.spec)
+        except (DataError, OSError, ValueError) as exc:
+            self.failed.emit(str(exc), self.spec)
+        else:
+            self.loaded.emit(dataset, self.spec)
+        finally:
+            self.done.emit()
+
+
+class MessageBanner(QToolBar):
+    """A coloured line under the toolbar for messages that must not be missed (never blocks)."""
+
+    COLORS = {"info": ("#e8f1fb", "#1c4f80"), "warning": ("#fff4d6", "#7a4b00"), "error": ("#fde5e5", "#8a1c1c")}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Messages", parent)
+        self.setObjectName("message_banner")
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.toggleViewAction().setVisible(False)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(8, 2, 4, 2)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.label, 1)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setToolTip("Hide this message")
+        self.close_button.clicked.connect(self.hide)
+        row.addWidget(self.close_button)
+        self.addWidget(holder)
+        self.level = "info"
+        self.hide()
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        background, foreground = self.COLORS.get(level, self.COLORS["info"])
+        self.level = level
+        self.setStyleSheet(f"QToolBar {{ background: {background}; border: 1px solid {foreground}; }}"
+                           f"QLabel {{ color: {foreground}; font-weight: bold; }}")
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The nnviz window.
+
+    ``dataset`` skips loading (tests pass the bundled sample); otherwise the data named in the
+    settings (or the best available: full MNIST, else the bundled sample) is loaded on a thread.
+    ``settings`` defaults to the app's per-user QSettings store.
+    """
+
+    snapshot_shown = Signal(object)   # Snapshot now displayed by the views
+    epoch_shown = Signal(object)      # EpochStats now displayed
+    dataset_changed = Signal(object)  # Dataset now in use
+    message_shown = Signal(str, str)  # text, level ("info" | "warning" | "error")
+    outputs_shown = Signal(object)    # output activations (k,) shown for the current input
+
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        settings: SettingsStore | None = None,
+        data_spec: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("nnviz — watch a neural network learn to read digits")
+        self.setObjectName("nnviz_main_window")
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.settings = settings if settings is not None else SettingsStore()
+        self.architecture = self.settings.architecture()
+        self.seed = self.settings.seed()
+        self.dataset: Dataset | None = None
+        self.trainer: Trainer | None = None
+        self.training: TrainingThread | None = None
+        self.snapshot: Snapshot | None = None
+        self.last_message = ""
+        self.last_message_level = ""
+        self.current_input: np.ndarray | None = None
+        self._misclassified_cursor = -1
+        self._rng = random.Random()
+        self._data_thread: QThread | None = None
+        self._data_job: _DataLoadJob | None = None
+        self._closing = False
+        self._fallback_pending = False
+
+        self._build_views()
+        self._build_controls()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbars()
+        self._build_status_bar()
+        self._default_layout()
+        self._restore_window()
+        self._connect_views()
+
+        # Until data is there, show the untrained network so the window is never empty.
+        self.network = Network(self.architecture.layer_sizes(784, 10), self.architecture.activation,
+                               self.architecture.cost, seed=self.seed)
+        self._show_snapshot(self.network.snapshot())
+        if self.settings.was_corrupt:
+            self.show_message("The saved settings could not be read; nnviz started with its defaults.", "warning")
+        if dataset is not None:
+            self.set_dataset(dataset, spec=None)
+        else:
+            self.load_data(data_spec if data_spec is not None else self.settings.dataset_spec())
+
+    # ---- building the window ----------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        self.network_graph = NetworkGraphView()
+        self.weight_images = WeightImagesView()
+        self.cost_curve = CostCurveView()
+        self.digit_panel = DigitPanel()
+        self.evaluation = EvaluationView()
+        self.docks: dict[str, QDockWidget] = {}
+        for key, title, widget in (
+            ("network_graph", "Network: neurons and weights", self.network_graph),
+            ("weight_images", "What the hidden neurons look for (weight images)", self.weight_images),
+            ("cost_curve", "Cost and accuracy during training", self.cost_curve),
+            ("digit_panel", "Draw a digit", self.digit_panel),
+            ("evaluation", "Test results (confusion matrix)", self.evaluation),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                             | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            self.docks[key] = dock
+
+    def _build_controls(self) -> None:
+        self.training_controls = TrainingControls(self.settings.hyper_parameters(), self.settings.delay_ms())
+        self.architecture_editor = ArchitectureEditor(self.architecture)
+        self.data_label = QLabel("Loading data…")
+        self.data_label.setWordWrap(True)
+        self.data_label.setToolTip("The digits the network learns from. Change it in the Data menu.")
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.training_controls)
+        column.addWidget(self.architecture_editor)
+        column.addWidget(self.data_label)
+        column.addStretch(1)
+        for combo in panel.findChildren(QComboBox):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(panel)
+        dock = QDockWidget("Training settings", self)
+        dock.setObjectName("dock_training")
+        dock.setWidget(scroll)
+        self.docks["training"] = dock
+        self.training_controls.hyper_parameters_changed.connect(self._on_hyper_parameters_changed)
+        self.training_controls.delay_changed.connect(self._on_delay_changed)
+        self.architecture_editor.apply_requested.connect(self.apply_architecture)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.start_action = a("Start", self.toggle_training, Qt.Key.Key_Space,
+                              "Start or pause training (Space)")
+        self.step_action = a("Step one batch", self.step_batch, Qt.Key.Key_N,
+                             "Train one mini-batch, then stop (N)")
+        self.step_epoch_action = a("Step one epoch", self.step_epoch, "Shift+N",
+                                   "Train until the end of this epoch, then stop (Shift+N)")
+        self.reset_action = a("Reset", lambda: self.reset(new_seed=False), "Ctrl+R",
+                              "Start again from the same random initial weights (Ctrl+R)")
+        self.reset_new_seed_action = a("Reset with new seed", lambda: self.reset(new_seed=True), "Ctrl+Shift+R",
+                                       "Start again from different random initial weights (Ctrl+Shift+R)")
+        self.open_action = a("Open model…", self.open_model_dialog, QKeySequence.StandardKey.Open)
+        self.save_action = a("Save model…", self.save_model_dialog, QKeySequence.StandardKey.Save)
+        self.export_csv_action = a("Export cost history as CSV…", self.export_csv_dialog)
+        self.quit_action = a("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.download_action = a("Download full MNIST…", self.download_dialog)
+        self.open_dataset_action = a("Open dataset folder…", self.open_dataset_dialog)
+        self.use_sample_action = a("Use bundled sample", lambda: self.load_data("sample"))
+        self.use_best_action = a("Use best available data", lambda: self.load_data(None))
+        self.clear_pad_action = a("Clear drawing pad", self.clear_drawing, Qt.Key.Key_Escape)
+        self.random_digit_action = a("Show a random test digit", self.show_random_test_digit, "T")
+        self.misclassified_action = a("Show next misclassified test digit", self.show_next_misclassified, "M")
+        self.default_layout_action = a("Restore default layout", self._default_layout)
+        self.help_action = a("How to read this window", self.show_help, QKeySequence.StandardKey.HelpContents)
+        self.about_action = a("About nnviz", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        self.export_view_menu = file_menu.addMenu("Export view as PNG")
+        for key, title in (("window", "Whole window"), ("network_graph", "Network graph"),
+                           ("weight_images", "Weight images"), ("cost_curve", "Cost curve"),
+                           ("digit_panel", "Drawing pad"), ("evaluation", "Confusion matrix")):
+            action = self.export_view_menu.addAction(title + "…")
+            action.triggered.connect(lambda _checked=False, k=key: self.export_png_dialog(k))
+        file_menu.addAction(self.export_csv_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self._refresh_recent_menu()
+
+        training_menu = bar.addMenu("&Training")
+        for action in (self.start_action, self.step_action, self.step_epoch_action):
+            training_menu.addAction(action)
+        training_menu.addSeparator()
+        training_menu.addAction(self.reset_action)
+        training_menu.addAction(self.reset_new_seed_action)
+
+        data_menu = bar.addMenu("&Data")
+        for action in (self.download_action, self.open_dataset_action, self.use_sample_action, self.use_best_action):
+            data_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.clear_pad_action)
+        view_menu.addAction(self.random_digit_action)
+        view_menu.addAction(self.misclassified_action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.default_layout_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbars(self) -> None:
+        toolbar = QToolBar("Training")
+        toolbar.setObjectName("toolbar_training")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.start_action, self.step_action, self.step_epoch_action, self.reset_action,
+                       self.reset_new_seed_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        self.progress_label = QLabel("")
+        self.progress_label.setToolTip("Mini-batches trained so far, and where we are in the current epoch")
+        toolbar.addWidget(self.progress_label)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.training_toolbar = toolbar
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.banner = MessageBanner(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
+
+    def _build_status_bar(self) -> None:
+        self.data_status = QLabel("Loading data…")
+        self.statusBar().addPermanentWidget(self.data_status)
+
+    def _default_layout(self) -> None:
+        d = self.docks
+        for dock in d.values():
+            dock.setFloating(False)
+            dock.show()
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d["training"])
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d["network_graph"])
+        self.splitDockWidget(d["network_graph"], d["digit_panel"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(d["network_graph"], d["weight_images"], Qt.Orientation.Vertical)
+        self.splitDockWidget(d["weight_images"], d["cost_curve"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(d["digit_panel"], d["evaluation"], Qt.Orientation.Vertical)
+        self.resizeDocks([d["training"], d["network_graph"], d["digit_panel"]], [250, 740, 410],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([d["network_graph"], d["weight_images"]], [430, 390], Qt.Orientation.Vertical)
+        self.resizeDocks([d["weight_images"], d["cost_curve"]], [340, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["digit_panel"], d["evaluation"]], [430, 390], Qt.Orientation.Vertical)
+
+    def _restore_window(self) -> None:
+        self.resize(DEFAULT_SIZE)
+        geometry = self.settings.geometry()
+        state = self.settings.window_state()
+        try:
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if state is not None and not self.restoreState(state):
+                self._default_layout()
+        except (TypeError, ValueError):
+            self.resize(DEFAULT_SIZE)
+            self._default_layout()
+
+    def _connect_views(self) -> None:
+        self.network_graph.neuron_selected.connect(self._on_neuron_selected)
+        self.weight_images.neuron_selected.connect(self._on_neuron_selected)
+        self.digit_panel.input_changed.connect(self.show_input)
+        self.digit_panel.random_test_digit_requested.connect(self.show_random_test_digit)
+        self.digit_panel.next_misclassified_requested.connect(self.show_next_misclassified)
+
+    # ---- messages ------------------------------------------------------------------------------
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        """Tell the learner something: status bar, plus the banner for warnings and errors. Never blocks."""
+        self.last_message = text
+        self.last_message_level = level
+        self.statusBar().showMessage(text, 15000)
+        if level in ("warning", "error"):
+            self.banner.show_message(text, level)
+        self.message_shown.emit(text, level)
+
+    # ---- data ------------------------------------------------------------------------------------
+
+    def load_data(self, spec: str | None) -> None:
+        """Load data on a thread; the window stays responsive and switches to it when ready."""
+        if self._data_thread is not None:
+            return
+        self.data_status.setText("Loading data…")
+        self._data_job = _DataLoadJob(spec)
+        self._data_thread = QThread()
+        self._data_job.moveToThread(self._data_thread)
+        self._data_thread.started.connect(self._data_job.run)
+        self._data_job.loaded.connect(self._on_data_loaded)
+        self._data_job.failed.connect(self._on_data_failed)
+        self._data_job.done.connect(self._on_data_done)
+        self._data_thread.start()
+
+    @Slot(object, object)
+    def _on_data_loaded(self, dataset: Dataset, spec) -> None:
+        if not self._closing:
+            self.set_dataset(dataset, spec)
+
+    @Slot(str, object)
+    def _on_data_failed(self, message: str, spec) -> None:
+        if self._closing:
+            return
+        self.show_message(message, "error")
+        # The remembered data is gone: fall back to the best available once this thread is done.
+        self._fallback_pending = spec is not None and self.dataset is None
+
+    @Slot()
+    def _on_data_done(self) -> None:
+        self._finish_data_thread()
+        if self._fallback_pending and not self._closing:
+            self._fallback_pending = False
+            self.load_data(None)
+
+    def _finish_data_thread(self) -> None:
+        if self._data_thread is not None:
+            self._data_thread.quit()
+            self._data_thread.wait()
+            self._data_thread = None
+            self._data_job = None
+
+    def set_dataset(self, dataset: Dataset, spec: str | None = None) -> None:
+        """Use ``dataset`` from now on; the network is rebuilt if its inputs or outputs do not fit."""
+        self.dataset = dataset
+        self.settings.save_dataset_spec(spec)
+        sizes = self.architecture.layer_sizes(dataset.n_features, dataset.n_classes)
+        if tuple(self.network.layer_sizes) != sizes:
+            self.network = Network(sizes, self.architecture.activation, self.architecture.cost, seed=self.seed)
+        if hasattr(self.network_graph, "set_class_names"):
+            self.network_graph.set_class_names(dataset.class_names)
+        self._make_trainer(self.network)
+        text = (f"Data: {dataset.name} — {dataset.n_train:,} training and {dataset.n_test:,} test digits "
+                f"({dataset.source})")
+        self.data_status.setText(text)
+        self.data_label.setText(text)
+        self._misclassified_cursor = -1
+        self.dataset_changed.emit(dataset)
+
+    # ---- network and trainer ---------------------------------------------------------------
+
+    def _config(self) -> TrainConfig:
+        hp = self.training_controls.hyper_parameters()
+        return TrainConfig(seed=self.seed, **hp.as_dict())
+
+    def _make_trainer(self, network: Network) -> None:
+        """Stop any training and start a fresh worker thread on ``network`` (kept paused)."""
+        self._stop_training_thread()
+        self.network = network
+        self.cost_curve.clear()
+        if self.dataset is None:
+            self._show_snapshot(network.snapshot())
+            return
+        try:
+            self.trainer = Trainer(network, self.dataset, self._config())
+        except ValueError as exc:
+            self.trainer = None
+            self.show_message(f"Cannot train this network on {self.dataset.name}: {exc}", "error")
+            self._show_snapshot(network.snapshot())
+            return
+        self.training = TrainingThread(self.trainer)
+        worker = self.training.worker
+        worker.set_delay(self.training_controls.delay_ms() / 1000.0)
+        worker.snapshot_available.connect(self._on_snapshot_available)
+        worker.batches_done.connect(self._on_batches_done)
+        worker.epoch_done.connect(self._on_epoch_done)
+        worker.diverged.connect(self._on_diverged)
+        worker.running_changed.connect(self._on_running_changed)
+        worker.training_finished.connect(self._on_training_finished)
+        worker.failed.connect(self._on_worker_failed)
+        self.training.start_thread()
+        self._show_snapshot(self.trainer.snapshot())
+        self._on_running_changed(False)
+        self._update_progress(0, 0, 0, 0)
+
+    def _stop_training_thread(self) -> None:
+        if self.training is not None:
+            if not self.training.shutdown():
+                self.show_message("The training thread did not stop in time.", "error")
+            self.training = None
+
+    def _is_current_worker(self) -> bool:
+        return self.training is not None and self.sender() is self.training.worker
+
+    def reset(self, new_seed: bool = False) -> None:
+        """Start again from random weights: the same ones as last time, or new ones."""
+        if new_seed:
+            self.seed = (self.seed + 1) % (2**31 - 1)
+            self.settings.save_seed(self.seed)
+        network = Network(self.network.layer_sizes, self.architecture.activation, self.architecture.cost,
+                          seed=self.seed)
+        self._make_trainer(network)
+        self.banner.hide()
+        self.show_message(f"Network reset to its random starting weights (seed {self.seed}).")
+
+    @Slot(object)
+    def apply_architecture(self, arch: Architecture) -> None:
+        """Rebuild the network with a new shape; training starts from zero."""
+        self.architecture = arch
+        self.architecture_editor.set_architecture(arch)
+        self.settings.save_architecture(arch)
+        n_in, n_out = (self.dataset.n_features, self.dataset.n_classes) if self.dataset else (784, 10)
+        network = Network(arch.layer_sizes(n_in, n_out), arch.activation, arch.cost, seed=self.seed)
+        self._make_trainer(network)
+        self.banner.hide()
+        sizes = "-".join(str(n) for n in network.layer_sizes)
+        self.show_message(f"New {sizes} network ({arch.activation}, {arch.cost} cost).")
+
+    # ---- training controls ---------------------------------------------------------------------
+
+    def _worker_ready(self) -> bool:
+        if self.training is None:
+            self.show_message("The data is still loading; training can start in a moment.")
+            return False
+        if self.training.worker.has_diverged:
+            self.show_message("This network diverged. Lower the learning rate, then press Reset (Ctrl+R).", "warning")
+            return False
+        return True
+
+    @Slot()
+    def toggle_training(self) -> None:
+        if not self._worker_ready():
+            return
+        worker = self.training.worker
+        if worker.is_running:
+            worker.pause()
+        else:
+            worker.start()
+            self._on_running_changed(True)
+
+    def start_training(self) -> None:
+        if self._worker_ready():
+            self.training.worker.start()
+            self._on_running_changed(True)
+
+    def pause_training(self) -> None:
+        if self.training is not None:
+            self.training.worker.pause()
+
+    @Slot()
+    def step_batch(self) -> None:
+        if self._worker_ready():
+            self.training.worker.step_batches(1)
+
+    @Slot()
+    def step_epoch(self) -> None:
+        if self._worker_ready():
+            self.training.worker.step_epoch()
+
+    @Slot(object)
+    def _on_hyper_parameters_changed(self, hp: HyperParameters) -> None:
+        self.settings.save_hyper_parameters(hp)
+        if self.trainer is not None:
+            try:
+                self.trainer.update(**hp.as_dict())
+            except ValueError as exc:
+                self.show_message(str(exc), "warning")
+
+    @Slot(float)
+    def _on_delay_changed(self, seconds: float) -> None:
+        self.settings.save_delay_ms(int(round(seconds * 1000)))
+        if self.training is not None:
+            self.training.worker.set_delay(seconds)
+
+    # ---- what the worker reports ------------------------------------------------------------
+
+    @Slot()
+    def _on_snapshot_available(self) -> None:
+        if not self._is_current_worker():
+            return
+        snapshot = self.training.worker.take_snapshot()
+        if snapshot is not None:
+            self._show_snapshot(snapshot)
+
+    def _show_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.network_graph.show_snapshot(snapshot)
+        self.weight_images.show_snapshot(snapshot)
+        if self.current_input is not None:
+            self._forward_current_input()
+        self.snapshot_shown.emit(snapshot)
+
+    @Slot(object)
+    def _on_batches_done(self, batches: list) -> None:
+        if not self._is_current_worker() or not batches:
+            return
+        self.cost_curve.add_batches(batches)
+        last = batches[-1]
+        self._update_progress(last.step, last.epoch, last.batch + 1, last.batches_per_epoch)
+
+    def _update_progress(self, step: int, epoch: int, batch: int, batches_per_epoch: int) -> None:
+        if step == 0:
+            self.progress_label.setText("  untrained: press Start (Space) or Step (N)")
+        else:
+            self.progress_label.setText(f"  step {step:,} · epoch {epoch + 1}, batch {batch:,} of {batches_per_epoch:,}")
+
+    @Slot(object)
+    def _on_epoch_done(self, stats) -> None:
+        if not self._is_current_worker():
+            return
+        self.cost_curve.add_epoch(stats)
+        class_names = self.dataset.class_names if self.dataset else tuple(str(i) for i in range(10))
+        self.evaluation.show_epoch(stats, class_names)
+        self._misclassified_cursor = -1
+        self.show_message(f"Epoch {stats.epoch} done: {stats.test_accuracy:.1%} of the test digits right "
+                          f"(test cost {stats.test_cost:.3f}).")
+        self.epoch_shown.emit(stats)
+
+    @Slot(object)
+    def _on_diverged(self, diverged) -> None:
+        if not self._is_current_worker():
+            return
+        self._on_running_changed(False)
+        self.show_message(f"{diverged.message} Training is paused.", "warning")
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        if running and self.training is not None and not self.training.worker.is_running:
+            running = False  # a stale "started" from a step that has already ended
+        self.start_action.setText("Pause" if running else "Start")
+        self.start_action.setToolTip("Pause training (Space)" if running else "Start training (Space)")
+
+    @Slot()
+    def _on_training_finished(self) -> None:
+        if not self._is_current_worker():
+            return
+        self._on_running_changed(False)
+        self.show_message(f"Training finished its {self.trainer.config.epochs} epochs. "
+                          "Press Reset (Ctrl+R) to train again.")
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self._is_current_worker():
+            self.show_message(message, "error")
+
+    # ---- inputs: drawing pad and test digits ----------------------------------------------------
+
+    @Slot(object)
+    def show_input(self, x) -> None:
+        """Send one input (n_features,) through the latest snapshot and show what every layer does."""
+        self.current_input = np.asarray(x, dtype=np.float32).reshape(-1)
+        self._forward_current_input()
+
+    def _forward_current_input(self) -> None:
+        if self.snapshot is None or self.current_input is None:
+            return
+        if self.current_input.size != self.snapshot.layer_sizes[0]:
+            return
+        activations = self.snapshot.forward(self.current_input)
+        class_names = self.dataset.class_names if self.dataset else tuple(str(i) for i in range(10))
+        self.digit_panel.show_outputs(activations[-1], class_names)
+        self.network_graph.show_activations(activations)
+        self.outputs_shown.emit(activations[-1])
+
+    @Slot()
+    def clear_drawing(self) -> None:
+        self.digit_panel.clear()
+        self.current_input = None
+
+    @Slot()
+    def show_random_test_digit(self) -> None:
+        if self.dataset is None:
+            return
+        i = self._rng.randrange(self.dataset.n_test)
+        self._show_test_digit(i, f"test digit #{i}, label {self.dataset.class_names[self.dataset.y_test[i]]}")
+
+    @Slot()
+    def show_next_misclassified(self) -> None:
+        """The next test digit (after the last one shown) that the current network gets wrong."""
+        if self.dataset is None or self.snapshot is None:
+            return
+        predicted = self.snapshot.predict(self.dataset.x_test)
+        wrong = np.flatnonzero(predicted != self.dataset.y_test)
+        if wrong.size == 0:
+            self.show_message("The network gets every test digit right.")
+            return
+        later = wrong[wrong > self._misclassified_cursor]
+        i = int(later[0] if later.size else wrong[0])
+        self._misclassified_cursor = i
+        names = self.dataset.class_names
+        self._show_test_digit(i, f"test digit #{i}: label {names[self.dataset.y_test[i]]}, "
+                                 f"network says {names[predicted[i]]}")
+
+    def _show_test_digit(self, i: int, caption: str) -> None:
+        x = self.dataset.x_test[i]
+        self.digit_panel.show_input(x, caption)
+        self.show_input(x)
+
+    @Slot(int, int)
+    def _on_neuron_selected(self, layer: int, neuron: int) -> None:
+        sender = self.sender()
+        for view in (self.network_graph, self.weight_images):
+            if view is not sender:
+                view.select_neuron(layer, neuron)
+
+    # ---- files -----------------------------------------------------------------------------------
+
+    def _start_folder(self) -> str:
+        return self.settings.last_folder() or str(pathlib.Path.home())
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", self._start_folder(), MODEL_FILTER)
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str | os.PathLike) -> bool:
+        """Load a saved network; on any problem say so and keep the current network as it is."""
+        path = str(path)
+        try:
+            network, metadata = load_model(path)
+        except ModelFileError as exc:
+            self.show_message(f"Could not open the model: {exc}", "error")
+            return False
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            self.show_message(f"Could not open the model {path}: it is not an nnviz model file ({exc}).", "error")
+            return False
+        if self.dataset is not None and (network.layer_sizes[0] != self.dataset.n_features
+                                         or network.layer_sizes[-1] != self.dataset.n_classes):
+            self.show_message(
+                f"{pathlib.Path(path).name} is a {'-'.join(map(str, network.layer_sizes))} network, which does not "
+                f"fit {self.dataset.name} ({self.dataset.n_features} inputs, {self.dataset.n_classes} classes). "
+                "The current network is unchanged.", "error")
+            return False
+        self.architecture = Architecture(tuple(network.layer_sizes[1:-1]), network.activation, network.cost)
+        self.architecture_editor.set_architecture(self.architecture)
+        self._make_trainer(network)
+        self.banner.hide()
+        self.settings.save_last_folder(str(pathlib.Path(path).parent))
+        self._add_recent(path)
+        self.show_message(f"Opened {pathlib.Path(path).name}: a {'-'.join(map(str, network.layer_sizes))} network.")
+        return True
+
+    def save_model_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", os.path.join(self._start_folder(), "network.npz"),
+                                              MODEL_FILTER)
+        if path:
+            self.save_model(path)
+
+    def save_model(self, path: str | os.PathLike) -> bool:
+        """Save the network as it is now (a consistent snapshot, even while training), atomically."""
+        path = str(path)
+        snapshot = self.trainer.snapshot() if self.trainer is not None else self.network.snapshot()
+        metadata = {"step": snapshot.step, "epoch": snapshot.epoch, "seed": self.seed}
+        if self.dataset is not None:
+            metadata["dataset"] = self.dataset.name
+        if self.trainer is not None:
+            metadata["config"] = {k: v for k, v in vars(self.trainer.config).items()}
+        try:
+            save_model(path, Network.from_snapshot(snapshot), metadata)
+        except (OSError, ValueError, TypeError) as exc:
+            self.show_message(f"Could not save the model to {path}: {exc}", "error")
+            return False
+        self.settings.save_last_folder(str(pathlib.Path(path).parent))
+        self._add_recent(path)
+        self.show_message(f"Saved the network to {path}.")
+        return True
+
+    def _add_recent(self, path: str) -> None:
+        self.settings.add_recent_file(os.path.abspath(path))
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(pathlib.Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_model(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    def export_png_dialog(self, key: str = "window") -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export view as PNG",
+                                              os.path.join(self._start_folder(), f"nnviz-{key}.png"),
+                                              "PNG image (*.png)")
+        if path:
+            self.export_png(path, key)
+
+    def export_png(self, path: str | os.PathLike, key: str = "window") -> bool:
+        """Save a picture of the whole window or one view, atomically."""
+        widget = self if key == "window" else self.docks[key].widget()
+        image = widget.grab()
+        from PySide6.QtCore import QBuffer, QIODevice
+
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            self.show_message("Could not turn the view into a PNG image.", "error")
+            return False
+        try:
+            atomic_write_bytes(path, bytes(buffer.data()))
+        except OSError as exc:
+            self.show_message(f"Could not write {path}: {exc}", "error")
+            return False
+        self.show_message(f"Saved a picture to {path}.")
+        return True
+
+    def export_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export cost history as CSV",
+                                              os.path.join(self._start_folder(), "cost-history.csv"),
+                                              "CSV table (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str | os.PathLike) -> bool:
+        """Write every mini-batch and epoch of the cost curve to a CSV table, atomically."""
+        columns = ["kind", "step", "epoch", "cost", "test_cost", "test_accuracy"]
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        rows = self.cost_curve.history_rows()
+        for row in rows:
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+        try:
+            atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+        except OSError as exc:
+            self.show_message(f"Could not write {path}: {exc}", "error")
+            return False
+        self.show_message(f"Saved {len(rows):,} rows of cost history to {path}.")
+        return True
+
+    # ---- data dialogs -----------------------------------------------------------------------------
+
+    def download_dialog(self) -> None:
+        from nnviz.qt._dialogs import DownloadDialog
+
+        dialog = DownloadDialog(self)
+        dialog.downloaded.connect(lambda folder: self.load_data(folder))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.download_window = dialog
+
+    def open_dataset_dialog(self) -> None:
+        from nnviz.qt._dialogs import choose_dataset_folder
+
+        folder = choose_dataset_folder(self, self._start_folder())
+        if folder:
+            self.load_data(folder)
+
+    # ---- help ---------------------------------------------------------------------------------
+
+    def show_help(self) -> None:
+        try:
+            from nnviz.qt._help import show_help
+        except ImportError:
+            self.show_message("The help page is not available in this installation.", "warning")
+            return
+        show_help(self)
+
+    def show_about(self) -> None:
+        try:
+            from nnviz.qt._help import show_about
+        except ImportError:
+            import nnviz
+
+            QMessageBox.about(self, "About nnviz", f"nnviz {nnviz.__version__}")
+            return
+        show_about(self)
+
+    # ---- drag and drop -------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_model(paths[0])
+        else:
+            event.ignore()
+
+    # ---- closing --------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._closing = True
+        self._stop_training_thread()
+        self._finish_data_thread()
+        try:
+            self.settings.save_window(self.saveGeometry(), self.saveState())
+            self.settings.save_hyper_parameters(self.training_controls.hyper_parameters())
+            self.settings.save_architecture(self.architecture)
+            self.settings.sync()
+        except Exception:  # noqa: BLE001 - failing to remember settings must not stop closing
+            pass
+        super().closeEvent(event)

@@ -1,0 +1,246 @@
+"""The main window with every view live: training from the GUI, drawing, selection, divergence, closing."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtGui import QKeySequence, QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from nnviz.engine.datasets import load_sample
+from nnviz.qt._settings import Architecture, SettingsStore
+from nnviz.qt.main_window import MainWindow
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, sample, store):
+    w = MainWindow(dataset=sample, settings=store)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    return w
+
+
+def paused(window):
+    return not window.training.worker.is_running and window.start_action.text() == "Start"
+
+
+def train_one_epoch(qtbot, window):
+    with qtbot.waitSignal(window.epoch_shown, timeout=60000) as blocker:
+        window.step_epoch()
+    qtbot.waitUntil(lambda: paused(window) and window.snapshot.step == window.trainer.step, timeout=10000)
+    return blocker.args[0]
+
+
+def test_default_window_shows_every_view_and_the_data(window, sample):
+    assert window.network.layer_sizes == (784, 16, 16, 10)
+    for key in ("network_graph", "weight_images", "cost_curve", "digit_panel", "evaluation", "training"):
+        dock = window.docks[key]
+        assert dock.isVisible() and not dock.isFloating() and dock.windowTitle()
+        assert dock.widget().width() > 150 and dock.widget().height() > 150
+    assert "4,000 training and 1,000 test digits" in window.data_status.text()
+    assert sample.name in window.data_status.text()
+
+
+def test_snapshot_reaches_the_views_then_pause(qtbot, window):
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
+        window.toggle_training()
+    assert window.start_action.text() == "Pause"
+    window.toggle_training()
+    qtbot.waitUntil(lambda: paused(window) and window.snapshot.step == window.trainer.step, timeout=10000)
+    snap = window.snapshot
+    # The views hold this very snapshot's data.
+    assert window.network_graph._snapshot is snap
+    first_layer = window.weight_images.image_items(1)
+    assert len(first_layer) == 16
+    for i in (0, 7, 15):
+        np.testing.assert_allclose(first_layer[i].image, snap.weights[0][i].reshape(28, 28))
+    steps = [row["step"] for row in window.cost_curve.history_rows() if row["kind"] == "batch"]
+    assert steps and steps[-1] == snap.step
+    assert "step" in window.progress_label.text()
+
+
+def test_closing_while_training_stops_the_thread(qtbot, window):
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
+        window.start_training()
+    thread = window.training.thread
+    assert thread.isRunning()
+    window.close()
+    assert thread.isFinished()
+    assert window.training is None
+
+
+def _mouse(widget, kind, x, y, buttons):
+    pos = QPointF(x, y)
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def draw_stroke(canvas, points):
+    """Press, move through ``points`` with the button held, release (a real mouse stroke)."""
+    left = Qt.MouseButton.LeftButton
+    _mouse(canvas, QEvent.Type.MouseButtonPress, *points[0], left)
+    for x, y in points[1:]:
+        _mouse(canvas, QEvent.Type.MouseMove, x, y, left)
+    _mouse(canvas, QEvent.Type.MouseButtonRelease, *points[-1], Qt.MouseButton.NoButton)
+
+
+def test_drawing_a_digit_updates_preview_bars_and_graph(qtbot, window):
+    train_one_epoch(qtbot, window)
+    canvas = window.digit_panel.canvas
+    w, h = canvas.width(), canvas.height()
+    # a "1": one vertical stroke down the middle
+    points = [(w * 0.5, h * (0.15 + 0.7 * t / 20)) for t in range(21)]
+    with qtbot.waitSignal(window.outputs_shown, timeout=5000) as blocker:
+        draw_stroke(canvas, points)
+    outputs = blocker.args[0]
+    assert outputs.shape == (10,)
+    assert outputs.sum() == pytest.approx(1.0, abs=1e-5)  # softmax
+    preview = window.digit_panel.preview_image()
+    assert preview.shape == (28, 28) and preview.max() > 0.5
+    qtbot.waitUntil(lambda: abs(window.digit_panel.bar_heights().sum() - 1.0) < 1e-4, timeout=5000)
+    np.testing.assert_allclose(window.digit_panel.bar_heights(), outputs, atol=1e-6)
+    assert window.digit_panel.winner_text() != "Draw a digit to see what the network says."
+    assert window.current_input is not None
+    # Esc clears the pad
+    assert window.clear_pad_action.shortcut() == QKeySequence(Qt.Key.Key_Escape)
+    window.clear_pad_action.trigger()
+    assert window.current_input is None
+
+
+def test_one_epoch_end_to_end(qtbot, window):
+    stats = train_one_epoch(qtbot, window)
+    rows = window.cost_curve.history_rows()
+    assert sum(row["kind"] == "batch" for row in rows) == window.trainer.step
+    assert any(row["kind"] == "epoch" for row in rows)
+    assert stats.test_accuracy > 0.1  # better than chance with ten digits
+    assert window.evaluation.confusion().sum() == window.dataset.n_test
+    assert "%" in window.evaluation.accuracy_text()
+    assert "Epoch 1" in window.last_message
+
+
+def test_test_digits_go_through_the_same_path(qtbot, window):
+    train_one_epoch(qtbot, window)
+    with qtbot.waitSignal(window.outputs_shown, timeout=5000) as blocker:
+        window.digit_panel.random_test_digit_requested.emit()
+    assert blocker.args[0].sum() == pytest.approx(1.0, abs=1e-5)
+    assert "test digit" in window.digit_panel.caption_text()
+    with qtbot.waitSignal(window.outputs_shown, timeout=5000) as blocker:
+        window.digit_panel.next_misclassified_requested.emit()
+    i = window._misclassified_cursor
+    assert window.snapshot.predict(window.dataset.x_test[i:i + 1])[0] != window.dataset.y_test[i]
+    assert "network says" in window.digit_panel.caption_text()
+
+
+def test_step_one_batch_and_shortcuts(qtbot, window):
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step == 1, timeout=10000):
+        window.step_action.trigger()
+    assert window.trainer.step == 1
+    shortcuts = {
+        window.start_action: QKeySequence(Qt.Key.Key_Space),
+        window.step_action: QKeySequence(Qt.Key.Key_N),
+        window.reset_action: QKeySequence("Ctrl+R"),
+        window.clear_pad_action: QKeySequence(Qt.Key.Key_Escape),
+    }
+    menu_actions = [a for menu in window.menuBar().findChildren(type(window.recent_menu)) for a in menu.actions()]
+    for action, keys in shortcuts.items():
+        assert action.shortcut() == keys
+        assert action in menu_actions, f"{action.text()} is listed in a menu"
+
+
+def test_neuron_selection_is_shared_between_views(qtbot, window):
+    window.network_graph.neuron_selected.emit(1, 5)
+    assert window.weight_images._selected == (1, 5)
+    window.weight_images.neuron_selected.emit(2, 3)
+    assert window.network_graph.selected_neuron() == (2, 3)
+
+
+def test_hyper_parameters_change_while_training(qtbot, window):
+    window.start_training()
+    window.training_controls.learning_rate.setValue(0.0005)
+    window.training_controls.batch_size.setValue(64)
+    assert window.trainer.config.learning_rate == pytest.approx(0.0005)
+    assert window.trainer.config.batch_size == 64
+    qtbot.waitUntil(lambda: len(window.cost_curve.history_rows()) > 5, timeout=10000)
+    window.pause_training()
+    assert window.settings.hyper_parameters().batch_size == 64
+
+
+def test_reset_same_seed_gives_the_same_start(qtbot, window):
+    start = window.snapshot.weights[0].copy()
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step >= 3, timeout=10000):
+        window.training.worker.step_batches(3)
+    window.reset_action.trigger()
+    assert window.trainer.step == 0
+    assert window.cost_curve.history_rows() == []
+    np.testing.assert_array_equal(window.snapshot.weights[0], start)
+    window.reset_new_seed_action.trigger()
+    assert not np.array_equal(window.snapshot.weights[0], start)
+
+
+def test_architecture_editor_rebuilds_the_network(qtbot, window):
+    editor = window.architecture_editor
+    editor.layer_count.setValue(3)
+    for box, n in zip(editor.size_boxes, (32, 16, 8)):
+        box.setValue(n)
+    editor.activation.setCurrentIndex(editor.activation.findData("tanh"))
+    editor.apply_button.click()
+    assert window.trainer.network.layer_sizes == (784, 32, 16, 8, 10)
+    assert window.trainer.network.activation == "tanh"
+    assert window.snapshot.layer_sizes == (784, 32, 16, 8, 10)
+    assert len(window.weight_images.image_items(1)) == 32
+    assert window.settings.architecture() == Architecture((32, 16, 8), "tanh", "cross-entropy")
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step == 1, timeout=10000):
+        window.step_batch()
+
+
+def test_divergence_pauses_with_a_message(qtbot, window):
+    window.apply_architecture(Architecture((16,), "linear", "cross-entropy"))
+    controls = window.training_controls
+    controls.optimizer.setCurrentIndex(controls.optimizer.findData("sgd"))
+    controls.learning_rate.setValue(50.0)
+    with qtbot.waitSignal(window.message_shown, check_params_cb=lambda text, level: level == "warning",
+                          timeout=30000):
+        window.start_training()
+    qtbot.waitUntil(lambda: paused(window), timeout=5000)
+    assert window.training.worker.has_diverged
+    assert window.banner.isVisible()
+    assert "learning rate" in window.banner.label.text()
+    assert "paused" in window.last_message
+    window.start_training()  # refuses, and says what to do
+    assert "Reset" in window.last_message
+    window.reset()
+    assert not window.banner.isVisible()
+    assert not window.training.worker.has_diverged
+
+
+def test_loading_data_on_a_thread(qtbot, store):
+    w = MainWindow(settings=store, data_spec="sample")
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.dataset_changed, timeout=30000):
+        w.show()
+    assert w.dataset.name == "MNIST sample"
+    assert w.trainer is not None
+    assert store.dataset_spec() == "sample"
+    qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+
+
+def test_missing_remembered_data_falls_back(qtbot, store, tmp_path):
+    store.save_dataset_spec(str(tmp_path / "no-such-folder"))
+    w = MainWindow(settings=store)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.dataset_changed, timeout=30000):
+        w.show()
+    assert w.dataset is not None
+    assert w.last_message_level in ("error", "info")
+    qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
