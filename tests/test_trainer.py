@@ -252,6 +252,9 @@ def test_training_uses_one_blas_thread_and_restores_the_count_afterwards():
     get, set_ = functions
     before = get()
     set_(2)
+    if get() != 2:
+        set_(before)
+        pytest.skip("this OpenBLAS is single-threaded")
     try:
         run = Trainer(Network((36, 5, 3)), _images(), TrainConfig(epochs=1)).run()
         next(run)
