@@ -63,6 +63,18 @@ def test_a_failed_save_keeps_the_old_file_and_removes_the_temporary(tmp_path, mo
     assert os.listdir(tmp_path) == ["m.npz"]
 
 
+def test_numpy_values_in_metadata_are_stored_as_plain_json(tmp_path):
+    path = tmp_path / "m.npz"
+    save_model(path, Network((4, 2)), {"accuracy": np.float32(0.5), "epochs": np.int64(3), "confusion": np.eye(2, dtype=np.int64)})
+    assert load_model(path)[1] == {"accuracy": 0.5, "epochs": 3, "confusion": [[1, 0], [0, 1]]}
+
+
+def test_a_saved_model_gets_ordinary_file_permissions(tmp_path):
+    path = tmp_path / "m.npz"
+    save_model(path, Network((4, 2)))
+    assert path.stat().st_mode & 0o777 == 0o666 & ~model_io._UMASK
+
+
 def test_metadata_that_is_not_json_is_refused_before_writing(tmp_path):
     with pytest.raises(ValueError, match="JSON"):
         save_model(tmp_path / "m.npz", Network((4, 2)), {"x": object()})

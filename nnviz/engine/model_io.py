@@ -24,6 +24,20 @@ FORMAT = "nnviz-model"
 FORMAT_VERSION = 1
 
 
+# the process umask, read once (os.umask can only be read by setting it)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _plain(value):
+    """JSON form of NumPy scalars and arrays found in metadata."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
 class ModelFileError(ValueError):
     """A model file cannot be read; the message names the file and the problem."""
 
@@ -43,7 +57,7 @@ def save_model(path, network: Network, metadata: dict | None = None) -> None:
         "cost": network.cost,
     }
     try:
-        metadata_json = json.dumps(metadata or {}, allow_nan=True)
+        metadata_json = json.dumps(metadata or {}, default=_plain)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"model metadata must be JSON-serialisable: {exc}") from None
     arrays = {"header": np.array(json.dumps(header)), "metadata": np.array(metadata_json)}
@@ -57,6 +71,7 @@ def save_model(path, network: Network, metadata: dict | None = None) -> None:
             np.savez_compressed(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp_name, 0o666 & ~_UMASK)  # mkstemp makes it private; a saved model is an ordinary file
         os.replace(tmp_name, path)
     except BaseException:
         try:
