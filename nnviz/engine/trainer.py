@@ -11,8 +11,8 @@ import math
 import sys
 import threading
 import time
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -327,6 +327,9 @@ class Trainer:
                     if "optimizer" in changes:
                         self._optimizer = optimizer = make_optimizer(config.optimizer, params.size)
                     if config.batch_size != batch_size:
+                        # buffers for old batch sizes are not needed again (a slider can visit many)
+                        self._backprops.clear()
+                        self._shifters.clear()
                         batch_size = config.batch_size
                         batches_per_epoch = batch + -(-(n - start) // batch_size)
                 stop = start + batch_size
