@@ -114,7 +114,7 @@ class CostCurveView(QWidget):
         )
 
         self.accuracy_plot.setTitle(
-            "Test accuracy (measured after each epoch)", color=_colors.FOREGROUND, size="10pt"
+            "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
         self._raw = _GrowingSeries(4096)
         self._smooth = _GrowingSeries(4096)
@@ -167,8 +167,8 @@ class CostCurveView(QWidget):
         self._test_curve.setData(*self._test.data())
         self._accuracy_curve.setData(*self._accuracy.data())
         self.accuracy_plot.setTitle(
-            f"Test accuracy after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}% "
-            "of test digits recognised", color=_colors.FOREGROUND, size="10pt"
+            f"Test accuracy after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}%",
+            color=_colors.FOREGROUND, size="10pt"
         )
 
     def clear(self) -> None:
@@ -179,7 +179,7 @@ class CostCurveView(QWidget):
                       self._accuracy_curve):
             curve.setData([], [])
         self.accuracy_plot.setTitle(
-            "Test accuracy (measured after each epoch)", color=_colors.FOREGROUND, size="10pt"
+            "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
         self._ema, self._ema_weight, self._last_step = None, 0.0, 0
         self._rows = []

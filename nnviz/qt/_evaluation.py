@@ -35,13 +35,14 @@ class EvaluationView(QWidget):
         self._detail.setWordWrap(True)
         self._detail.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
 
+        matrix_title = QLabel(
+            "<b>Confusion matrix</b>: each row is a true digit, each column what the network "
+            "read it as; the diagonal holds the correct answers."
+        )
+        matrix_title.setWordWrap(True)
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(_colors.BACKGROUND)
         self._matrix_plot = self._plot.addPlot(row=0, col=0)
-        self._matrix_plot.setTitle(
-            "Confusion matrix: how often each digit was read as each digit",
-            color=_colors.FOREGROUND, size="10pt",
-        )
         self._matrix_plot.setMenuEnabled(False)
         self._matrix_plot.setMouseEnabled(False, False)
         self._matrix_plot.hideButtons()
@@ -61,9 +62,10 @@ class EvaluationView(QWidget):
             interactive=False, width=14,
         )
         self._colorbar.axis.setLabel(
-            f"% of that true digit's test images ({SATURATION_PERCENT:.0f}% or more = darkest)"
+            f"% of that true digit's images ({SATURATION_PERCENT:.0f}%+ = darkest)"
         )
-        self._colorbar.setMaximumWidth(110)
+        self._colorbar.setMaximumWidth(125)
+        self._colorbar.setMinimumWidth(80)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -72,6 +74,7 @@ class EvaluationView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self._accuracy)
         layout.addWidget(self._detail)
+        layout.addWidget(matrix_title)
         layout.addWidget(self._plot, 1)
 
         self._texts: list[pg.TextItem] = []
@@ -136,7 +139,7 @@ class EvaluationView(QWidget):
         self._names = names
         self._texts = []
         font = QFont()
-        font.setPointSizeF(7.5 if k > 10 else 8.5)
+        font.setPointSizeF(7.0 if k > 10 else 8.0)
         for i, j in np.ndindex(k, k):
             text = pg.TextItem("", anchor=(0.5, 0.5), color=_colors.FOREGROUND)
             text.setFont(font)

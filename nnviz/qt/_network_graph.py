@@ -191,9 +191,10 @@ class NetworkGraphView(QWidget):
             ys = (np.arange(sizes[0]) + 0.5) * HEIGHT / sizes[0]
             self._positions.append(np.column_stack([np.full(sizes[0], 4.2), ys]))
             self._add_text(
-                f"Input\n{side}×{side} = {sizes[0]} pixels\n(the column: all pixels, row by row)",
-                2.1, -0.5, anchor=(0.5, 1.0),
+                f"Input image\n{side}×{side} = {sizes[0]} pixels", 1.6, HEIGHT / 2 - 1.8,
+                anchor=(0.5, 1.0),
             )
+            self._add_text("all pixels,\nrow by row", 4.05, HEIGHT + 0.1, anchor=(0.5, 0.0))
             x = 4.2 + LAYER_GAP
             first = 1
         else:
@@ -235,7 +236,7 @@ class NetworkGraphView(QWidget):
         bottom = float(max(p[:, 1].max() for p in self._positions))
         left = -0.2 if self._image_mode else -1.2
         self._vb.setRange(
-            xRange=(left, x - LAYER_GAP + 2.2), yRange=(top - 2.0, bottom + 0.5), padding=0.0
+            xRange=(left, x - LAYER_GAP + 2.2), yRange=(top - 2.0, bottom + 1.4), padding=0.0
         )
         for _, _, curve in self._edge_curves:
             curve.setData(x=np.zeros(0), y=np.zeros(0))

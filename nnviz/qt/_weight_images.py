@@ -127,6 +127,7 @@ class WeightImagesView(QWidget):
         self._layer = 1
         self._selected: tuple[int, int] | None = None
         self._enlarged_neuron: int | None = None
+        self._class_names: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot) -> None:
@@ -148,6 +149,18 @@ class WeightImagesView(QWidget):
         self._update_colorbar()
         if self._enlarged_neuron is not None:
             self._update_enlarged()
+
+    def set_class_names(self, class_names) -> None:
+        """Label the output layer's images with these names (default: neuron numbers)."""
+        self._class_names = tuple(str(c) for c in class_names)
+        self._update_labels()
+
+    def _update_labels(self) -> None:
+        last = len(self._layer_sizes) - 1
+        for layer, labels in self._labels.items():
+            names = self._class_names if layer == last and len(self._class_names) == len(labels) else None
+            for i, label in enumerate(labels):
+                label.setText(names[i] if names else str(i))
 
     def select_neuron(self, layer: int, neuron: int) -> None:
         """Highlight one neuron's image, switching to its layer; does not emit neuron_selected."""
@@ -236,6 +249,7 @@ class WeightImagesView(QWidget):
             self._layer_box.addItem(self._group_short_name(layer), layer)
         self._layer_box.blockSignals(False)
         self._highlight.setVisible(False)
+        self._update_labels()
         self._set_layer(1)
 
     def _cell_rect(self, layer: int, i: int) -> tuple[float, float, float, float]:
@@ -324,9 +338,13 @@ class WeightImagesView(QWidget):
         )
 
     def _update_colorbar(self) -> None:
-        self._colorbar.setLevels(values=self.levels(self._layer))
+        low, high = self.levels(self._layer)
+        if self._colorbar.levels() != (low, high):
+            self._colorbar.setLevels(values=(low, high))
         what = "weight" if self._layer == 1 else "template value"
-        self._colorbar.axis.setLabel(f"{what}: red = negative, white = 0, blue = positive")
+        label = f"{what}: red = negative, white = 0, blue = positive"
+        if self._colorbar.axis.labelText != label:  # re-rendering the label is not free
+            self._colorbar.axis.setLabel(label)
 
     def _update_highlight(self) -> None:
         sel = self._selected
