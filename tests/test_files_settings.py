@@ -1,0 +1,283 @@
+"""Files and settings of the window: open/save/drop models, PNG and CSV export, QSettings, download dialog."""
+
+import csv
+import os
+import pathlib
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from nnviz.engine import download as engine_download
+from nnviz.engine.datasets import load_sample
+from nnviz.engine.model_io import load_model, save_model
+from nnviz.engine.network import Network
+from nnviz.qt import _dialogs
+from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
+from nnviz.qt.main_window import MainWindow
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+def ini_store(path) -> SettingsStore:
+    return SettingsStore(QSettings(str(path), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ini_store(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def window(qtbot, sample, store):
+    w = MainWindow(dataset=sample, settings=store)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    return w
+
+
+def train_steps(qtbot, window, n):
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step >= n, timeout=10000):
+        window.training.worker.step_batches(n)
+    qtbot.waitUntil(lambda: not window.training.worker.is_running, timeout=5000)
+
+
+def leftovers(folder: pathlib.Path, keep: set[str]):
+    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+
+
+# ---- models -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not a model", b"PK\x03\x04 broken zip" + bytes(100)])
+def test_damaged_model_file_leaves_the_network_unchanged(window, tmp_path, content):
+    bad = tmp_path / "damaged.npz"
+    bad.write_bytes(content)
+    before = window.snapshot
+    trainer = window.trainer
+    assert window.open_model(bad) is False
+    assert window.trainer is trainer
+    assert window.snapshot is before
+    assert window.last_message_level == "error"
+    assert "damaged.npz" in window.last_message
+    assert window.banner.isVisible()
+
+
+def test_model_that_does_not_fit_the_data_is_refused(window, tmp_path):
+    path = tmp_path / "toy.npz"
+    save_model(path, Network((2, 8, 3), seed=1))
+    trainer = window.trainer
+    assert window.open_model(path) is False
+    assert window.trainer is trainer
+    assert "does not fit" in window.last_message
+
+
+def test_save_then_open_model_round_trip(qtbot, window, tmp_path):
+    train_steps(qtbot, window, 5)
+    path = tmp_path / "net.npz"
+    assert window.save_model(path)
+    assert leftovers(tmp_path, {"net.npz", "settings.ini"}) == []
+    network, metadata = load_model(path)
+    np.testing.assert_array_equal(network.weights[0], window.snapshot.weights[0])
+    assert metadata["step"] == 5
+    window.reset(new_seed=True)
+    assert window.open_model(path)
+    np.testing.assert_array_equal(window.snapshot.weights[0], network.weights[0])
+    assert window.recent_menu.actions()[0].toolTip() == os.path.abspath(path)
+
+
+def test_save_model_is_atomic(window, tmp_path, monkeypatch):
+    path = tmp_path / "net.npz"
+    path.write_bytes(b"old contents")
+
+    def failing_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    assert window.save_model(path) is False
+    assert path.read_bytes() == b"old contents"
+    assert leftovers(tmp_path, {"net.npz", "settings.ini"}) == []
+    assert window.last_message_level == "error"
+
+
+def test_dropping_a_model_file_opens_it(window, tmp_path):
+    path = tmp_path / "dropped.npz"
+    save_model(path, Network((784, 20, 10), seed=3))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.trainer.network.layer_sizes == (784, 20, 10)
+    assert window.architecture_editor.architecture().hidden == (20,)
+
+
+def test_recent_files_menu_opens_a_model(window, tmp_path):
+    path = tmp_path / "recent.npz"
+    save_model(path, Network((784, 12, 10), seed=2))
+    window.open_model(path)
+    window.reset()
+    window.apply_architecture(Architecture((16, 16)))
+    window.recent_menu.actions()[0].trigger()
+    assert window.trainer.network.layer_sizes == (784, 12, 10)
+
+
+# ---- exports ----------------------------------------------------------------------------------
+
+
+def test_export_cost_history_csv(qtbot, window, tmp_path):
+    train_steps(qtbot, window, 7)
+    path = tmp_path / "history.csv"
+    assert window.export_csv(path)
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["kind", "step", "epoch", "cost", "test_cost", "test_accuracy"]
+    assert [int(r["step"]) for r in rows] == list(range(1, 8))
+    assert all(float(r["cost"]) > 0 for r in rows)
+    assert leftovers(tmp_path, {"history.csv", "settings.ini"}) == []
+
+
+def test_export_csv_is_atomic(qtbot, window, tmp_path, monkeypatch):
+    train_steps(qtbot, window, 2)
+    path = tmp_path / "history.csv"
+    path.write_text("old")
+    monkeypatch.setattr(os, "replace", lambda src, dst: (_ for _ in ()).throw(OSError("disk full")))
+    assert window.export_csv(path) is False
+    assert path.read_text() == "old"
+    assert leftovers(tmp_path, {"history.csv", "settings.ini"}) == []
+
+
+@pytest.mark.parametrize("key", ["window", "network_graph", "cost_curve"])
+def test_export_view_as_png(window, tmp_path, key):
+    path = tmp_path / f"{key}.png"
+    assert window.export_png(path, key)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---- settings ---------------------------------------------------------------------------------
+
+
+def test_settings_round_trip(tmp_path):
+    store = ini_store(tmp_path / "s.ini")
+    store.save_architecture(Architecture((32, 8, 4), "sigmoid", "mse"))
+    store.save_hyper_parameters(HyperParameters(0.01, 64, "momentum", 0.001, 0.2))
+    store.save_dataset_spec("/some/folder")
+    store.add_recent_file("/a.npz")
+    store.add_recent_file("/b.npz")
+    store.add_recent_file("/a.npz")
+    store.sync()
+    again = ini_store(tmp_path / "s.ini")
+    assert again.architecture() == Architecture((32, 8, 4), "sigmoid", "mse")
+    assert again.hyper_parameters() == HyperParameters(0.01, 64, "momentum", 0.001, 0.2)
+    assert again.dataset_spec() == "/some/folder"
+    assert again.recent_files() == ["/a.npz", "/b.npz"]
+
+
+def test_garbage_settings_fall_back_to_defaults(tmp_path):
+    path = tmp_path / "s.ini"
+    path.write_bytes(
+        b"\x00\xff\xfe[[[not ini\n[network]\nhidden=abc,,-3\nactivation=wobbly\ncost=7\n"
+        b"[training]\nlearning_rate=-5\nbatch_size=lots\noptimizer=magic\nl2=nan\ndropout=3\n"
+        b"[window]\ngeometry=@ByteArray(\\x01\\x02)\nstate=12\n[files]\nrecent=@Variant(\\xff)\n"
+    )
+    store = ini_store(path)
+    assert store.architecture() == Architecture()
+    assert store.hyper_parameters() == HyperParameters()
+    assert isinstance(store.recent_files(), list)
+
+
+def test_window_starts_with_defaults_from_a_corrupt_store(qtbot, sample, tmp_path):
+    path = tmp_path / "s.ini"
+    path.write_bytes(b"[network]\nhidden=999999\n[window]\ngeometry=@ByteArray(garbage)\nstate=@ByteArray(junk)\n")
+    w = MainWindow(dataset=sample, settings=ini_store(path))
+    qtbot.addWidget(w)
+    w.show()
+    assert w.trainer.network.layer_sizes == (784, 16, 16, 10)
+    assert w.size().width() == 1400 and w.size().height() == 900
+    assert all(dock.isVisible() for dock in w.docks.values())
+
+
+def test_window_remembers_geometry_architecture_and_hyper_parameters(qtbot, sample, tmp_path):
+    path = tmp_path / "s.ini"
+    w = MainWindow(dataset=sample, settings=ini_store(path))
+    qtbot.addWidget(w)
+    w.show()
+    w.resize(1200, 800)
+    w.apply_architecture(Architecture((24,), "tanh", "cross-entropy"))
+    w.training_controls.learning_rate.setValue(0.02)
+    geometry = w.saveGeometry()
+    w.close()
+    assert ini_store(path).geometry() == geometry
+    w2 = MainWindow(dataset=sample, settings=ini_store(path))
+    qtbot.addWidget(w2)
+    w2.show()
+    # Qt fits the restored geometry to the (small, offscreen) screen; it is no longer the default size.
+    assert w2.size().width() != 1400
+    assert w2.trainer.network.layer_sizes == (784, 24, 10)
+    assert w2.training_controls.hyper_parameters().learning_rate == pytest.approx(0.02)
+
+
+# ---- download dialog --------------------------------------------------------------------------
+
+
+def fake_download(chunks=4, fail=None, wait_for_cancel=False):
+    def download_mnist(dest=None, progress=None, mirrors=None, cancel=None, timeout=15.0):
+        for name in engine_download.MNIST_FILES:
+            for i in range(1, chunks + 1):
+                if cancel is not None and cancel.is_set():
+                    raise engine_download.DownloadCancelled("cancelled")
+                progress(name, i * 1000, chunks * 1000)
+                if fail:
+                    raise engine_download.DownloadError(fail)
+                if wait_for_cancel:
+                    cancel.wait(10)
+        return pathlib.Path(dest)
+
+    return download_mnist
+
+
+def test_download_dialog_reports_progress_and_success(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine_download, "download_mnist", fake_download())
+    dialog = _dialogs.DownloadDialog(dest=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    values = []
+    dialog.progress_bar.valueChanged.connect(values.append)
+    with qtbot.waitSignal(dialog.downloaded, timeout=10000) as blocker:
+        dialog.download_button.click()
+    assert blocker.args == [str(tmp_path)]
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    assert values == sorted(values) and len(values) > 4
+    assert dialog.progress_bar.value() == 1000
+    assert dialog.close_button.isVisible()
+
+
+def test_download_dialog_offline_message(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine_download, "download_mnist",
+                        fake_download(fail="Could not reach any MNIST mirror (no internet connection?)"))
+    dialog = _dialogs.DownloadDialog(dest=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert "offline" in dialog.status.text()
+    assert "Could not reach" in dialog.status.text()
+    assert dialog.download_button.text() == "Try again"
+
+
+def test_download_dialog_cancel(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine_download, "download_mnist", fake_download(wait_for_cancel=True))
+    dialog = _dialogs.DownloadDialog(dest=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Downloading"), timeout=10000)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert "cancelled" in dialog.status.text()
+    assert dialog.folder is None
