@@ -263,3 +263,29 @@ def test_training_uses_one_blas_thread_and_restores_the_count_afterwards():
         assert get() == 2
     finally:
         set_(before)
+
+
+def _real_mnist_folder():
+    import os
+    import pathlib
+
+    repo = pathlib.Path(__file__).resolve().parent.parent
+    for candidate in (os.environ.get("NNVIZ_DATA_DIR"), repo.parent / "shared" / "mnist"):
+        if candidate and (pathlib.Path(candidate) / "t10k-labels-idx1-ubyte.gz").exists():
+            return pathlib.Path(candidate)
+    return None
+
+
+@pytest.mark.mnist
+def test_the_default_network_reads_real_digits_after_one_epoch():
+    folder = _real_mnist_folder()
+    if folder is None:
+        pytest.skip("the real MNIST is not here (set NNVIZ_DATA_DIR)")
+    from nnviz.engine.datasets import load_dataset
+
+    data = load_dataset(str(folder))
+    trainer = Trainer(Network((784, 16, 16, 10)), data, TrainConfig(epochs=1))
+    last = _run(trainer)[-1]
+    assert isinstance(last, EpochStats)
+    assert last.test_accuracy > 0.93
+    assert last.confusion.sum() == 10_000
