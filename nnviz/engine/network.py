@@ -117,7 +117,7 @@ def _batch_cost(cost: str, outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", diff, diff)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare by identity
 class Evaluation:
     """Cost, accuracy and confusion matrix of a network on a labelled set."""
 
@@ -146,7 +146,7 @@ def _evaluate(weights, biases, activation, cost, x, y) -> Evaluation:
     return Evaluation(cost=total / n, accuracy=float(np.trace(confusion)) / n, confusion=confusion)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare by identity
 class Snapshot:
     """Immutable copy of a network handed to the GUI; arrays are read-only copies."""
 

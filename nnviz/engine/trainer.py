@@ -78,7 +78,7 @@ class BatchStats:
     learning_rate: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compare by identity
 class EpochStats:
     """One epoch done. epoch counts completed epochs (1-based); train_cost is the mean batch cost.
 
