@@ -70,11 +70,13 @@ Deeper neurons are shown through the layers before them, as the pixel pattern th
 them most directly. Click an image to enlarge it.</p>
 
 <h3>The cost curve</h3>
-<p>The cost measures how wrong the network is; training lowers it. The jagged line is the cost of
-each mini-batch: it jumps because every batch holds different digits. The points after each epoch
-(one pass through all training digits) show the cost on the test digits, which the network never
-trains on. If the training cost keeps falling while the test cost rises, the network has started
-to memorise its training digits instead of learning what digits look like (overfitting).</p>
+<p>The cost measures how wrong the network is; training lowers it. The faint jagged line is the
+cost of each mini-batch: it jumps because every batch holds different digits, and the dark line is
+its moving average. After each epoch (one pass through all training digits) two points are added:
+the mean training cost of that epoch and the cost on the test digits, which the network never
+trains on; the lower plot shows the test accuracy. If the training cost keeps falling while the
+test cost rises, the network has started to memorise its training digits instead of learning what
+digits look like (overfitting).</p>
 
 <h3>The drawing pad</h3>
 <p>Draw a digit with the mouse. It is cropped, scaled and centred the way MNIST's digits were, and the
