@@ -150,6 +150,7 @@ def test_help_page_is_non_modal_and_explains_every_view(qtbot):
     qtbot.addWidget(dialog)
     assert isinstance(dialog, HelpDialog)
     assert dialog.isVisible() and not dialog.isModal()
+    assert not dialog.windowIcon().isNull()
     text = dialog.browser.toPlainText()
     for topic in ("network graph", "weight images", "cost curve", "drawing pad", "confusion matrix",
                   "Why hidden layers", "What does each hidden neuron learn", "Why several neurons",
@@ -186,10 +187,3 @@ def test_about_box_shows_version_credit_and_licence(qtbot):
     assert "MIT licence" in text
     assert not box.iconPixmap().isNull()
     box.close()
-
-
-def test_app_icon_has_every_size(qtbot):
-    from nnviz.qt._help import app_icon
-
-    sizes = {(size.width(), size.height()) for size in app_icon().availableSizes()}
-    assert sizes == {(size, size) for size in ICON_SIZES}

@@ -9,7 +9,7 @@ import platform
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,20 +22,13 @@ from PySide6.QtWidgets import (
 import nnviz
 from nnviz.desktop import icon_paths
 from nnviz.qt import _colors
+from nnviz.qt.app import app_icon
 
 MNIST_CREDIT = (
     "The MNIST database of handwritten digits is by Y. LeCun, C. Cortes and C. J. C. Burges, "
     "licensed under CC BY-SA 3.0"
 )
 CC_BY_SA_URL = "https://creativecommons.org/licenses/by-sa/3.0/"
-
-
-def app_icon() -> QIcon:
-    """The nnviz icon with every PNG size, for windows, dialogs and the taskbar."""
-    icon = QIcon()
-    for path in icon_paths().values():
-        icon.addFile(str(path))
-    return icon
 
 
 def _swatch(color: str) -> str:
