@@ -289,3 +289,17 @@ def test_the_default_network_reads_real_digits_after_one_epoch():
     assert isinstance(last, EpochStats)
     assert last.test_accuracy > 0.93
     assert last.confusion.sum() == 10_000
+
+
+def test_repeating_the_current_optimizer_keeps_its_state():
+    trainer = Trainer(Network((36, 5, 3)), _images(), TrainConfig(optimizer="adam", epochs=1))
+    run = trainer.run()
+    next(run)
+    adam = trainer._optimizer
+    trainer.update(optimizer="adam", learning_rate=0.001)
+    next(run)
+    assert trainer._optimizer is adam and adam.t == 2
+    trainer.update(optimizer="sgd")
+    next(run)
+    assert trainer._optimizer.name == "sgd"
+    run.close()

@@ -237,8 +237,8 @@ class Trainer:
     def update(self, **changes) -> None:
         """Change hyperparameters (see UPDATABLE); thread-safe, applied before the next mini-batch.
 
-        Raises ValueError (in the caller's thread) for unknown names or bad values. A new
-        optimizer starts with fresh state.
+        Raises ValueError (in the caller's thread) for unknown names or bad values. Switching to
+        another optimizer starts it with fresh state; naming the current one again changes nothing.
         """
         unknown = sorted(set(changes) - set(UPDATABLE))
         if unknown:
@@ -324,7 +324,7 @@ class Trainer:
                 if self._pending:
                     changes = self._take_updates()
                     config = self.config
-                    if "optimizer" in changes:
+                    if config.optimizer != optimizer.name:  # same name again keeps Adam's moments
                         self._optimizer = optimizer = make_optimizer(config.optimizer, params.size)
                     if config.batch_size != batch_size:
                         # buffers for old batch sizes are not needed again (a slider can visit many)
