@@ -9,7 +9,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
 
 from nnviz.engine.network import Network
@@ -436,3 +438,62 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
                                     confusion=confusion * 2), DIGITS)
     assert view._texts == items  # updated in place
     assert view.cell_text(0, 1) == str(2 * confusion[0, 1])
+
+
+# ---------------------------------------------------------------------------------- hovering
+def _hover_scene_point(graphics_widget, viewbox, x: float, y: float) -> None:
+    """Move the mouse (no button) to view point (x, y), delivered straight to the viewport.
+
+    Sent as an event rather than with QTest.mouseMove, whose cursor positions the offscreen
+    platform shifts by the window frame.
+    """
+    viewport = graphics_widget.viewport()
+    local = QPointF(graphics_widget.mapFromScene(viewbox.mapViewToScene(QPointF(x, y))))
+    event = QMouseEvent(QEvent.Type.MouseMove, local, QPointF(viewport.mapToGlobal(local)),
+                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, event)
+
+
+def test_hovering_a_neuron_explains_it_and_selection_shows_its_inputs(qtbot, snapshot, digit_image):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.resize(900, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(snapshot)
+    view.show_activations(snapshot.forward(digit_image))
+    x, y = view._positions[3][7]
+    _hover_scene_point(view._plot, view._vb, x, y)  # one move: the scene drops rapid repeats
+    qtbot.waitUntil(lambda: "Output, neuron 7" in view._vb.toolTip(), timeout=2000)
+    assert "activation:" in view._vb.toolTip() and "bias:" in view._vb.toolTip()
+
+    view.select_neuron(2, 1)
+    drawn = sum(len(c.getData()[0] if c.getData()[0] is not None else []) // 2
+                for c in view._selected_edges.values())
+    assert drawn == 16  # all incoming weights of a hidden-layer-2 neuron
+    pos_x, _ = view._selected_edges[1].getData()
+    assert len(pos_x) // 2 == int((snapshot.weights[1][1] > 0).sum())
+
+
+def test_hovering_images_and_cells_gives_tooltips(qtbot, snapshot):
+    weights = WeightImagesView()
+    qtbot.addWidget(weights)
+    weights.resize(560, 560)
+    weights.show()
+    qtbot.waitExposed(weights)
+    weights.show_snapshot(snapshot)
+    x, y, w, h = weights._cell_rect(1, 9)
+    _hover_scene_point(weights._plot, weights._vb, x + w / 2, y + h / 2)
+    qtbot.waitUntil(lambda: "neuron 9" in weights._plot.toolTip(), timeout=2000)
+
+    evaluation = EvaluationView()
+    qtbot.addWidget(evaluation)
+    evaluation.resize(500, 500)
+    evaluation.show()
+    qtbot.waitExposed(evaluation)
+    confusion = np.full((10, 10), 3) + np.diag(np.full(10, 900))
+    evaluation.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.9, test_cost=0.3,
+                                          confusion=confusion), DIGITS)
+    _hover_scene_point(evaluation._plot, evaluation._matrix_plot.vb, 5, 3)  # column 5, row 3
+    qtbot.waitUntil(lambda: "“3” were mistaken for “5”" in evaluation._plot.toolTip(), timeout=2000)

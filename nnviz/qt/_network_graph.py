@@ -105,6 +105,15 @@ class NetworkGraphView(QWidget):
         )
         self._selection.setZValue(11)
         self._vb.addItem(self._selection)
+        # The selected neuron's incoming weights, drawn on top in full colour.
+        self._selected_edges = {}
+        for sign, rgb in ((1, _colors.POSITIVE_RGB), (-1, _colors.NEGATIVE_RGB)):
+            curve = pg.PlotCurveItem(
+                pen=pg.mkPen(_colors.qcolor(rgb), width=3), connect="pairs", antialias=True
+            )
+            curve.setZValue(8)
+            self._vb.addItem(curve)
+            self._selected_edges[sign] = curve
 
         self._input_image = pg.ImageItem(axisOrder="row-major")
         self._input_image.setColorMap(_colors.ink_colormap())
@@ -141,6 +150,7 @@ class NetworkGraphView(QWidget):
         self._ensure_layout(tuple(snapshot.layer_sizes))
         self._update_edges()
         self._update_output_labels()
+        self._update_selection()
 
     def show_activations(self, activations: list[np.ndarray]) -> None:
         """Shade neurons by one input's activations: [x (n_in,), hidden_1, ..., output]."""
@@ -337,21 +347,48 @@ class NetworkGraphView(QWidget):
 
     def _update_selection(self) -> None:
         sel = self._selected
-        if sel is None or not self._positions:
+        valid = (
+            sel is not None
+            and self._positions
+            and self._first_spot_layer <= sel[0] < len(self._layer_sizes)
+            and 0 <= sel[1] < self._layer_sizes[sel[0]]
+        )
+        if not valid:
             self._selection.setData(x=[], y=[])
+            for curve in self._selected_edges.values():
+                curve.setData(x=np.zeros(0), y=np.zeros(0))
             return
         layer, neuron = sel
-        if layer < self._first_spot_layer or layer >= len(self._layer_sizes):
-            self._selection.setData(x=[], y=[])
-            return
         pos = self._positions[layer]
-        if not 0 <= neuron < len(pos):
-            self._selection.setData(x=[], y=[])
-            return
         spacing = min(HEIGHT / self._layer_sizes[layer], 0.8)
         self._selection.setData(
             x=[pos[neuron, 0]], y=[pos[neuron, 1]], size=[0.75 * spacing + 0.15]
         )
+        self._update_selected_edges(layer, neuron)
+
+    def _update_selected_edges(self, layer: int, neuron: int) -> None:
+        snap = self._snapshot
+        if snap is None or layer == 0 or tuple(snap.layer_sizes) != self._layer_sizes:
+            for curve in self._selected_edges.values():
+                curve.setData(x=np.zeros(0), y=np.zeros(0))
+            return
+        w = np.asarray(snap.weights[layer - 1][neuron], dtype=np.float32)
+        if layer == 1 and self._image_mode:
+            cols = np.argsort(-np.abs(w))[: 2 * INPUT_EDGES_PER_NEURON]
+        elif w.size > 64:
+            cols = np.argsort(-np.abs(w))[:64]
+        else:
+            cols = np.arange(w.size)
+        src = self._positions[layer - 1][cols]
+        dst = self._positions[layer][neuron]
+        for sign, curve in self._selected_edges.items():
+            m = (w[cols] > 0) if sign > 0 else (w[cols] <= 0)
+            n = int(m.sum())
+            xs = np.empty(2 * n)
+            ys = np.empty(2 * n)
+            xs[0::2], xs[1::2] = src[m, 0], dst[0]
+            ys[0::2], ys[1::2] = src[m, 1], dst[1]
+            curve.setData(x=xs, y=ys, connect="pairs")
 
     # ------------------------------------------------------------------ interaction
     def _on_clicked(self, _item, points, _ev) -> None:

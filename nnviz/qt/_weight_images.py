@@ -89,6 +89,7 @@ class WeightImagesView(QWidget):
         self._colorbar.axis.enableAutoSIPrefix(False)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
         self._message = QLabel(
             "Weight images need image input (for example 28×28 digits). "
@@ -366,6 +367,20 @@ class WeightImagesView(QWidget):
             if cx <= x <= cx + w and cy <= y <= cy + h:
                 return i
         return None
+
+    def image_tooltip(self, layer: int, neuron: int) -> str:
+        """Plain text shown when hovering one image."""
+        name = layer_name(layer, len(self._layer_sizes))
+        what = "incoming weights" if layer == 1 else f"pixel template ({_product_name(layer)})"
+        return f"{name} neuron {neuron}: {what}. Click to enlarge."
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if not self._side or self._enlarged_neuron is not None:
+            self._plot.setToolTip("Click to go back to all neurons" if self._side else "")
+            return
+        p = self._vb.mapSceneToView(scene_pos)
+        neuron = self.neuron_at(p.x(), p.y())
+        self._plot.setToolTip("" if neuron is None else self.image_tooltip(self._layer, neuron))
 
     def _on_scene_clicked(self, ev) -> None:
         if not self._side:
