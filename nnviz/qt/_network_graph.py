@@ -224,7 +224,9 @@ class NetworkGraphView(QWidget):
             sizes_all.append(np.full(n, 0.75 * spacing))
             ids.extend((layer, i) for i in range(n))
             if layer > 0:
-                title = f"{layer_name(layer, len(sizes)).replace(' layer', '')}\n{n} neurons"
+                short = layer_name(layer, len(sizes)).replace(" layer", "")
+                # Many columns leave little room: the neuron count alone says enough.
+                title = f"{short}\n{n}" if len(sizes) > 5 else f"{short}\n{n} neurons"
             else:
                 title = f"Input\n{n} values"
             self._add_text(title, x, float(y[0]) - 0.5, anchor=(0.5, 1.0))
@@ -244,9 +246,11 @@ class NetworkGraphView(QWidget):
             self._output_labels.append(label)
         top = float(min(p[:, 1].min() for p in self._positions))
         bottom = float(max(p[:, 1].max() for p in self._positions))
-        left = -0.2 if self._image_mode else -1.2
+        # Room for the fixed-size text: the input caption is wider than the image, and the output
+        # labels ("Sneaker  0.93") stick out to the right.
+        left = -1.0 if self._image_mode else -1.4
         self._vb.setRange(
-            xRange=(left, x - LAYER_GAP + 2.2), yRange=(top - 2.0, bottom + 1.4), padding=0.0
+            xRange=(left, x - LAYER_GAP + 3.2), yRange=(top - 2.0, bottom + 1.4), padding=0.0
         )
         for _, _, curve in self._edge_curves:
             curve.setData(x=np.zeros(0), y=np.zeros(0))

@@ -26,6 +26,7 @@ from nnviz.qt._network_graph import layer_name
 
 GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
 LABEL_SPACE = 6.0  # room above each image for its number
+MAX_NUMBERED = 36  # above this many images per layer, numbers are left out
 
 
 def pixel_templates(weights) -> list[np.ndarray]:
@@ -300,9 +301,11 @@ class WeightImagesView(QWidget):
         self._enlarged.setVisible(False)
         self._back.setVisible(False)
         for layer, items in self._items.items():
+            # Numbers would overlap above small images; tooltips still name every neuron.
+            numbered = layer == self._layer and len(items) <= MAX_NUMBERED
             for item, label in zip(items, self._labels[layer]):
                 item.setVisible(layer == self._layer)
-                label.setVisible(layer == self._layer)
+                label.setVisible(numbered)
         if self._layer in self._cells:
             cols, rows = self._cells[self._layer]
             s = self._side
