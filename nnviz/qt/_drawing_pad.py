@@ -305,14 +305,16 @@ class DigitPanel(QWidget):
             self._winner.setText(f"The network says: {name} (activation {outputs[best]:.2f})")
 
     def show_input(self, image784: np.ndarray, caption: str) -> None:
-        """Show a given (784,) image (e.g. a test digit) in the pad and preview; emits input_changed."""
+        """Show a given (784,) image (e.g. a test digit) in the pad and preview.
+
+        Display only: it does not emit input_changed, the caller sends the image through the network.
+        """
         vec = np.asarray(image784, dtype=np.float32).reshape(-1).copy()
         side = int(round(np.sqrt(vec.size)))
         self._throttle.stop()
         self.canvas.show_digit(vec.reshape(side, side))
         self._caption.setText(caption)
         self._set_preview(vec.reshape(side, side))
-        self.input_changed.emit(vec)
 
     def clear(self) -> None:
         """Erase the drawing; emits input_changed with a blank image."""
