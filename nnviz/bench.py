@@ -91,6 +91,17 @@ def _speed_torch(epochs: int, seed: int, threads: int, activation: str, lr: floa
     return {"seconds_per_epoch": times, "n_train": n, "torch": torch.__version__}
 
 
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def _run_worker(kind: str, epochs: int, seed: int, threads: int, extra: dict) -> dict | None:
     command = [sys.executable, "-m", "nnviz.bench", "--worker", kind, "--epochs", str(epochs),
                "--seed", str(seed), "--threads", str(threads), "--worker-args", json.dumps(extra)]
@@ -172,7 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nnviz bench", description=__doc__.splitlines()[0])
     parser.add_argument("--speed-epochs", type=int, default=5, help="epochs per speed run (median taken)")
     parser.add_argument("--epochs", type=int, default=30, help="epochs per accuracy run")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="BLAS/torch threads for both engines")
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="BLAS/OpenMP/torch threads for both engines (default 1: the engine trains small "
+        "networks on one BLAS thread, see nnviz.engine.trainer.limit_blas_threads)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-accuracy", action="store_true")
@@ -191,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or 'cpu'}; "
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}; "
           f"Python {platform.python_version()}, NumPy {numpy.__version__}")
     print()
     if not args.skip_speed:
