@@ -79,6 +79,7 @@ class CostCurveView(QWidget):
         for plot in (self.cost_plot, self.accuracy_plot):
             plot.showGrid(x=True, y=True, alpha=0.25)
             for name in ("left", "bottom"):
+                plot.getAxis(name).enableAutoSIPrefix(False)
                 plot.getAxis(name).setPen(axis_pen)
                 plot.getAxis(name).setTextPen(axis_pen)
             plot.setMenuEnabled(False)

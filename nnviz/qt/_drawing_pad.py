@@ -245,13 +245,14 @@ class DigitPanel(QWidget):
         self._bars_plot.setMouseEnabled(False, False)
         self._bars_plot.hideButtons()
         self._bars_plot.setYRange(0.0, 1.0, padding=0.02)
-        self._bars_plot.setLabel("left", "output activation")
+        self._bars_plot.setLabel("left", "activation")
         self._bars_plot.setLabel("bottom", "digit")
         self._bars_plot.setToolTip(
             "How strongly each output neuron fires: the tallest bar is the network's answer."
         )
         for name in ("left", "bottom"):
             axis = self._bars_plot.getAxis(name)
+            axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
         self._bars_plot.setMinimumHeight(120)

@@ -52,6 +52,7 @@ class EvaluationView(QWidget):
         self._matrix_plot.setLabel("bottom", "predicted digit")
         for name in ("left", "bottom"):
             axis = self._matrix_plot.getAxis(name)
+            axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
         self._image = pg.ImageItem(axisOrder="row-major")
@@ -61,9 +62,12 @@ class EvaluationView(QWidget):
             values=(0.0, SATURATION_PERCENT), colorMap=_colors.count_colormap(),
             interactive=False, width=14,
         )
-        self._colorbar.axis.setLabel(
-            f"% of that true digit's images ({SATURATION_PERCENT:.0f}%+ = darkest)"
+        self._colorbar.axis.setLabel("% of the true digit's images")
+        self._colorbar.setToolTip(
+            f"Colour: share of that row's test images; {SATURATION_PERCENT:.0f}% or more is darkest, "
+            "so that mistakes stand out."
         )
+        self._colorbar.axis.enableAutoSIPrefix(False)
         self._colorbar.setMaximumWidth(125)
         self._colorbar.setMinimumWidth(80)
         self._plot.addItem(self._colorbar, row=0, col=1)
@@ -81,6 +85,7 @@ class EvaluationView(QWidget):
         self._names: tuple[str, ...] = ()
         self._confusion = np.zeros((0, 0), np.int64)
         self._accuracy_value: float | None = None
+        self._build(10, tuple(str(i) for i in range(10)))  # an empty matrix until the first epoch
 
     # ------------------------------------------------------------------ public API
     def show_epoch(self, stats, class_names) -> None:
@@ -90,7 +95,7 @@ class EvaluationView(QWidget):
         k = confusion.shape[0]
         if len(names) != k:
             names = tuple(str(i) for i in range(k))
-        if k != self._confusion.shape[0] or names != self._names:
+        if len(self._texts) != k * k or names != self._names:
             self._build(k, names)
         self._confusion = confusion.copy()
         self._accuracy_value = float(stats.test_accuracy)
@@ -159,7 +164,7 @@ class EvaluationView(QWidget):
 
     def _on_mouse_moved(self, scene_pos) -> None:
         k = self._confusion.shape[0]
-        if not k:
+        if not k or self._accuracy_value is None:
             return
         p = self._matrix_plot.vb.mapSceneToView(scene_pos)
         j, i = int(round(p.x())), int(round(p.y()))

@@ -64,10 +64,11 @@ class WeightImagesView(QWidget):
         self._back = QPushButton("Back to all neurons")
         self._back.setVisible(False)
         self._back.clicked.connect(self._show_grid)
+        self._layer_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         top = QHBoxLayout()
-        top.addWidget(self._title, 1)
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self._layer_box, 1)
         top.addWidget(self._back)
-        top.addWidget(self._layer_box)
 
         self._caption = QLabel()
         self._caption.setWordWrap(True)
@@ -104,6 +105,7 @@ class WeightImagesView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._title)
         layout.addLayout(top)
         layout.addWidget(self._stack, 1)
         layout.addWidget(self._caption)
@@ -345,8 +347,7 @@ class WeightImagesView(QWidget):
         low, high = self.levels(self._layer)
         if self._colorbar.levels() != (low, high):
             self._colorbar.setLevels(values=(low, high))
-        what = "weight" if self._layer == 1 else "template value"
-        label = f"{what}: red = negative, white = 0, blue = positive"
+        label = "red = negative, blue = positive"  # short: the bar may be only 250 px tall
         if self._colorbar.axis.labelText != label:  # re-rendering the label is not free
             self._colorbar.axis.setLabel(label)
 
