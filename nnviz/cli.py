@@ -136,6 +136,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     download = commands.add_parser("download", help="download the full MNIST (70,000 digits)")
     download.add_argument("--dest", type=Path, default=None, help="folder (default: your nnviz data folder)")
+    download.add_argument("--fashion", action="store_true", help="download Fashion-MNIST instead")
 
     bench = commands.add_parser("bench", help="measure training speed and accuracy (see nnviz.bench)")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
@@ -325,7 +326,7 @@ def _evaluate(args) -> int:
 
 
 def _download(args) -> int:
-    from nnviz.engine.download import DownloadError, download_mnist
+    from nnviz.engine.download import DownloadError, download_fashion_mnist, download_mnist
 
     last_report = [0.0]
 
@@ -339,13 +340,14 @@ def _download(args) -> int:
         sys.stderr.flush()
 
     try:
-        folder = download_mnist(dest=args.dest, progress=progress if sys.stderr.isatty() else None)
+        fetch = download_fashion_mnist if args.fashion else download_mnist
+        folder = fetch(dest=args.dest, progress=progress if sys.stderr.isatty() else None)
     except DownloadError as error:
         print(f"\nnnviz download: {error}", file=sys.stderr)
         return EXIT_FAILED
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
-    print(f"MNIST is ready in {folder}")
+    print(f"{'Fashion-MNIST' if args.fashion else 'MNIST'} is ready in {folder}")
     return EXIT_OK
 
 

@@ -80,3 +80,18 @@ def test_evaluate_rejects_a_file_that_is_not_a_model(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert str(bogus) in done.stderr
+
+
+def test_download_offline_is_a_clear_message_and_leaves_no_file(tmp_path, monkeypatch, capsys):
+    import socket
+
+    from nnviz.engine import download
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setattr(download, "MNIST_MIRRORS", (f"http://127.0.0.1:{closed_port}/",))
+    assert main(["download", "--dest", str(tmp_path)]) == 1
+    error = capsys.readouterr().err
+    assert "could not reach" in error and "Traceback" not in error
+    assert list(tmp_path.iterdir()) == []
