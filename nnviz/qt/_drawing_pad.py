@@ -82,7 +82,7 @@ class DrawingCanvas(QWidget):
         self._background = small.scaled(
             CANVAS_SIZE, CANVAS_SIZE, Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
-        )
+        ).convertToFormat(QImage.Format.Format_Grayscale8)  # to_array reads one byte per pixel
         self.strokes = []
         self._redraw()
 

@@ -365,7 +365,6 @@ class WeightImagesView(QWidget):
         """Neuron whose grid cell contains view point (x, y), or None."""
         if self._layer not in self._cells:
             return None
-        cols, _ = self._cells[self._layer]
         for i in range(len(self._items[self._layer])):
             cx, cy, w, h = self._cell_rect(self._layer, i)
             if cx <= x <= cx + w and cy <= y <= cy + h:
