@@ -496,3 +496,29 @@ def test_hovering_images_and_cells_gives_tooltips(qtbot, snapshot):
                                           confusion=confusion), DIGITS)
     _hover_scene_point(evaluation._plot, evaluation._matrix_plot.vb, 5, 3)  # column 5, row 3
     qtbot.waitUntil(lambda: "“3” were mistaken for “5”" in evaluation._plot.toolTip(), timeout=2000)
+
+
+def test_views_survive_a_diverged_network(qtbot):
+    """NaN/inf weights (training diverged) are drawn as zero instead of crashing the window."""
+    net = Network((784, 16, 16, 10))
+    net.weights[0][3, 5] = np.nan
+    net.weights[1][:] = np.inf
+    snap = net.snapshot()
+    graph, weights, curve = NetworkGraphView(), WeightImagesView(), CostCurveView()
+    for widget in (graph, weights, curve):
+        qtbot.addWidget(widget)
+    graph.show_snapshot(snap)
+    with np.errstate(all="ignore"):
+        acts = snap.forward(np.ones(784, np.float32))
+    graph.show_activations(acts)
+    assert graph.edge_count == 16 * INPUT_EDGES_PER_NEURON + 16 * 16 + 10 * 16
+    weights.show_snapshot(snap)
+    assert np.isfinite(weights.image_items(1)[3].image).all()
+    assert weights.levels(1)[1] > 0
+    stats = _batches(1, 3)
+    stats[1] = BatchStats(step=2, epoch=0, batch=1, batches_per_epoch=3, cost=float("nan"),
+                          learning_rate=0.01)
+    curve.add_batches(stats)
+    np.testing.assert_array_equal(curve.batch_data()[0], [1, 3])
+    assert np.isfinite(curve.smoothed_data()[1]).all()
+    assert len(curve.history_rows()) == 3

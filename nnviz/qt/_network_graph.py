@@ -270,7 +270,8 @@ class NetworkGraphView(QWidget):
         snap = self._snapshot
         x0s, y0s, x1s, y1s, ws, mags = [], [], [], [], [], []
         for l, w in enumerate(snap.weights):
-            w = np.asarray(w, dtype=np.float32)
+            # A diverged network can hold NaN/inf: draw those weights as zero, never crash.
+            w = np.nan_to_num(np.asarray(w, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
             n_out, n_in = w.shape
             a = np.abs(w)
             if (l == 0 and self._image_mode) or n_out * n_in > MAX_EDGES_PER_LAYER:
@@ -313,10 +314,11 @@ class NetworkGraphView(QWidget):
         activation = getattr(self._snapshot, "activation", "sigmoid")
         if layer > 0 and not is_output and activation in UNBOUNDED:
             # ReLU-like layers are unbounded: shade relative to the layer's strongest neuron.
-            scale = max(float(np.max(np.abs(a))) if a.size else 0.0, 1.0)
+            finite = np.abs(a[np.isfinite(a)])
+            scale = max(float(finite.max()) if finite.size else 0.0, 1.0)
         else:
             scale = 1.0
-        return np.clip(a / scale, -1.0, 1.0)
+        return np.clip(np.nan_to_num(a, nan=0.0) / scale, -1.0, 1.0)
 
     def _update_shading(self) -> None:
         acts = self._activations
@@ -333,6 +335,7 @@ class NetworkGraphView(QWidget):
         shades = np.concatenate(
             [self._shade(l, acts[l]) for l in range(self._first_spot_layer, len(acts))]
         )
+        shades = np.nan_to_num(shades, nan=0.0)
         idx = np.clip(np.round((shades + 1.0) * 128.0), 0, 256).astype(int)
         self._neurons.setBrush([self._brush_lut[i] for i in idx])
 

@@ -140,7 +140,12 @@ class WeightImagesView(QWidget):
         self._ensure_layout(sizes)
         if not self._side:
             return
-        self._templates = pixel_templates(snapshot.weights)
+        # A diverged network can hold NaN/inf: show those weights as zero.
+        weights = [np.nan_to_num(np.asarray(w, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+                   for w in snapshot.weights]
+        with np.errstate(over="ignore", invalid="ignore"):
+            templates = pixel_templates(weights)
+        self._templates = [np.nan_to_num(t, nan=0.0, posinf=0.0, neginf=0.0) for t in templates]
         for idx, t in enumerate(self._templates):
             layer = idx + 1
             # Robust scale: one outlier pixel must not wash out every image of the layer.
