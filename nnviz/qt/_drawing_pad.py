@@ -288,6 +288,7 @@ class DigitPanel(QWidget):
     def show_outputs(self, outputs: np.ndarray, class_names) -> None:
         """Show (k,) output activations as bars and name the winner."""
         outputs = np.asarray(outputs, dtype=np.float32).reshape(-1)
+        outputs = np.nan_to_num(outputs, nan=0.0, posinf=1.0, neginf=0.0)  # diverged network
         names = tuple(str(c) for c in class_names)
         if names != self._class_names or len(outputs) != len(self._outputs):
             self._set_class_names(names)
