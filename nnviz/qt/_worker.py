@@ -55,6 +55,7 @@ class TrainingWorker(QObject):
         self._generator: Iterator | None = None
         self._epoch_end_due = False         # last batch of an epoch done: its EpochStats comes next
         self._exhausted = False
+        self._busy = False                  # True while batches are being trained (start or step)
         self.has_diverged = False
 
     # ---- control, called from the GUI thread ---------------------------------------------------
@@ -96,6 +97,16 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     @property
+    def delay(self) -> float:
+        """Seconds waited after every mini-batch (0 = full speed)."""
+        return self._delay
+
+    @property
+    def is_busy(self) -> bool:
+        """True while mini-batches are being trained, continuously or for a step."""
+        return self._busy
+
+    @property
     def is_running(self) -> bool:
         return self._running.is_set()
 
@@ -119,14 +130,14 @@ class TrainingWorker(QObject):
                     break
                 if not self._may_train():
                     if was_running:
-                        was_running = False
+                        was_running = self._busy = False
                         self._flush()
                         self._offer_snapshot()
                         self.running_changed.emit(False)
                     self._wake.wait()
                     continue
                 if not was_running:
-                    was_running = True
+                    was_running = self._busy = True
                     self.running_changed.emit(True)
                 item = self._next_item()
                 if item is None:
@@ -159,6 +170,7 @@ class TrainingWorker(QObject):
                 self._generator.close()
                 self._generator = None
             if was_running:
+                self._busy = False
                 self.running_changed.emit(False)
             self.finished.emit()
 

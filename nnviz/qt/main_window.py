@@ -11,9 +11,10 @@ import os
 import pathlib
 import random
 import tempfile
+import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -45,6 +46,8 @@ from nnviz.qt._worker import TrainingThread
 
 MODEL_FILTER = "nnviz model (*.npz);;All files (*)"
 DEFAULT_SIZE = QSize(1400, 900)
+#: While training at full speed, views redraw at most 1/FRAME_INTERVAL_S times a second.
+FRAME_INTERVAL_S = 0.25
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -168,6 +171,22 @@ class MainWindow(QMainWindow):
         self._data_job: _DataLoadJob | None = None
         self._closing = False
         self._fallback_pending = False
+        self._queued_stats: list = []
+        self._last_frame = self._last_stats = 0.0
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.timeout.connect(self._render_frame)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.timeout.connect(self._render_stats)
+        self._part_timer = QTimer(self)
+        self._part_timer.setSingleShot(True)
+        self._part_timer.timeout.connect(self._show_snapshot_part_two)
+        self._epoch_timer = QTimer(self)
+        self._epoch_timer.setSingleShot(True)
+        self._epoch_timer.timeout.connect(self._show_epochs)
+        self._epochs_to_show: list = []
+        self._timers = (self._frame_timer, self._stats_timer, self._part_timer, self._epoch_timer)
 
         self._build_views()
         self._build_controls()
@@ -461,6 +480,10 @@ class MainWindow(QMainWindow):
     def _make_trainer(self, network: Network) -> None:
         """Stop any training and start a fresh worker thread on ``network`` (kept paused)."""
         self._stop_training_thread()
+        for timer in self._timers:
+            timer.stop()
+        self._queued_stats = []
+        self._epochs_to_show = []
         self.network = network
         self.cost_curve.clear()
         if self.dataset is None:
@@ -579,47 +602,125 @@ class MainWindow(QMainWindow):
 
     # ---- what the worker reports ------------------------------------------------------------
 
+    # The worker reports up to ~20 times a second; redrawing every view that often would take the
+    # GIL from training (both threads share it). While training runs at full speed the views are
+    # redrawn at most 1/FRAME_INTERVAL_S times a second, snapshot views and statistics in separate
+    # event-loop turns so no single turn blocks the GUI for long. Paused, stepping or slowed down,
+    # everything is shown at once.
+
+    def _frame_interval(self) -> float:
+        worker = self.training.worker if self.training is not None else None
+        if worker is None or not (worker.is_running or worker.is_busy) or worker.delay > 0:
+            return 0.0
+        return FRAME_INTERVAL_S
+
+    def _schedule(self, timer: QTimer, last: float, offset: float = 0.0) -> None:
+        if timer.isActive():
+            return
+        wait = max(0.0, last + self._frame_interval() + offset - time.perf_counter())
+        timer.start(int(wait * 1000))
+
     @Slot()
     def _on_snapshot_available(self) -> None:
-        if not self._is_current_worker():
+        if self._is_current_worker():
+            self._schedule(self._frame_timer, self._last_frame)
+
+    @Slot()
+    def _render_frame(self) -> None:
+        self._last_frame = time.perf_counter()
+        if self.training is None:
             return
         snapshot = self.training.worker.take_snapshot()
         if snapshot is not None:
             self._show_snapshot(snapshot)
 
     def _show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show ``snapshot`` in every view: the graph now, the weight images in the next event-loop turn.
+
+        Splitting the work (and so the repaint) keeps each turn short, so the GUI stays responsive.
+        """
         self.snapshot = snapshot
         self.network_graph.show_snapshot(snapshot)
-        self.weight_images.show_snapshot(snapshot)
         if self.current_input is not None:
             self._forward_current_input()
-        self.snapshot_shown.emit(snapshot)
+        if self._frame_interval() == 0.0:
+            self._show_snapshot_part_two()
+        else:
+            self._part_timer.start(0)
+
+    @Slot()
+    def _show_snapshot_part_two(self) -> None:
+        self._part_timer.stop()
+        if self.snapshot is not None:
+            self.weight_images.show_snapshot(self.snapshot)
+            self.snapshot_shown.emit(self.snapshot)
 
     @Slot(object)
     def _on_batches_done(self, batches: list) -> None:
         if not self._is_current_worker() or not batches:
             return
-        self.cost_curve.add_batches(batches)
-        last = batches[-1]
-        self._update_progress(last.step, last.epoch, last.batch + 1, last.batches_per_epoch)
+        self._queued_stats.append(("batches", batches))
+        self._schedule(self._stats_timer, self._last_stats, offset=self._stats_offset())
+
+    @Slot(object)
+    def _on_epoch_done(self, stats) -> None:
+        if not self._is_current_worker():
+            return
+        self._queued_stats.append(("epoch", stats))
+        self._schedule(self._stats_timer, self._last_stats, offset=self._stats_offset())
+
+    def _stats_offset(self) -> float:
+        """Half a frame after the snapshot frame, so the two redraws fall in different turns."""
+        if not self._frame_timer.isActive() or self._frame_interval() == 0.0:
+            return 0.0
+        return self._frame_timer.remainingTime() / 1000.0 + FRAME_INTERVAL_S / 2 - FRAME_INTERVAL_S
+
+    @Slot()
+    def _render_stats(self) -> None:
+        self._last_stats = time.perf_counter()
+        queued, self._queued_stats = self._queued_stats, []
+        batches: list = []
+        epochs: list = []
+        for kind, payload in queued:
+            if kind == "batches":
+                batches.extend(payload)
+            else:
+                if batches:
+                    self.cost_curve.add_batches(batches)
+                    batches = []
+                self.cost_curve.add_epoch(payload)
+                epochs.append(payload)
+        if batches:
+            self.cost_curve.add_batches(batches)
+            last = batches[-1]
+            self._update_progress(last.step, last.epoch, last.batch + 1, last.batches_per_epoch)
+        if epochs:
+            self._epochs_to_show.extend(epochs)
+            if self._frame_interval() == 0.0:
+                self._show_epochs()
+            else:
+                self._epoch_timer.start(0)  # the confusion matrix in the next turn: shorter turns
+
+    @Slot()
+    def _show_epochs(self) -> None:
+        self._epoch_timer.stop()
+        epochs, self._epochs_to_show = self._epochs_to_show, []
+        if not epochs:
+            return
+        stats = epochs[-1]
+        class_names = self.dataset.class_names if self.dataset else tuple(str(i) for i in range(10))
+        self.evaluation.show_epoch(stats, class_names)
+        self._misclassified_cursor = -1
+        self.show_message(f"Epoch {stats.epoch} done: {stats.test_accuracy:.1%} of the test digits right "
+                          f"(test cost {stats.test_cost:.3f}).")
+        for stats in epochs:
+            self.epoch_shown.emit(stats)
 
     def _update_progress(self, step: int, epoch: int, batch: int, batches_per_epoch: int) -> None:
         if step == 0:
             self.progress_label.setText("  untrained: press Start (Space) or Step (N)")
         else:
             self.progress_label.setText(f"  step {step:,} · epoch {epoch + 1}, batch {batch:,} of {batches_per_epoch:,}")
-
-    @Slot(object)
-    def _on_epoch_done(self, stats) -> None:
-        if not self._is_current_worker():
-            return
-        self.cost_curve.add_epoch(stats)
-        class_names = self.dataset.class_names if self.dataset else tuple(str(i) for i in range(10))
-        self.evaluation.show_epoch(stats, class_names)
-        self._misclassified_cursor = -1
-        self.show_message(f"Epoch {stats.epoch} done: {stats.test_accuracy:.1%} of the test digits right "
-                          f"(test cost {stats.test_cost:.3f}).")
-        self.epoch_shown.emit(stats)
 
     @Slot(object)
     def _on_diverged(self, diverged) -> None:
@@ -632,6 +733,10 @@ class MainWindow(QMainWindow):
     def _on_running_changed(self, running: bool) -> None:
         if running and self.training is not None and not self.training.worker.is_running:
             running = False  # a stale "started" from a step that has already ended
+        if not running:
+            for timer in self._timers:
+                if timer.isActive():
+                    timer.start(0)  # show the final state now
         self.start_action.setText("Pause" if running else "Start")
         self.start_action.setToolTip("Pause training (Space)" if running else "Start training (Space)")
 
@@ -893,6 +998,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._closing = True
         self._stop_training_thread()
+        for timer in self._timers:
+            timer.stop()
         self._finish_data_thread()
         try:
             self.settings.save_window(self.saveGeometry(), self.saveState())

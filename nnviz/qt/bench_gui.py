@@ -1,0 +1,277 @@
+"""GUI benchmark: training throughput with the window open vs headless, event-loop latency, pad latency, launch time.
+
+Run ``python -m nnviz.qt.bench_gui`` (QT_QPA_PLATFORM=offscreen works); it prints one table of measured figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+import numpy as np
+
+TARGETS = {
+    "throughput": "≥ 70% of headless",
+    "latency": "p99 < 50 ms",
+    "pad": "< 30 ms",
+    "launch": "< 2 s",
+}
+
+
+def _percentile(values, q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
+
+
+def headless_throughput(dataset, layer_sizes, config, n_batches: int) -> float:
+    """Samples per second of Trainer.run() alone for ``n_batches`` mini-batches."""
+    from nnviz.engine.network import Network
+    from nnviz.engine.trainer import BatchStats, Trainer
+
+    trainer = Trainer(Network(layer_sizes, seed=0), dataset, config)
+    run = trainer.run()
+    done = 0
+    t0 = time.perf_counter()
+    for item in run:
+        if isinstance(item, BatchStats):
+            done += 1
+            if done >= n_batches:
+                break
+    seconds = time.perf_counter() - t0
+    run.close()
+    return n_batches * config.batch_size / seconds
+
+
+def _spin_until(app, condition, timeout_s: float) -> bool:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return True
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: condition() and loop.quit())
+    poll.start(5)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    deadline.start(int(timeout_s * 1000))
+    loop.exec()
+    poll.stop()
+    deadline.stop()
+    return condition()
+
+
+def _draw_stroke(canvas, seed: int, before_release=lambda: None) -> None:
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    rng = np.random.default_rng(seed)
+    w, h = canvas.width(), canvas.height()
+    x0 = w * rng.uniform(0.3, 0.7)
+    points = [(x0 + w * 0.1 * np.sin(t / 4), h * (0.15 + 0.7 * t / 20)) for t in range(21)]
+    left = Qt.MouseButton.LeftButton
+
+    def send(kind, x, y, button, buttons):
+        pos = QPointF(x, y)
+        QApplication.sendEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons,
+                                                   Qt.KeyboardModifier.NoModifier))
+
+    send(QEvent.Type.MouseButtonPress, *points[0], left, left)
+    for x, y in points[1:]:
+        send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.NoButton, left)
+    before_release()
+    send(QEvent.Type.MouseButtonRelease, *points[-1], left, Qt.MouseButton.NoButton)
+
+
+def gui_measurements(dataset, config, n_batches: int, strokes: int) -> dict:
+    """Train ``n_batches`` from the open window with every view live; measure latencies meanwhile."""
+    from PySide6.QtCore import QSettings, Qt, QTimer
+
+    from nnviz.qt._settings import SettingsStore
+    from nnviz.qt.app import make_application
+    from nnviz.qt.main_window import MainWindow
+
+    app = make_application(["nnviz-bench"])
+    folder = tempfile.mkdtemp(prefix="nnviz-bench-")
+    store = SettingsStore(QSettings(os.path.join(folder, "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(dataset=dataset, settings=store)
+    window.resize(1400, 900)
+    window.show()
+    window.training_controls.set_hyper_parameters(
+        type(window.training_controls.hyper_parameters())(
+            config.learning_rate, config.batch_size, config.optimizer, config.l2, config.dropout))
+    window.reset()
+    window.show_random_test_digit()  # the graph is lit by an input and re-shaded at every snapshot
+    _spin_until(app, lambda: False, 0.3)
+
+    # Event-loop latency: how late a 10 ms timer fires while the worker trains.
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) - 0.010))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(tick)
+
+    snapshots = [0]
+    window.snapshot_shown.connect(lambda _s: snapshots.__setitem__(0, snapshots[0] + 1))
+    trainer = window.trainer
+    t0 = time.perf_counter()
+    last[0] = t0
+    timer.start(10)
+    window.training.worker.step_batches(n_batches)
+    _spin_until(app, lambda: trainer.step >= n_batches and not window.training.worker.is_running, 600)
+    seconds = time.perf_counter() - t0
+    timer.stop()
+    gui_rate = trainer.step * config.batch_size / seconds
+
+    # Drawing pad: stroke end (mouse release) -> bars updated and painted, while training runs.
+    # The bars are set synchronously on release; "painted" is the end of the next event-loop turn.
+    pad: list[float] = []
+    released = [0.0]
+    received = [0.0]
+    painted = [0.0]
+
+    def on_outputs(_outputs) -> None:
+        if released[0] and not received[0]:
+            received[0] = time.perf_counter()
+            QTimer.singleShot(0, lambda: painted.__setitem__(0, time.perf_counter()))
+
+    window.outputs_shown.connect(on_outputs)
+    window.start_training()
+    for i in range(strokes):
+        window.digit_panel.clear()
+        _spin_until(app, lambda: False, 0.05)
+        released[0] = received[0] = painted[0] = 0.0
+        _draw_stroke(window.digit_panel.canvas, i,
+                     before_release=lambda: released.__setitem__(0, time.perf_counter()))
+        _spin_until(app, lambda: painted[0] > 0.0, 5)
+        if painted[0]:
+            pad.append(painted[0] - released[0])
+    window.pause_training()
+    window.close()
+    return {
+        "gui_rate": gui_rate,
+        "seconds": seconds,
+        "snapshots_per_s": snapshots[0] / seconds,
+        "lateness": lateness,
+        "pad": pad,
+    }
+
+
+LAUNCH_CHILD = textwrap.dedent(
+    """
+    import os, sys, time, tempfile
+    from PySide6.QtCore import QSettings, QTimer
+    from nnviz.qt.app import make_application
+    app = make_application(["nnviz"])
+    from nnviz.qt.main_window import MainWindow
+    from nnviz.qt._settings import SettingsStore
+    store = SettingsStore(QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(settings=store)
+    w.resize(1400, 900)
+    w.show()
+    def shown():
+        print("shown", time.time(), flush=True)
+    def data(_d):
+        print("data", time.time(), w.dataset.name, flush=True)
+        w.close()
+        app.quit()
+    QTimer.singleShot(0, shown)
+    w.dataset_changed.connect(data)
+    app.exec()
+    """
+)
+
+
+def launch_times(repeats: int) -> list[tuple[float, float]]:
+    """(seconds to window shown, seconds to data loaded) of fresh processes, as a user would start it."""
+    results = []
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for _ in range(repeats):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-c", LAUNCH_CHILD], capture_output=True, text=True, env=env,
+                             timeout=120)
+        marks = {}
+        for line in out.stdout.splitlines():
+            parts = line.split()
+            if parts and parts[0] in ("shown", "data"):
+                marks[parts[0]] = float(parts[1]) - start
+        if "shown" in marks:
+            results.append((marks["shown"], marks.get("data", float("nan"))))
+        else:
+            print(out.stderr, file=sys.stderr)
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nnviz.qt.bench_gui", description=__doc__)
+    parser.add_argument("--data", default=None, help='dataset spec (default: best available; "sample" is quick)')
+    parser.add_argument("--batches", type=int, default=30000, help="mini-batches per throughput run")
+    parser.add_argument("--strokes", type=int, default=20, help="drawing-pad strokes to time")
+    parser.add_argument("--launches", type=int, default=3, help="fresh processes to time")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from nnviz.engine.datasets import load_dataset
+    from nnviz.engine.trainer import TrainConfig
+
+    dataset = load_dataset(args.data)
+    layer_sizes = (dataset.n_features, 16, 16, dataset.n_classes)
+    config = TrainConfig()
+    print(f"nnviz GUI benchmark — {dataset.name} ({dataset.n_train:,} training digits), "
+          f"{'-'.join(map(str, layer_sizes))}, batch {config.batch_size}, {config.optimizer}, "
+          f"{args.batches} mini-batches per run, {os.cpu_count()} CPUs, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}")
+
+    # Headless before and after the GUI run; the better of the two is the reference.
+    headless = [headless_throughput(dataset, layer_sizes, config, args.batches)]
+    gui = gui_measurements(dataset, config, args.batches, args.strokes)
+    headless.append(headless_throughput(dataset, layer_sizes, config, args.batches))
+    reference = max(headless)
+    launches = launch_times(args.launches)
+
+    ratio = gui["gui_rate"] / reference
+    late = [x * 1000 for x in gui["lateness"]]
+    pad = [x * 1000 for x in gui["pad"]]
+    shown = [s for s, _ in launches]
+    data = [d for _, d in launches]
+    rows = [
+        ("training, headless (Trainer.run alone)", f"{reference:,.0f} digits/s", ""),
+        ("training, window open, every view live", f"{gui['gui_rate']:,.0f} digits/s = {ratio:.0%}",
+         TARGETS["throughput"] + (" ✓" if ratio >= 0.7 else " ✗")),
+        ("snapshots shown while training", f"{gui['snapshots_per_s']:.1f} per s", "≤ ~20 per s"),
+        ("event-loop latency (10 ms timer lateness)",
+         f"p50 {_percentile(late, 50):.1f} ms, p99 {_percentile(late, 99):.1f} ms, max {max(late, default=0):.0f} ms",
+         TARGETS["latency"] + (" ✓" if _percentile(late, 99) < 50 else " ✗")),
+        ("stroke end → bars updated (while training)",
+         f"median {_percentile(pad, 50):.1f} ms, p90 {_percentile(pad, 90):.1f} ms, max {max(pad, default=float('nan')):.1f} ms"
+         f" ({len(pad)} strokes)",
+         TARGETS["pad"] + " (p90)" + (" ✓" if pad and _percentile(pad, 90) < 30 else " ✗")),
+        ("launch → window shown (fresh process)",
+         f"median {statistics.median(shown) if shown else float('nan'):.2f} s, max {max(shown, default=float('nan')):.2f} s",
+         TARGETS["launch"] + (" ✓" if shown and max(shown) < 2 else " ✗")),
+        ("launch → data loaded (on a thread)",
+         f"median {statistics.median(data) if data else float('nan'):.2f} s", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print(f"{'measure':<{width}}  {'result':<{value_width}}  target")
+    print("-" * (width + value_width + 22))
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:<{value_width}}  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
