@@ -173,7 +173,8 @@ def _accuracy_table(epochs: int, seed: int) -> list[str]:
         best = max(epochs_done, key=lambda r: r.test_accuracy)
         seconds = statistics.median(r.seconds for r in epochs_done)
         verdict = "" if target is None else (f"{100 * target:.1f}% " + ("met" if final >= target else "MISSED"))
-        lines.append(f"| {label} | {network.activation} | {100 * final:.2f}% | "
+        activation = network.activation if len(layers) > 2 else "(none)"
+        lines.append(f"| {label} | {activation} | {100 * final:.2f}% | "
                      f"{100 * best.test_accuracy:.2f}% (epoch {best.epoch}) | {verdict} | {seconds:.2f} |")
         print(lines[-1], file=sys.stderr, flush=True)
     return lines
