@@ -96,16 +96,18 @@ class TrainingControls(QWidget):
         self.dropout.setToolTip("Fraction of hidden neurons switched off at random in each training step.")
         form.addRow("Dropout", self.dropout)
 
-        speed_row = QHBoxLayout()
+        speed_column = QVBoxLayout()
+        speed_column.setSpacing(0)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEED_STEPS_MS) - 1)
         self.speed.setPageStep(1)
+        self.speed.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.speed.setToolTip("Full speed, or wait after every mini-batch so you can follow single steps.")
         self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(90)
-        speed_row.addWidget(self.speed, 1)
-        speed_row.addWidget(self.speed_label)
-        form.addRow("Speed", speed_row)
+        self.speed_label.setWordWrap(True)
+        speed_column.addWidget(self.speed)
+        speed_column.addWidget(self.speed_label)
+        form.addRow("Slow down", speed_column)
 
         self.set_hyper_parameters(hyper)
         self.set_delay_ms(delay_ms)
@@ -158,7 +160,7 @@ class TrainingControls(QWidget):
 
     def _show_speed(self) -> None:
         ms = self.delay_ms()
-        self.speed_label.setText("full speed" if ms == 0 else f"{ms} ms / batch")
+        self.speed_label.setText("no: full speed" if ms == 0 else f"wait {ms} ms per batch")
 
 
 class ArchitectureEditor(QGroupBox):

@@ -219,11 +219,11 @@ class MainWindow(QMainWindow):
         self.evaluation = EvaluationView()
         self.docks: dict[str, QDockWidget] = {}
         for key, title, widget in (
-            ("network_graph", "Network: neurons and weights", self.network_graph),
-            ("weight_images", "What the hidden neurons look for (weight images)", self.weight_images),
-            ("cost_curve", "Cost and accuracy during training", self.cost_curve),
-            ("digit_panel", "Draw a digit", self.digit_panel),
-            ("evaluation", "Test results (confusion matrix)", self.evaluation),
+            ("network_graph", "Network graph", self.network_graph),
+            ("weight_images", "Weight images", self.weight_images),
+            ("cost_curve", "Cost curve", self.cost_curve),
+            ("digit_panel", "Drawing pad", self.digit_panel),
+            ("evaluation", "Test results", self.evaluation),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{key}")
