@@ -244,3 +244,49 @@ def test_missing_remembered_data_falls_back(qtbot, store, tmp_path):
     assert w.dataset is not None
     assert w.last_message_level in ("error", "info")
     qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+
+
+def test_help_menu_opens_help_and_about(qtbot, window):
+    help_menu = [m for m in window.menuBar().actions() if m.text() == "&Help"][0].menu()
+    assert window.help_action in help_menu.actions() and window.about_action in help_menu.actions()
+    window.help_action.trigger()
+    window.about_action.trigger()
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, (QDialog, QMessageBox)) and w.isVisible()]
+    assert len(dialogs) >= 2
+    for d in dialogs:
+        d.close()
+
+
+def test_application_names_and_icon(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    from nnviz.qt.app import app_icon, make_application
+
+    app = make_application()
+    assert app.applicationName() == "nnviz"
+    assert QGuiApplication.desktopFileName() == "nnviz"
+    assert not app_icon().isNull()
+    assert not app.windowIcon().isNull()
+
+
+def test_a_folder_without_data_gives_a_message_and_keeps_the_data(qtbot, window, tmp_path, sample):
+    with qtbot.waitSignal(window.message_shown, check_params_cb=lambda text, level: level == "error",
+                          timeout=10000):
+        window.load_data(str(tmp_path))
+    assert window.dataset is sample
+    assert str(tmp_path) in window.last_message or tmp_path.name in window.last_message
+    qtbot.waitUntil(lambda: window._data_thread is None, timeout=5000)
+
+
+def test_self_check_trains_one_epoch_from_the_window(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", NNVIZ_DATA_DIR=str(tmp_path))
+    code = "import sys; from nnviz.qt.app import run_app; sys.exit(run_app(self_check=True))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "self-check OK" in out.stdout

@@ -54,7 +54,6 @@ class TrainingWorker(QObject):
         self._pending_batches: list[BatchStats] = []
         self._generator: Iterator | None = None
         self._epoch_end_due = False         # last batch of an epoch done: its EpochStats comes next
-        self._exhausted = False
         self._busy = False                  # True while batches are being trained (start or step)
         self.has_diverged = False
 
