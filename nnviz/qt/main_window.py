@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -109,8 +110,8 @@ class MessageBanner(QToolBar):
         row = QHBoxLayout(holder)
         row.setContentsMargins(8, 2, 4, 2)
         self.label = QLabel()
-        self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         row.addWidget(self.label, 1)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
@@ -127,6 +128,7 @@ class MessageBanner(QToolBar):
         self.setStyleSheet(f"QToolBar {{ background: {background}; border: 1px solid {foreground}; }}"
                            f"QLabel {{ color: {foreground}; font-weight: bold; }}")
         self.label.setText(text)
+        self.label.setToolTip(text)
         self.show()
 
 
