@@ -290,3 +290,41 @@ def test_self_check_trains_one_epoch_from_the_window(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "self-check OK" in out.stdout
+
+
+CLOSE_WHILE_TRAINING = """
+import sys, os, tempfile, time
+from PySide6.QtCore import QSettings, QTimer
+from nnviz.qt.app import make_application
+app = make_application()
+from nnviz.engine.datasets import load_sample
+from nnviz.qt._settings import SettingsStore
+from nnviz.qt.main_window import MainWindow
+store = SettingsStore(QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"), QSettings.Format.IniFormat))
+w = MainWindow(dataset=load_sample(), settings=store)
+w.show()
+closed = []
+def close_when_training(snapshot):
+    if snapshot.step > 20 and not closed:
+        closed.append(time.perf_counter())
+        w.close()
+        app.quit()
+w.snapshot_shown.connect(close_when_training)
+QTimer.singleShot(0, w.start_training)
+app.exec()
+print("closed cleanly", flush=True)
+"""
+
+
+def test_app_exits_cleanly_when_closed_while_training():
+    """No "QThread: Destroyed while thread is still running"; how fast it exits is in bench_gui."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", CLOSE_WHILE_TRAINING], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "QThread" not in out.stderr
+    assert "closed cleanly" in out.stdout

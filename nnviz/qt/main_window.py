@@ -48,7 +48,9 @@ from nnviz.qt._worker import TrainingThread
 MODEL_FILTER = "nnviz model (*.npz);;All files (*)"
 DEFAULT_SIZE = QSize(1400, 900)
 #: While training at full speed, views redraw at most 1/FRAME_INTERVAL_S times a second.
-FRAME_INTERVAL_S = 0.25
+FRAME_INTERVAL_S = 0.3
+#: ... and the cost curve and test results once every STATS_FRAMES such frames.
+STATS_FRAMES = 3
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -605,9 +607,10 @@ class MainWindow(QMainWindow):
     # ---- what the worker reports ------------------------------------------------------------
 
     # The worker reports up to ~20 times a second; redrawing every view that often would take the
-    # GIL from training (both threads share it). While training runs at full speed the views are
-    # redrawn at most 1/FRAME_INTERVAL_S times a second, snapshot views and statistics in separate
-    # event-loop turns so no single turn blocks the GUI for long. Paused, stepping or slowed down,
+    # GIL from training (both threads share it). While training runs at full speed the snapshot
+    # views are redrawn at most 1/FRAME_INTERVAL_S times a second and the cost curve and test
+    # results STATS_FRAMES times less often (their redraw is the dearest), each in its own
+    # event-loop turn so no single turn blocks the GUI for long. Paused, stepping or slowed down,
     # everything is shown at once.
 
     def _frame_interval(self) -> float:
@@ -616,10 +619,10 @@ class MainWindow(QMainWindow):
             return 0.0
         return FRAME_INTERVAL_S
 
-    def _schedule(self, timer: QTimer, last: float, offset: float = 0.0) -> None:
+    def _schedule(self, timer: QTimer, last: float, offset: float = 0.0, frames: int = 1) -> None:
         if timer.isActive():
             return
-        wait = max(0.0, last + self._frame_interval() + offset - time.perf_counter())
+        wait = max(0.0, last + frames * self._frame_interval() + offset - time.perf_counter())
         timer.start(int(wait * 1000))
 
     @Slot()
@@ -662,14 +665,14 @@ class MainWindow(QMainWindow):
         if not self._is_current_worker() or not batches:
             return
         self._queued_stats.append(("batches", batches))
-        self._schedule(self._stats_timer, self._last_stats, offset=self._stats_offset())
+        self._schedule(self._stats_timer, self._last_stats, offset=self._stats_offset(), frames=STATS_FRAMES)
 
     @Slot(object)
     def _on_epoch_done(self, stats) -> None:
         if not self._is_current_worker():
             return
         self._queued_stats.append(("epoch", stats))
-        self._schedule(self._stats_timer, self._last_stats, offset=self._stats_offset())
+        self._schedule(self._stats_timer, self._last_stats, offset=self._stats_offset(), frames=STATS_FRAMES)
 
     def _stats_offset(self) -> float:
         """Half a frame after the snapshot frame, so the two redraws fall in different turns."""
