@@ -44,7 +44,8 @@ def window(qtbot, sample, store):
 def train_steps(qtbot, window, n):
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step >= n, timeout=10000):
         window.training.worker.step_batches(n)
-    qtbot.waitUntil(lambda: not window.training.worker.is_running, timeout=5000)
+    qtbot.waitUntil(lambda: not window.training.worker.is_busy
+                    and len(window.cost_curve.history_rows()) == window.trainer.step, timeout=5000)
 
 
 def leftovers(folder: pathlib.Path, keep: set[str]):

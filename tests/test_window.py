@@ -34,10 +34,16 @@ def paused(window):
     return not window.training.worker.is_running and window.start_action.text() == "Start"
 
 
+def all_shown(window):
+    """The views show the trainer's current state: latest snapshot and every mini-batch's cost."""
+    batches = sum(row["kind"] == "batch" for row in window.cost_curve.history_rows())
+    return window.snapshot.step == window.trainer.step == batches
+
+
 def train_one_epoch(qtbot, window):
     with qtbot.waitSignal(window.epoch_shown, timeout=60000) as blocker:
         window.step_epoch()
-    qtbot.waitUntil(lambda: paused(window) and window.snapshot.step == window.trainer.step, timeout=10000)
+    qtbot.waitUntil(lambda: paused(window) and all_shown(window), timeout=10000)
     return blocker.args[0]
 
 
@@ -56,7 +62,7 @@ def test_snapshot_reaches_the_views_then_pause(qtbot, window):
         window.toggle_training()
     assert window.start_action.text() == "Pause"
     window.toggle_training()
-    qtbot.waitUntil(lambda: paused(window) and window.snapshot.step == window.trainer.step, timeout=10000)
+    qtbot.waitUntil(lambda: paused(window) and all_shown(window), timeout=10000)
     snap = window.snapshot
     # The views hold this very snapshot's data.
     assert window.network_graph._snapshot is snap
