@@ -651,7 +651,8 @@ class MainWindow(QMainWindow):
         if self._frame_interval() == 0.0:
             self._show_snapshot_part_two()
         else:
-            self._part_timer.start(0)
+            # a little later, so the two views are not repainted in the same pass either
+            self._part_timer.start(int(FRAME_INTERVAL_S * 1000 / 3))
 
     @Slot()
     def _show_snapshot_part_two(self) -> None:
@@ -704,7 +705,8 @@ class MainWindow(QMainWindow):
             if self._frame_interval() == 0.0:
                 self._show_epochs()
             else:
-                self._epoch_timer.start(0)  # the confusion matrix in the next turn: shorter turns
+                # the confusion matrix a little later: shorter turns, separate repaints
+                self._epoch_timer.start(int(FRAME_INTERVAL_S * 1000 / 3))
 
     @Slot()
     def _show_epochs(self) -> None:
