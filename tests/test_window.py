@@ -334,3 +334,16 @@ def test_app_exits_cleanly_when_closed_while_training():
     assert out.returncode == 0, out.stderr
     assert "QThread" not in out.stderr
     assert "closed cleanly" in out.stdout
+
+
+def test_keyboard_shortcuts_work(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step == 1, timeout=10000):
+        qtbot.keyClick(window, Qt.Key.Key_N)
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 1, timeout=10000):
+        qtbot.keyClick(window, Qt.Key.Key_Space)  # start
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
+    qtbot.waitUntil(lambda: paused(window) and all_shown(window), timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.trainer.step == 0
