@@ -162,6 +162,7 @@ class DownloadDialog(QDialog):
     @Slot(str)
     def _on_failed(self, reason: str) -> None:
         self.error = reason
+        self.progress_bar.setValue(0)
         self.status.setText(
             f"{reason}\n\nAre you offline? You can keep using the bundled sample, try again "
             "later, or copy the four MNIST .gz files into a folder and use Data ▸ Open dataset folder…"
