@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
 from pathlib import Path
 
 APP_ID = "nnviz"
@@ -106,23 +105,15 @@ def render_desktop_file(executable: str | os.PathLike | None = None, icon: str =
     return template.replace("@EXEC@", exec_line(executable)).replace("@ICON@", icon)
 
 
-def _write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+def _install_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (world-readable, folders made as needed) without ever leaving half a file."""
+    # Imported here, not at the top: `python nnviz/desktop.py uninstall` must run without nnviz
+    # importable (packaging/install-desktop.sh), and uninstalling writes nothing.
+    from nnviz.engine.atomic import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(path, permissions=0o644) as file:
+        file.write(data)
 
 
 def installed_paths(data_home: str | os.PathLike | None = None) -> list[Path]:
@@ -168,11 +159,11 @@ def install_desktop_entry(data_home: str | os.PathLike | None = None,
     hicolor = home / "icons" / "hicolor"
     # Icons first, so the menu entry never appears without its icon.
     for size, source in icons.items():
-        _write_atomically(hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png", source.read_bytes())
+        _install_file(hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png", source.read_bytes())
     if svg.is_file():
-        _write_atomically(hicolor / "scalable" / "apps" / f"{APP_ID}.svg", svg.read_bytes())
+        _install_file(hicolor / "scalable" / "apps" / f"{APP_ID}.svg", svg.read_bytes())
     desktop_file = home / "applications" / DESKTOP_FILE_NAME
-    _write_atomically(desktop_file, desktop_text.encode("utf-8"))
+    _install_file(desktop_file, desktop_text.encode("utf-8"))
     _refresh_menus(home)
     return desktop_file
 

@@ -140,6 +140,25 @@ def test_desktop_module_needs_no_qt():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
+def test_installed_files_are_world_readable_and_no_temporary_file_is_left(tmp_path):
+    install_desktop_entry(data_home=tmp_path, executable=tmp_path / "bundle" / "nnviz")
+    written = [p for p in installed_paths(tmp_path) if p.exists()]
+    assert len(written) >= len(ICON_SIZES)
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in written)
+    assert not [p for p in tmp_path.rglob(".*")]  # temporary files are hidden ones
+
+
+def test_plain_script_uninstalls_without_nnviz_importable(tmp_path):
+    # packaging/install-desktop.sh --uninstall runs desktop.py as a file, nnviz perhaps not installed
+    install_desktop_entry(data_home=tmp_path, executable=tmp_path / "bundle" / "nnviz")
+    code = ("import runpy, sys; sys.modules['nnviz'] = None; "
+            f"sys.argv = ['desktop.py', 'uninstall', '--data-home', {str(tmp_path)!r}]; "
+            f"runpy.run_path({desktop.__file__!r}, run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not any(path.exists() for path in installed_paths(tmp_path))
+
+
 # ---------------------------------------------------------------- Help menu
 
 

@@ -160,6 +160,16 @@ def test_export_view_as_png(window, tmp_path, key):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_export_png_is_atomic(window, tmp_path, monkeypatch):
+    path = tmp_path / "window.png"
+    path.write_bytes(b"old")
+    monkeypatch.setattr(os, "replace", lambda src, dst: (_ for _ in ()).throw(OSError("disk full")))
+    assert window.export_png(path) is False
+    assert path.read_bytes() == b"old"
+    assert leftovers(tmp_path, {"window.png", "settings.ini"}) == []
+    assert window.last_message_level == "error"
+
+
 # ---- settings ---------------------------------------------------------------------------------
 
 

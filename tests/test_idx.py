@@ -1,6 +1,7 @@
 """Tests for the IDX reader and writer: round trips, gzip detection and clear errors on bad files."""
 
 import gzip
+import os
 import struct
 
 import numpy as np
@@ -51,6 +52,20 @@ def test_multi_byte_values_are_big_endian_on_disk(tmp_path):
 def test_write_leaves_no_temporary_files(tmp_path):
     write_idx(tmp_path / "x.gz", np.ones(3, np.uint8))
     assert [p.name for p in tmp_path.iterdir()] == ["x.gz"]
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+    path = write_idx(tmp_path / "x", np.ones(3, np.uint8))
+    before = path.read_bytes()
+
+    def failing_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_idx(path, np.zeros(5, np.uint8))
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["x"]
 
 
 def test_write_rejects_unsupported_dtype(tmp_path):

@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from nnviz.engine import model_io
+from nnviz.engine import atomic, model_io
 from nnviz.engine.model_io import FORMAT_VERSION, ModelFileError, load_model, save_model
 from nnviz.engine.network import Network
 
@@ -72,7 +72,7 @@ def test_numpy_values_in_metadata_are_stored_as_plain_json(tmp_path):
 def test_a_saved_model_gets_ordinary_file_permissions(tmp_path):
     path = tmp_path / "m.npz"
     save_model(path, Network((4, 2)))
-    assert path.stat().st_mode & 0o777 == 0o666 & ~model_io._UMASK
+    assert path.stat().st_mode & 0o777 == 0o666 & ~atomic._UMASK
 
 
 def test_metadata_that_is_not_json_is_refused_before_writing(tmp_path):

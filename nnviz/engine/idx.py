@@ -13,10 +13,11 @@ import math
 import os
 import pathlib
 import struct
-import tempfile
 import zlib
 
 import numpy as np
+
+from nnviz.engine.atomic import atomic_write
 
 __all__ = ["IdxError", "read_idx", "write_idx"]
 
@@ -130,13 +131,6 @@ def write_idx(
         # mtime=0 makes the bytes reproducible.
         payload = gzip.compress(payload, mtime=0)
 
-    # Temp file in the same folder, then rename: a crash never leaves half a file behind.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
-        os.replace(tmp_name, path)
-    except BaseException:
-        pathlib.Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as file:
+        file.write(payload)
     return path

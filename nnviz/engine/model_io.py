@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.atomic import atomic_write
 from nnviz.engine.network import COSTS, Network, check_layer_sizes
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save_model", "load_model"]
@@ -22,11 +21,6 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save_model", "load_mod
 #: Identifies an nnviz model file; FORMAT_VERSION grows when the layout changes.
 FORMAT = "nnviz-model"
 FORMAT_VERSION = 1
-
-
-# the process umask, read once (os.umask can only be read by setting it)
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 def _plain(value):
@@ -64,21 +58,8 @@ def save_model(path, network: Network, metadata: dict | None = None) -> None:
     for i, (w, b) in enumerate(zip(network.weights, network.biases)):
         arrays[f"weights_{i}"] = np.asarray(w, dtype=np.float32)
         arrays[f"biases_{i}"] = np.asarray(b, dtype=np.float32)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp_name, 0o666 & ~_UMASK)  # mkstemp makes it private; a saved model is an ordinary file
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(path) as f:
+        np.savez_compressed(f, **arrays)
 
 
 def load_model(path) -> tuple[Network, dict]:

@@ -6,15 +6,13 @@ It owns the Trainer and its worker thread, hands snapshots and statistics to the
 from __future__ import annotations
 
 import csv
-import io
 import os
 import pathlib
 import random
-import tempfile
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QSize, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.engine.atomic import atomic_write
 from nnviz.engine.datasets import DataError, Dataset, load_dataset
 from nnviz.engine.model_io import ModelFileError, load_model, save_model
 from nnviz.engine.network import Network, Snapshot
@@ -51,27 +50,6 @@ DEFAULT_SIZE = QSize(1400, 900)
 FRAME_INTERVAL_S = 0.3
 #: ... and the cost curve and test results once every STATS_FRAMES such frames.
 STATS_FRAMES = 3
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    A crash or a full disk leaves either the old file or the new one, never half of one.
-    """
-    path = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class _DataLoadJob(QObject):
@@ -907,15 +885,15 @@ class MainWindow(QMainWindow):
         """Save a picture of the whole window or one view, atomically."""
         widget = self if key == "window" else self.docks[key].widget()
         image = widget.grab()
-        from PySide6.QtCore import QBuffer, QIODevice
-
+        # encoded in memory first: a failed encoding must not touch the file
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         if not image.save(buffer, "PNG"):
             self.show_message("Could not turn the view into a PNG image.", "error")
             return False
         try:
-            atomic_write_bytes(path, bytes(buffer.data()))
+            with atomic_write(path) as file:
+                file.write(bytes(buffer.data()))
         except OSError as exc:
             self.show_message(f"Could not write {path}: {exc}", "error")
             return False
@@ -932,14 +910,13 @@ class MainWindow(QMainWindow):
     def export_csv(self, path: str | os.PathLike) -> bool:
         """Write every mini-batch and epoch of the cost curve to a CSV table, atomically."""
         columns = ["kind", "step", "epoch", "cost", "test_cost", "test_accuracy"]
-        text = io.StringIO()
-        writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
         rows = self.cost_curve.history_rows()
-        for row in rows:
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
         try:
-            atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+            with atomic_write(path, "w", newline="") as file:
+                writer = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
         except OSError as exc:
             self.show_message(f"Could not write {path}: {exc}", "error")
             return False
