@@ -10,10 +10,13 @@ from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from nnviz.engine import download as engine_download
+from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.datasets import load_sample
 from nnviz.engine.model_io import load_model, save_model
-from nnviz.engine.network import Network
+from nnviz.engine.network import COSTS, DEFAULT_ACTIVATION, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, Network
+from nnviz.engine.optimizers import OPTIMIZERS
 from nnviz.qt import _dialogs
+from nnviz.qt._controls import ArchitectureEditor, TrainingControls
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
 from nnviz.qt.main_window import MainWindow
 
@@ -200,6 +203,32 @@ def test_garbage_settings_fall_back_to_defaults(tmp_path):
     assert store.architecture() == Architecture()
     assert store.hyper_parameters() == HyperParameters()
     assert isinstance(store.recent_files(), list)
+
+
+@pytest.mark.parametrize(
+    ("saved", "hidden"),
+    [("1024,1,1024", (1024, 1, 1024)), ("", ()), ("8,8,8,8,8,8", (8,) * 6),
+     ("1025", (16, 16)), ("0,4", (16, 16)), ("8,8,8,8,8,8,8", (16, 16))],
+)
+def test_saved_hidden_layers_follow_the_engine_limits(tmp_path, saved, hidden):
+    path = tmp_path / "s.ini"
+    path.write_text(f"[network]\nhidden={saved}\n")
+    assert ini_store(path).architecture().hidden == hidden
+
+
+def test_controls_offer_what_the_engine_accepts(qtbot):
+    editor = ArchitectureEditor(Architecture((1024,) * MAX_HIDDEN_LAYERS))
+    qtbot.addWidget(editor)
+    assert editor.layer_count.maximum() == MAX_HIDDEN_LAYERS
+    assert all((box.minimum(), box.maximum()) == (1, MAX_LAYER_SIZE) for box in editor.size_boxes)
+    assert editor.architecture().hidden == (1024,) * MAX_HIDDEN_LAYERS
+    assert [editor.activation.itemData(i) for i in range(editor.activation.count())] == list(ACTIVATIONS)
+    assert [editor.cost.itemData(i) for i in range(editor.cost.count())] == list(COSTS)
+    controls = TrainingControls(HyperParameters())
+    qtbot.addWidget(controls)
+    assert [controls.optimizer.itemData(i) for i in range(controls.optimizer.count())] == list(OPTIMIZERS)
+    assert controls.hyper_parameters() == HyperParameters()
+    assert Architecture().activation == DEFAULT_ACTIVATION
 
 
 def test_window_starts_with_defaults_from_a_corrupt_store(qtbot, sample, tmp_path):

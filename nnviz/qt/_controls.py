@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.network import COSTS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
+from nnviz.engine.optimizers import OPTIMIZERS
 from nnviz.qt._settings import (
-    ACTIVATION_NAMES,
-    COST_NAMES,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-    OPTIMIZERS,
+    BATCH_SIZE_RANGE,
+    DROPOUT_RANGE,
+    L2_RANGE,
+    LEARNING_RATE_RANGE,
     Architecture,
     HyperParameters,
 )
@@ -61,7 +63,7 @@ class TrainingControls(QWidget):
 
         self.learning_rate = LogSpinBox()
         self.learning_rate.setDecimals(6)
-        self.learning_rate.setRange(1e-6, 10.0)
+        self.learning_rate.setRange(*LEARNING_RATE_RANGE)
         self.learning_rate.setToolTip(
             "How big a step each mini-batch takes downhill on the cost.\n"
             "Too big and the cost jumps around or becomes NaN; too small and learning is slow.\n"
@@ -70,13 +72,13 @@ class TrainingControls(QWidget):
         form.addRow("Learning rate", self.learning_rate)
 
         self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 4096)
+        self.batch_size.setRange(*BATCH_SIZE_RANGE)
         self.batch_size.setToolTip("How many digits are averaged for each step of gradient descent.")
         form.addRow("Batch size", self.batch_size)
 
         self.optimizer = QComboBox()
         for name in OPTIMIZERS:
-            self.optimizer.addItem(OPTIMIZER_LABELS[name], name)
+            self.optimizer.addItem(OPTIMIZER_LABELS.get(name, name), name)
         self.optimizer.setToolTip("How the gradient is turned into a weight change:\n"
                                   "SGD = plain gradient descent; momentum keeps some of the last step; "
                                   "Adam adapts the step size of every weight.")
@@ -84,14 +86,14 @@ class TrainingControls(QWidget):
 
         self.l2 = QDoubleSpinBox()
         self.l2.setDecimals(5)
-        self.l2.setRange(0.0, 1.0)
+        self.l2.setRange(*L2_RANGE)
         self.l2.setSingleStep(0.0001)
         self.l2.setToolTip("L2 weight decay: pulls every weight a little towards zero each step.")
         form.addRow("L2 penalty", self.l2)
 
         self.dropout = QDoubleSpinBox()
         self.dropout.setDecimals(2)
-        self.dropout.setRange(0.0, 0.9)
+        self.dropout.setRange(*DROPOUT_RANGE)
         self.dropout.setSingleStep(0.05)
         self.dropout.setToolTip("Fraction of hidden neurons switched off at random in each training step.")
         form.addRow("Dropout", self.dropout)
@@ -185,7 +187,7 @@ class ArchitectureEditor(QGroupBox):
         self.size_boxes: list[QSpinBox] = []
         for i in range(MAX_HIDDEN_LAYERS):
             box = QSpinBox()
-            box.setRange(1, MAX_NEURONS)
+            box.setRange(1, MAX_LAYER_SIZE)
             box.setValue(16)
             box.setToolTip(f"Neurons in hidden layer {i + 1}")
             self.size_boxes.append(box)
@@ -193,14 +195,14 @@ class ArchitectureEditor(QGroupBox):
         form.addRow("Neurons", self.sizes_grid)
 
         self.activation = QComboBox()
-        for name in ACTIVATION_NAMES:
+        for name in ACTIVATIONS:
             self.activation.addItem(name.replace("_", " "), name)
         self.activation.setToolTip("The squashing function of the hidden neurons.")
         form.addRow("Activation", self.activation)
 
         self.cost = QComboBox()
-        for name in COST_NAMES:
-            self.cost.addItem(COST_LABELS[name], name)
+        for name in COSTS:
+            self.cost.addItem(COST_LABELS.get(name, name), name)
         self.cost.setToolTip("What training tries to make small.\ncross-entropy: the outputs are a softmax "
                              "(they sum to 1); mean squared error: each output is a sigmoid.")
         form.addRow("Cost", self.cost)

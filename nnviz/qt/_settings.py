@@ -6,39 +6,23 @@ Every value is checked when read; a missing, damaged or nonsensical value falls 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.network import COSTS, DEFAULT_ACTIVATION, check_layer_sizes
+from nnviz.engine.optimizers import OPTIMIZERS
+from nnviz.engine.trainer import TrainConfig
 
 ORGANIZATION = "nnviz"
 APPLICATION = "nnviz"
 MAX_RECENT = 8
-MAX_HIDDEN_LAYERS = 6
-MAX_NEURONS = 512
-OPTIMIZERS = ("sgd", "momentum", "adam")
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
-COST_NAMES = ("cross-entropy", "mse")
-
-
-def _trainer_default(name: str, fallback):
-    """The engine's TrainConfig default for ``name`` (the engine owns the tuned defaults)."""
-    try:
-        from nnviz.engine.trainer import TrainConfig
-    except ImportError:  # pragma: no cover - the engine is part of the package
-        return fallback
-    for f in dataclasses.fields(TrainConfig):
-        if f.name == name and f.default is not dataclasses.MISSING:
-            return f.default
-    return fallback
-
-
-def _default_activation() -> str:
-    """The engine's default hidden activation (tuned for 784-16-16-10 on MNIST)."""
-    try:
-        from nnviz.engine.network import DEFAULT_ACTIVATION
-    except ImportError:  # pragma: no cover
-        return "relu"
-    return DEFAULT_ACTIVATION
+# What the controls offer (and what a saved value may be); the engine accepts more than this.
+LEARNING_RATE_RANGE = (1e-6, 10.0)
+BATCH_SIZE_RANGE = (1, 4096)
+L2_RANGE = (0.0, 1.0)
+DROPOUT_RANGE = (0.0, 0.9)
 
 
 @dataclass(frozen=True)
@@ -46,7 +30,7 @@ class Architecture:
     """The network's shape: hidden layer sizes, hidden activation and cost (inputs/outputs come from the data)."""
 
     hidden: tuple[int, ...] = (16, 16)
-    activation: str = field(default_factory=_default_activation)
+    activation: str = DEFAULT_ACTIVATION
     cost: str = "cross-entropy"
 
     def layer_sizes(self, n_inputs: int, n_outputs: int) -> tuple[int, ...]:
@@ -55,13 +39,13 @@ class Architecture:
 
 @dataclass(frozen=True)
 class HyperParameters:
-    """What can change while training (passed to Trainer.update / TrainConfig)."""
+    """What can change while training (passed to Trainer.update / TrainConfig); defaults are the engine's."""
 
-    learning_rate: float = field(default_factory=lambda: float(_trainer_default("learning_rate", 0.001)))
-    batch_size: int = field(default_factory=lambda: int(_trainer_default("batch_size", 32)))
-    optimizer: str = field(default_factory=lambda: str(_trainer_default("optimizer", "adam")))
-    l2: float = field(default_factory=lambda: float(_trainer_default("l2", 0.0)))
-    dropout: float = field(default_factory=lambda: float(_trainer_default("dropout", 0.0)))
+    learning_rate: float = TrainConfig.learning_rate
+    batch_size: int = TrainConfig.batch_size
+    optimizer: str = TrainConfig.optimizer
+    l2: float = TrainConfig.l2
+    dropout: float = TrainConfig.dropout
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -116,8 +100,8 @@ class SettingsStore:
         default = Architecture()
         return Architecture(
             hidden=self._get("network/hidden", _hidden_sizes, default.hidden),
-            activation=self._get("network/activation", _choice(ACTIVATION_NAMES), default.activation),
-            cost=self._get("network/cost", _choice(COST_NAMES), default.cost),
+            activation=self._get("network/activation", _choice(ACTIVATIONS), default.activation),
+            cost=self._get("network/cost", _choice(COSTS), default.cost),
         )
 
     def save_architecture(self, arch: Architecture) -> None:
@@ -128,11 +112,11 @@ class SettingsStore:
     def hyper_parameters(self) -> HyperParameters:
         d = HyperParameters()
         return HyperParameters(
-            learning_rate=self._get("training/learning_rate", _ranged(float, 1e-6, 10.0), d.learning_rate),
-            batch_size=self._get("training/batch_size", _ranged(int, 1, 4096), d.batch_size),
+            learning_rate=self._get("training/learning_rate", _ranged(float, *LEARNING_RATE_RANGE), d.learning_rate),
+            batch_size=self._get("training/batch_size", _ranged(int, *BATCH_SIZE_RANGE), d.batch_size),
             optimizer=self._get("training/optimizer", _choice(OPTIMIZERS), d.optimizer),
-            l2=self._get("training/l2", _ranged(float, 0.0, 1.0), d.l2),
-            dropout=self._get("training/dropout", _ranged(float, 0.0, 0.9), d.dropout),
+            l2=self._get("training/l2", _ranged(float, *L2_RANGE), d.l2),
+            dropout=self._get("training/dropout", _ranged(float, *DROPOUT_RANGE), d.dropout),
         )
 
     def save_hyper_parameters(self, hp: HyperParameters) -> None:
@@ -211,8 +195,7 @@ def _ranged(kind, low, high):
 def _hidden_sizes(raw) -> tuple[int, ...]:
     text = ",".join(raw) if isinstance(raw, (list, tuple)) else str(raw)
     sizes = tuple(int(part) for part in text.split(",") if part.strip())
-    if len(sizes) > MAX_HIDDEN_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in sizes):
-        raise ValueError(text)
+    check_layer_sizes((1, *sizes, 1))  # the engine's limits on hidden layers
     return sizes
 
 
