@@ -230,6 +230,31 @@ def test_divergence_pauses_with_a_message(qtbot, window):
     assert not window.training.worker.has_diverged
 
 
+def test_start_after_an_engine_error_says_to_reset_and_reset_trains_again(qtbot, window):
+    def failing_run():
+        raise MemoryError("no room for the batch")
+        yield  # a generator, like Trainer.run
+
+    window.trainer.run = failing_run
+    with qtbot.waitSignal(window.message_shown, check_params_cb=lambda text, level: level == "error",
+                          timeout=10000):
+        window.start_training()
+    qtbot.waitUntil(lambda: paused(window) and not window.training.worker.is_busy, timeout=5000)
+    assert "MemoryError: no room for the batch" in window.banner.label.text()
+    assert "Reset" in window.last_message
+    window.banner.hide()
+    window.toggle_training()  # Start (Space) refuses, and says again what to do
+    assert window.start_action.text() == "Start"
+    assert window.banner.isVisible() and window.last_message_level == "error"
+    assert "Reset" in window.last_message
+    window.reset()
+    assert window.training.worker.error is None and not window.banner.isVisible()
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
+        window.start_training()
+    window.pause_training()
+    qtbot.waitUntil(lambda: paused(window), timeout=5000)
+
+
 def test_loading_data_on_a_thread(qtbot, store):
     w = MainWindow(settings=store, data_spec="sample")
     qtbot.addWidget(w)

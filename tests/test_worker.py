@@ -35,17 +35,21 @@ class Gui(QObject):
     epoch_done = Signal(object)
     running_changed = Signal(bool)
     diverged = Signal(object)
+    failed = Signal(str)
 
     def __init__(self, worker, take_snapshots=True):
         super().__init__()
         self.worker = worker
         self.take_snapshots = take_snapshots
         self.batches, self.epochs, self.snapshots, self.running, self.batch_lists = [], [], [], [], []
+        self.loop_ended = False
         worker.snapshot_available.connect(self.on_snapshot)
         worker.batches_done.connect(self.on_batches)
         worker.epoch_done.connect(self.on_epoch)
         worker.running_changed.connect(self.on_running)
         worker.diverged.connect(self.on_diverged)
+        worker.failed.connect(self.on_failed)
+        worker.finished.connect(self.on_finished)
 
     @Slot()
     def on_snapshot(self):
@@ -74,6 +78,14 @@ class Gui(QObject):
     @Slot(object)
     def on_diverged(self, d):
         self.diverged.emit(d)
+
+    @Slot(str)
+    def on_failed(self, message):
+        self.failed.emit(message)
+
+    @Slot()
+    def on_finished(self):
+        self.loop_ended = True
 
 
 def not_running(running):
@@ -174,6 +186,35 @@ def test_divergence_pauses_the_worker(qtbot, sample):
         assert "learning rate" in blocker.args[0].message
         qtbot.waitUntil(lambda: not t.worker.is_running, timeout=5000)
         assert t.worker.has_diverged
+    finally:
+        assert t.shutdown()
+
+
+def test_an_engine_error_is_reported_and_ends_the_loop(qtbot, sample):
+    trainer = Trainer(Network((784, 16, 10), seed=0), sample, TrainConfig(epochs=None))
+    real_run = trainer.run
+
+    def failing_run():
+        for i, item in enumerate(real_run()):
+            if i == 3:
+                raise FloatingPointError("broken maths")
+            yield item
+
+    trainer.run = failing_run
+    t = TrainingThread(trainer)
+    gui = Gui(t.worker)
+    t.start_thread()
+    try:
+        with qtbot.waitSignal(gui.failed, timeout=10000) as blocker:
+            t.worker.start()
+        qtbot.waitUntil(lambda: gui.loop_ended, timeout=5000)
+        message = blocker.args[0]
+        assert message == t.worker.error
+        assert "FloatingPointError: broken maths" in message
+        assert not t.worker.is_running and not t.worker.is_busy
+        assert [b.step for b in gui.batches] == [1, 2, 3]  # what was trained before the error is shown
+        t.worker.start()  # the loop has ended: nothing restarts it
+        assert t.worker.error == message
     finally:
         assert t.shutdown()
 

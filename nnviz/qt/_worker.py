@@ -37,7 +37,7 @@ class TrainingWorker(QObject):
     diverged = Signal(object)             # Diverged; the worker pauses itself
     running_changed = Signal(bool)        # True when batches are being trained
     training_finished = Signal()          # the generator ran out (config.epochs reached)
-    failed = Signal(str)                  # an unexpected error in the engine, in words
+    failed = Signal(str)                  # an unexpected error in the engine, in words; the loop ends
     finished = Signal()                   # the loop has ended (after stop())
 
     def __init__(self, trainer: Trainer) -> None:
@@ -56,11 +56,12 @@ class TrainingWorker(QObject):
         self._epoch_end_due = False         # last batch of an epoch done: its EpochStats comes next
         self._busy = False                  # True while batches are being trained (start or step)
         self.has_diverged = False
+        self.error: str | None = None       # in words, once the engine raised: this worker trains no more
 
     # ---- control, called from the GUI thread ---------------------------------------------------
 
     def start(self) -> None:
-        """Train continuously until paused."""
+        """Train continuously until paused (does nothing once the loop has ended: see ``error``)."""
         self._running.set()
         self._wake.set()
 
@@ -162,7 +163,8 @@ class TrainingWorker(QObject):
                     self.diverged.emit(item)
         except Exception as exc:  # an engine bug must not kill the thread silently
             self.pause()
-            self.failed.emit(f"Training stopped because of an error: {exc}")
+            self.error = f"Training stopped because of an error ({type(exc).__name__}: {exc})."
+            self.failed.emit(self.error)
         finally:
             self._flush()
             if self._generator is not None:

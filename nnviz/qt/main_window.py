@@ -50,6 +50,8 @@ DEFAULT_SIZE = QSize(1400, 900)
 FRAME_INTERVAL_S = 0.3
 #: ... and the cost curve and test results once every STATS_FRAMES such frames.
 STATS_FRAMES = 3
+#: What to do once the engine has raised: the worker's loop has ended, so Start cannot resume it.
+_AFTER_ERROR = "Press Reset (Ctrl+R) to start training again."
 
 
 class _DataLoadJob(QObject):
@@ -535,6 +537,9 @@ class MainWindow(QMainWindow):
         if self.training.worker.has_diverged:
             self.show_message("This network diverged. Lower the learning rate, then press Reset (Ctrl+R).", "warning")
             return False
+        if self.training.worker.error is not None:
+            self.show_message(f"{self.training.worker.error} {_AFTER_ERROR}", "error")
+            return False
         return True
 
     @Slot()
@@ -736,7 +741,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         if self._is_current_worker():
-            self.show_message(message, "error")
+            self._on_running_changed(False)
+            self.show_message(f"{message} {_AFTER_ERROR}", "error")
 
     # ---- inputs: drawing pad and test digits ----------------------------------------------------
 
