@@ -135,6 +135,12 @@ def test_one_epoch_end_to_end(qtbot, window):
     assert "Epoch 1" in window.last_message
 
 
+def test_progress_shows_the_last_batch_of_an_epoch(qtbot, window):
+    train_one_epoch(qtbot, window)
+    batches = window.trainer.step
+    assert f"step {batches:,} · epoch 1, batch {batches:,} of {batches:,}" in window.progress_label.text()
+
+
 def test_test_digits_go_through_the_same_path(qtbot, window):
     train_one_epoch(qtbot, window)
     with qtbot.waitSignal(window.outputs_shown, timeout=5000) as blocker:

@@ -670,9 +670,11 @@ class MainWindow(QMainWindow):
         queued, self._queued_stats = self._queued_stats, []
         batches: list = []
         epochs: list = []
+        last = None  # the latest mini-batch, even when an epoch's evaluation came after it
         for kind, payload in queued:
             if kind == "batches":
                 batches.extend(payload)
+                last = payload[-1]
             else:
                 if batches:
                     self.cost_curve.add_batches(batches)
@@ -681,7 +683,7 @@ class MainWindow(QMainWindow):
                 epochs.append(payload)
         if batches:
             self.cost_curve.add_batches(batches)
-            last = batches[-1]
+        if last is not None:
             self._update_progress(last.step, last.epoch, last.batch + 1, last.batches_per_epoch)
         if epochs:
             self._epochs_to_show.extend(epochs)
