@@ -378,3 +378,22 @@ def test_keyboard_shortcuts_work(qtbot, window):
     qtbot.waitUntil(lambda: paused(window) and all_shown(window), timeout=10000)
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert window.trainer.step == 0
+
+
+def test_screenshot_script_writes_every_picture_with_throwaway_settings(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    home = tmp_path / "home"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    command = [sys.executable, "-m", "nnviz.qt.screenshots", str(tmp_path / "docs"), "--data", "sample",
+               "--during-steps", "3", "--epochs", "1"]
+    out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    for name in ("before", "during", "after", "drawn-digit", "diverged"):
+        image = QImage(str(tmp_path / "docs" / f"window-{name}.png"))
+        assert (image.width(), image.height()) == (1400, 900), name
+    assert not home.exists()  # the user's own settings are neither read nor written
