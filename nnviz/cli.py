@@ -69,7 +69,8 @@ def _build_parser() -> argparse.ArgumentParser:
     from nnviz import __version__
     from nnviz.engine.activations import ACTIVATIONS
     from nnviz.engine.network import COSTS
-    from nnviz.engine.trainer import TrainConfig
+    from nnviz.engine.optimizers import OPTIMIZERS, SCHEDULES
+    from nnviz.engine.trainer import MAX_AUGMENT, TrainConfig
 
     defaults = TrainConfig()
     parser = _Parser(
@@ -90,16 +91,16 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--layers", type=_layers, default=(784, 16, 16, 10), help="layer sizes (default 784,16,16,10)")
     train.add_argument("--activation", choices=ACTIVATIONS, default=None, help="hidden-layer activation")
     train.add_argument("--cost", choices=COSTS, default=None, help="cost function")
-    train.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default=defaults.optimizer)
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
     train.add_argument("--lr", type=_positive_float, default=defaults.learning_rate, help="learning rate")
     train.add_argument("--batch", type=_positive_int, default=defaults.batch_size, help="mini-batch size")
     train.add_argument("--epochs", type=_positive_int, default=defaults.epochs or 30)
     train.add_argument("--l2", type=_non_negative_float, default=defaults.l2, help="L2 weight decay")
     train.add_argument("--dropout", type=_fraction, default=defaults.dropout, help="dropout rate on hidden layers")
-    train.add_argument("--schedule", choices=("constant", "step", "cosine"), default=defaults.schedule)
+    train.add_argument("--schedule", choices=SCHEDULES, default=defaults.schedule)
     train.add_argument(
-        "--augment", type=_non_negative_int, default=defaults.augment,
-        help="largest random shift of training digits in pixels (0 = off)",
+        "--augment", type=_number(int, lambda v: 0 <= v <= MAX_AUGMENT, f"must be 0 to {MAX_AUGMENT}"),
+        default=defaults.augment, help=f"largest random shift of training digits in pixels, 0 to {MAX_AUGMENT} (0 = off)",
     )
     train.add_argument("--seed", type=_non_negative_int, default=defaults.seed)
     train.add_argument("--save", type=Path, default=None, metavar="FILE", help="save the trained model (.npz)")
@@ -162,7 +163,11 @@ def _load_data(spec: str):
     try:
         return load_dataset(None if spec == "auto" else spec)
     except DataError as error:
-        raise UsageError(str(error)) from None
+        if spec != "auto":
+            raise UsageError(str(error)) from None
+        # "best available" must still work when the full MNIST it found is damaged
+        print(f"nnviz: {error}\nnnviz: using the bundled sample instead", file=sys.stderr)
+        return load_dataset("sample")
 
 
 def _train(args) -> int:
@@ -187,23 +192,22 @@ def _train(args) -> int:
         network_options["cost"] = args.cost
     try:
         network = Network(layers, seed=args.seed, **network_options)
+        config = TrainConfig(
+            learning_rate=args.lr,
+            batch_size=args.batch,
+            optimizer=args.optimizer,
+            l2=args.l2,
+            dropout=args.dropout,
+            epochs=args.epochs,
+            schedule=args.schedule,
+            augment=args.augment,
+            seed=args.seed,
+        )
+        trainer = Trainer(network, dataset, config)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    config = TrainConfig(
-        learning_rate=args.lr,
-        batch_size=args.batch,
-        optimizer=args.optimizer,
-        l2=args.l2,
-        dropout=args.dropout,
-        epochs=args.epochs,
-        schedule=args.schedule,
-        augment=args.augment,
-        seed=args.seed,
-    )
-    if args.save is not None and not args.save.parent.exists():
-        raise UsageError(f"cannot save to {args.save}: folder {args.save.parent} does not exist")
-
-    trainer = Trainer(network, dataset, config)
+    if args.save is not None:
+        _check_writable(args.save)
     show_progress = not args.json and sys.stderr.isatty()
     if not args.json:
         print(f"Training {'-'.join(map(str, layers))} ({network.activation}, {network.cost}) "
@@ -234,12 +238,17 @@ def _train(args) -> int:
     if args.save is not None:
         from nnviz.engine.model_io import save_model
 
-        save_model(args.save, network, {
-            "dataset": dataset.name,
-            "epochs": len(epochs),
-            "config": dataclasses.asdict(config),
-            "test_accuracy": epochs[-1].test_accuracy if epochs else None,
-        })
+        try:
+            save_model(args.save, network, {
+                "dataset": dataset.name,
+                "epochs": len(epochs),
+                "config": dataclasses.asdict(config),
+                "test_accuracy": epochs[-1].test_accuracy if epochs else None,
+            })
+        except OSError as error:
+            print(f"nnviz train: could not save the model to {args.save}: {error.strerror or error}",
+                  file=sys.stderr)
+            return EXIT_FAILED
         if not args.json:
             print(f"saved the model to {args.save}")
 
@@ -262,6 +271,18 @@ def _train(args) -> int:
     if args.json:
         print(json.dumps(result))
     return EXIT_OK
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse before training a --save path that cannot be written, rather than after."""
+    import os
+
+    if path.is_dir():
+        raise UsageError(f"cannot save to {path}: it is a folder; give a file name such as {path / 'model.npz'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot save to {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(f"cannot save to {path}: folder {path.parent} is not writable")
 
 
 def _evaluate(args) -> int:

@@ -95,3 +95,38 @@ def test_download_offline_is_a_clear_message_and_leaves_no_file(tmp_path, monkey
     error = capsys.readouterr().err
     assert "could not reach" in error and "Traceback" not in error
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--augment", "10"], "0 to 4"),
+        (["--save", "{tmp}"], "it is a folder"),
+        (["--save", "{tmp}/missing/model.npz"], "does not exist"),
+    ],
+)
+def test_bad_train_options_are_refused_before_training(tmp_path, extra, fragment):
+    extra = [part.replace("{tmp}", str(tmp_path)) for part in extra]
+    done = _run_cli("train", "--data", "sample", "--epochs", "1", *extra)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert fragment in done.stderr
+    assert "epoch" not in done.stdout  # refused before any training
+
+
+def test_auto_data_falls_back_to_the_sample_when_mnist_is_damaged(tmp_path):
+    import gzip
+    import os
+
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        with gzip.open(tmp_path / name, "wb") as broken:
+            broken.write(b"\x00\x00\x08\x03 truncated")
+    env = dict(os.environ, NNVIZ_DATA_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "nnviz", "train", "--layers", "784,10", "--epochs", "1", "--json"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "bundled sample instead" in done.stderr
+    assert json.loads(done.stdout)["data"] == "MNIST sample"
