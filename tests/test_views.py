@@ -9,15 +9,15 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QFontMetricsF, QMouseEvent
 from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
 
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import BatchStats, EpochStats
 from nnviz.qt import _colors
-from nnviz.qt._cost_curve import CostCurveView
+from nnviz.qt._cost_curve import EMA_ALPHA, CostCurveView
 from nnviz.qt._drawing_pad import DigitPanel
 from nnviz.qt._evaluation import EvaluationView
 from nnviz.qt._network_graph import BIN_ALPHAS, INPUT_EDGES_PER_NEURON, NetworkGraphView
@@ -235,6 +235,31 @@ def test_weight_images_without_hidden_layers_and_for_non_images(qtbot):
     assert view.image_items(1) == []
 
 
+FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+           "Bag", "Ankle boot")
+
+
+def test_weight_images_name_output_neurons_by_class(qtbot, snapshot):
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    view.resize(330, 330)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(snapshot)
+    view.set_class_names(FASHION)
+    view.select_neuron(3, 9)
+    assert view.current_layer() == 3
+    labels = [label.toPlainText() for label in view._labels[3]]
+    assert labels[4] == "Coat" and labels[9].startswith("Ank")  # shortened only when too wide
+    pixel = view._vb.viewPixelSize()[0]
+    for label in view._labels[3]:
+        width = QFontMetricsF(label.textItem.font()).horizontalAdvance(label.toPlainText())
+        assert width <= 28 / pixel + 1  # no name runs into the next image
+    assert "“Ankle boot”" in view.image_tooltip(3, 9)
+    assert "“" not in view.image_tooltip(1, 9)  # hidden neurons have no class
+    assert [label.toPlainText() for label in view._labels[1]][:3] == ["0", "1", "2"]
+
+
 # ---------------------------------------------------------------------------------- cost curve
 def _batches(start: int, n: int, epoch: int = 0) -> list[BatchStats]:
     return [BatchStats(step=s, epoch=epoch, batch=s - start, batches_per_epoch=n,
@@ -277,6 +302,68 @@ def test_cost_curve_holds_points_added(qtbot):
 
     view.clear()
     assert len(view.batch_data()[0]) == 0 and view.history_rows() == []
+
+
+def test_cost_curve_smooths_like_the_step_by_step_average_and_keeps_row_order(qtbot):
+    view = CostCurveView()
+    qtbot.addWidget(view)
+    rng = np.random.default_rng(1)
+    costs = rng.uniform(0.1, 3.0, 700)
+    stats = [BatchStats(step=i + 1, epoch=0, batch=i, batches_per_epoch=700, cost=float(c),
+                        learning_rate=0.01) for i, c in enumerate(costs)]
+    view.add_batches(stats[:1])
+    view.add_batches(stats[1:400])  # chunks longer than one block of the vectorised average
+    view.add_epoch(_epoch(1, 0.5))
+    view.add_batches(stats[400:])
+    ema = weight = 0.0
+    expected = []
+    for c in costs:
+        ema = (1 - EMA_ALPHA) * ema + EMA_ALPHA * c
+        weight = (1 - EMA_ALPHA) * weight + EMA_ALPHA
+        expected.append(ema / weight)
+    np.testing.assert_allclose(view.smoothed_data()[1], expected, rtol=1e-12)
+    kinds = [r["kind"] for r in view.history_rows()]
+    assert kinds.index("epoch") == 400 and len(kinds) == 701
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_cost_curve_range_follows_the_data_with_one_paint_per_update(qtbot):
+    view = CostCurveView()
+    qtbot.addWidget(view)
+    view.resize(420, 330)
+    view.show()
+    qtbot.waitExposed(view)
+    view.add_batches(_batches(1, 5000))
+    (x0, x1), (y0, y1) = view.cost_plot.vb.viewRange()
+    assert x0 == 0.0 and 5000 <= x1 <= 6000 and y0 == 0.0 and y1 >= 2.0 / 1.01
+    assert not any(view.cost_plot.vb.autoRangeEnabled())  # no rescans of 100k points
+
+    paints = _PaintCounter()
+    view._plot.viewport().installEventFilter(paints)
+    view.add_batches(_batches(5001, 50))
+    qtbot.waitUntil(lambda: paints.count >= 1, timeout=2000)
+    for _ in range(3):  # each turn would deliver a repaint requested while painting
+        QApplication.processEvents()
+    assert paints.count == 1  # pyqtgraph's delayed auto-range used to repaint two or three times
+    view._plot.viewport().removeEventFilter(paints)
+
+    view.cost_plot.vb.setRange(xRange=(100, 200), padding=0.0)  # as if zoomed by hand ...
+    view.cost_plot.vb.sigRangeChangedManually.emit([True, True])
+    view.add_batches(_batches(5051, 50))
+    assert view.cost_plot.vb.viewRange()[0] == [100, 200] and not view.is_following()
+    view.cost_plot.autoBtnClicked()  # ... and the "A" button follows the data again
+    assert view.is_following() and view.cost_plot.vb.viewRange()[0][0] == 0.0
+    assert not any(view.cost_plot.vb.autoRangeEnabled())
 
 
 def test_cost_curve_grows_past_many_thousand_points(qtbot):
@@ -388,6 +475,17 @@ def test_drawn_digit_through_a_network_gives_bars_summing_to_one(qtbot, panel, s
     assert panel.winner_text().startswith("The network says: ")
 
 
+def test_bars_with_long_class_names_are_numbered(qtbot, panel):
+    outputs = np.full(10, 0.01, np.float32)
+    outputs[9] = 0.91
+    panel.show_outputs(outputs, FASHION)
+    ticks = dict(panel._bars_plot.getAxis("bottom")._tickLevels[0])
+    assert ticks[9] == "9" and "9: Ankle boot" in panel._bars_plot.toolTip()
+    panel.show_outputs(outputs, DIGITS)
+    assert dict(panel._bars_plot.getAxis("bottom")._tickLevels[0])[9] == "9"
+    assert panel._bars_plot.getAxis("bottom").labelText == "digit"
+
+
 def test_show_input_displays_a_test_digit(qtbot, panel, digit_image):
     with qtbot.assertNotEmitted(panel.input_changed):
         panel.show_input(digit_image, "test digit #17, label 0")
@@ -423,8 +521,10 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
     view.show_epoch(stats, DIGITS)
     assert view.accuracy_text() == "93.4%"
     np.testing.assert_array_equal(view.confusion(), confusion)
-    assert view.cell_text(4, 9) == str(confusion[4, 9])
-    assert view.cell_text(2, 2) == str(confusion[2, 2])
+    assert view.cell_text(4, 9) == (str(confusion[4, 9]) if confusion[4, 9] else "")
+    # the diagonal shows the share recognised, rounded down: no four-digit counts in the cells
+    assert view.cell_text(2, 2) == str(100 * confusion[2, 2] // confusion[2].sum())
+    assert all(len(view.cell_text(i, j)) <= 3 for i in range(10) for j in range(10))
     shown = view._image.image
     np.testing.assert_allclose(shown, 100 * confusion / confusion.sum(axis=1, keepdims=True),
                                rtol=1e-5)
@@ -436,7 +536,31 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
     view.show_epoch(SimpleNamespace(epoch=4, test_accuracy=0.95, test_cost=0.2,
                                     confusion=confusion * 2), DIGITS)
     assert view._texts == items  # updated in place
-    assert view.cell_text(0, 1) == str(2 * confusion[0, 1])
+    assert view.cell_text(0, 1) == (str(2 * confusion[0, 1]) if confusion[0, 1] else "")
+    assert f"{2 * confusion[3, 3]} of the" in view.cell_tooltip(3, 3)  # full counts in tooltips
+    assert "%" in view._colorbar.axis.labelText and "row" in view._colorbar.axis.labelText
+
+
+def test_evaluation_text_fits_its_cells_and_long_class_names(qtbot):
+    view = EvaluationView()
+    qtbot.addWidget(view)
+    view.resize(400, 350)
+    view.show()
+    qtbot.waitExposed(view)
+    confusion = np.full((10, 10), 7) + np.diag(np.full(10, 1000))
+    confusion[3, 5] = 1234  # a badly confused class early in training
+    view.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.8, test_cost=0.5,
+                                    confusion=confusion), FASHION)
+    vb = view._matrix_plot.vb
+    cell = min(vb.width(), vb.height()) / 10
+    for text in view._texts:  # no text spills into its neighbours
+        assert QFontMetricsF(text.textItem.font()).horizontalAdvance(text.toPlainText()) <= cell
+    assert view._texts[0].textItem.font().pixelSize() >= 8  # yet legible at dock size
+    left = dict(view._matrix_plot.getAxis("left")._tickLevels[0])
+    bottom = dict(view._matrix_plot.getAxis("bottom")._tickLevels[0])
+    assert left[9] == "Ankle boot 9" and bottom[9] == "9"
+    assert view._matrix_plot.getAxis("left").labelText == "true class"
+    assert "Ankle boot" in view.cell_tooltip(9, 9)
 
 
 # ---------------------------------------------------------------------------------- hovering

@@ -1,9 +1,11 @@
 """The cost curve: cost per mini-batch (raw and smoothed), per-epoch train/test cost and test accuracy.
 
-Points go into preallocated, growing NumPy buffers; the curves are created once and fed with setData.
+Points go into growing NumPy columns; each curve is created once and gets one setData per update.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,49 +14,113 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from nnviz.qt import _colors
 
 EMA_ALPHA = 0.03  # weight of the newest batch in the smoothed curve (about 1/33 batches)
+_EMA_BLOCK = 256  # costs smoothed per matrix product; bounds the (block, block) weight matrix
 
 RAW_COLOR = (150, 150, 150, 110)
 SMOOTH_COLOR = "#1f4e9c"
 TRAIN_COLOR = "#e67800"
 TEST_COLOR = "#1b9e4b"
 
+_NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
-class _GrowingSeries:
-    """x/y float64 buffers that double when full; views handed to pyqtgraph are never mutated."""
 
-    def __init__(self, capacity: int = 1024) -> None:
-        self.x = np.empty(capacity, np.float64)
-        self.y = np.empty(capacity, np.float64)
+def nice_ceiling(value: float) -> float:
+    """Smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) that is >= value.
+
+    Axis ends snap to these, so a growing curve changes the visible range only now and then.
+    """
+    if not value > 0 or not math.isfinite(value):
+        return 1.0
+    scale = 10.0 ** math.floor(math.log10(value))
+    return next(s * scale for s in _NICE_STEPS if s * scale >= value * (1 - 1e-12))
+
+
+def _ema_weights(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(decay (n,), weights (n, n)) with ema[k] = decay[k]·ema_before + weights[k] @ costs."""
+    keep = 1.0 - EMA_ALPHA
+    k = np.arange(n)
+    lag = k[:, None] - k[None, :]
+    weights = np.where(lag >= 0, EMA_ALPHA * keep ** np.maximum(lag, 0), 0.0)
+    return keep ** (k + 1.0), weights
+
+
+_DECAY, _WEIGHTS = _ema_weights(_EMA_BLOCK)
+
+
+def exponential_average(costs: np.ndarray, before: float) -> np.ndarray:
+    """ema[k] = (1 - a)·ema[k-1] + a·costs[k], ema[-1] = before, a = EMA_ALPHA, with no loop per cost."""
+    out = np.empty(len(costs), np.float64)
+    for start in range(0, len(costs), _EMA_BLOCK):
+        chunk = costs[start : start + _EMA_BLOCK]
+        n = len(chunk)
+        out[start : start + n] = _DECAY[:n] * before + _WEIGHTS[:n, :n] @ chunk
+        before = out[start + n - 1]
+    return out
+
+
+class _Columns:
+    """Named 1-D NumPy columns of one length that double when full.
+
+    Views handed out are never mutated afterwards: new rows go past their end, and growing or
+    clearing allocates new arrays.
+    """
+
+    def __init__(self, capacity: int, **dtypes) -> None:
+        self._dtypes = dtypes
+        self._arrays = {name: np.empty(capacity, dtype) for name, dtype in dtypes.items()}
         self.n = 0
 
-    def extend(self, x: np.ndarray, y: np.ndarray) -> None:
-        need = self.n + len(x)
-        if need > len(self.x):
-            capacity = max(need, 2 * len(self.x))
-            # New arrays: earlier views given to curves keep the old memory untouched.
-            self.x = np.concatenate([self.x[: self.n], np.empty(capacity - self.n)])
-            self.y = np.concatenate([self.y[: self.n], np.empty(capacity - self.n)])
-        self.x[self.n : need] = x
-        self.y[self.n : need] = y
-        self.n = need
+    def __len__(self) -> int:
+        return self.n
 
-    def data(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[: self.n], self.y[: self.n]
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._arrays[name][: self.n]
+
+    def extend(self, **values) -> None:
+        count = len(next(iter(values.values())))
+        need = self.n + count
+        capacity = len(next(iter(self._arrays.values())))
+        if need > capacity:
+            capacity = max(need, 2 * capacity)
+            for name, array in self._arrays.items():
+                grown = np.empty(capacity, array.dtype)
+                grown[: self.n] = array[: self.n]
+                self._arrays[name] = grown
+        for name, value in values.items():
+            self._arrays[name][self.n : need] = value
+        self.n = need
 
     def clear(self) -> None:
         self.n = 0
-        # Fresh buffers so no curve ever sees its data overwritten.
-        self.x = np.empty(len(self.x), np.float64)
-        self.y = np.empty(len(self.y), np.float64)
+        capacity = len(next(iter(self._arrays.values())))
+        self._arrays = {name: np.empty(capacity, dtype) for name, dtype in self._dtypes.items()}
 
 
-def _curve_data(curve) -> tuple[np.ndarray, np.ndarray]:
-    x, y = curve.getData()
-    return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
+def _legend_html() -> str:
+    """One line (wrapping when narrow) naming each curve by its colour and marker."""
+
+    def entry(color: str, mark: str, text: str) -> str:
+        # non-breaking spaces: a narrow dock wraps between entries, never inside one
+        text = text.replace(" ", "&nbsp;")
+        return f'<span style="color:{color}; font-weight:bold">{mark}</span>&nbsp;{text}'
+
+    raw = "#%02x%02x%02x" % RAW_COLOR[:3]
+    return " &nbsp; ".join([
+        entry(raw, "━", "cost of each mini-batch"),
+        entry(SMOOTH_COLOR, "━", "smoothed"),
+        entry(TRAIN_COLOR, "━●━", "training cost (epoch mean)"),
+        entry(TEST_COLOR, "━■━", "test cost (end of epoch)"),
+    ])
 
 
 class CostCurveView(QWidget):
-    """Two stacked plots sharing the x axis (training step): cost on top, test accuracy below."""
+    """Two stacked plots sharing the x axis (training step): cost on top, test accuracy below.
+
+    The visible range follows the data: it is set explicitly, at most once per update, and only
+    when it has to grow. pyqtgraph's own auto-range would rescan every curve and repaint again
+    after each setData. Zooming or panning by hand stops the following; the plot's "A" button
+    resumes it.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,11 +130,16 @@ class CostCurveView(QWidget):
             "(lower is better); test data are digits it never trains on."
         )
         self._title.setWordWrap(True)
+        # The legend sits above the plot, not on it: inside, it would cover the curves.
+        self._legend = QLabel(_legend_html())
+        self._legend.setWordWrap(True)
+        self._legend.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(_colors.BACKGROUND)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._title)
+        layout.addWidget(self._legend)
         layout.addWidget(self._plot, 1)
 
         axis_pen = pg.mkPen(_colors.FOREGROUND)
@@ -82,6 +153,7 @@ class CostCurveView(QWidget):
                 plot.getAxis(name).enableAutoSIPrefix(False)
                 plot.getAxis(name).setPen(axis_pen)
                 plot.getAxis(name).setTextPen(axis_pen)
+            plot.getAxis("left").setWidth(48)  # equal widths keep the two x axes aligned
             plot.setMenuEnabled(False)
         self.cost_plot.setLabel("left", "cost")
         self.cost_plot.setLabel("bottom", "training step (mini-batches)")
@@ -91,23 +163,18 @@ class CostCurveView(QWidget):
         self.cost_plot.setDownsampling(auto=True, mode="peak")
         self.cost_plot.setClipToView(True)
         self.cost_plot.setLimits(yMin=0.0)
+        self.cost_plot.disableAutoRange()
+        self.accuracy_plot.disableAutoRange()
 
-        self._legend = self.cost_plot.addLegend(offset=(-10, 10), labelTextColor=_colors.FOREGROUND)
-        self._legend.setBrush(pg.mkBrush(255, 255, 255, 210))
-        self._raw_curve = self.cost_plot.plot(
-            pen=pg.mkPen(RAW_COLOR, width=1), name="cost of each mini-batch", skipFiniteCheck=True
-        )
-        self._smooth_curve = self.cost_plot.plot(
-            pen=pg.mkPen(SMOOTH_COLOR, width=2), name="smoothed (moving average)",
-            skipFiniteCheck=True,
-        )
+        self._raw_curve = self.cost_plot.plot(pen=pg.mkPen(RAW_COLOR, width=1), skipFiniteCheck=True)
+        self._smooth_curve = self.cost_plot.plot(pen=pg.mkPen(SMOOTH_COLOR, width=2), skipFiniteCheck=True)
         self._train_curve = self.cost_plot.plot(
             pen=pg.mkPen(TRAIN_COLOR, width=2), symbol="o", symbolSize=7,
-            symbolBrush=TRAIN_COLOR, symbolPen=None, name="training cost (epoch mean)",
+            symbolBrush=TRAIN_COLOR, symbolPen=None,
         )
         self._test_curve = self.cost_plot.plot(
             pen=pg.mkPen(TEST_COLOR, width=2), symbol="s", symbolSize=7,
-            symbolBrush=TEST_COLOR, symbolPen=None, name="test cost (end of epoch)",
+            symbolBrush=TEST_COLOR, symbolPen=None,
         )
         self._accuracy_curve = self.accuracy_plot.plot(
             pen=pg.mkPen(TEST_COLOR, width=2), symbol="s", symbolSize=7,
@@ -117,87 +184,148 @@ class CostCurveView(QWidget):
         self.accuracy_plot.setTitle(
             "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
-        self._raw = _GrowingSeries(4096)
-        self._smooth = _GrowingSeries(4096)
-        self._train = _GrowingSeries(64)
-        self._test = _GrowingSeries(64)
-        self._accuracy = _GrowingSeries(64)
-        self._ema: float | None = None
-        self._ema_weight = 0.0
-        self._last_step = 0
-        self._rows: list[dict] = []
+        # every mini-batch as received (for the CSV), finite ones as drawn, and the epochs
+        self._batches = _Columns(4096, step=np.int64, epoch=np.int64, cost=np.float64)
+        self._drawn = _Columns(4096, step=np.float64, cost=np.float64, smooth=np.float64)
+        self._epochs = _Columns(64, step=np.float64, epoch=np.int64, train=np.float64,
+                                test=np.float64, accuracy=np.float64, batches_before=np.int64)
+        self._ema = 0.0
+        self._cost_top = 0.0  # highest smoothed or per-epoch cost so far
+        self._shown_range: tuple | None = None
+        self._follow = True
+        self.cost_plot.vb.sigRangeChangedManually.connect(self._stop_following)
+        self.accuracy_plot.vb.sigRangeChangedManually.connect(self._stop_following)
+        self.cost_plot.vb.sigStateChanged.connect(self._on_view_state)
+        self._apply_range()
 
     # ------------------------------------------------------------------ public API
     def add_batches(self, stats: list) -> None:
-        """Append BatchStats (step, epoch, cost, ...) in step order; non-finite costs are skipped."""
+        """Append BatchStats (step, epoch, cost, ...) in step order; non-finite costs are not drawn."""
         if not stats:
             return
-        steps = np.array([s.step for s in stats], dtype=np.float64)
-        costs = np.array([s.cost for s in stats], dtype=np.float64)
+        steps = np.fromiter((s.step for s in stats), np.int64, len(stats))
+        epochs = np.fromiter((s.epoch for s in stats), np.int64, len(stats))
+        costs = np.fromiter((s.cost for s in stats), np.float64, len(stats))
+        self._batches.extend(step=steps, epoch=epochs, cost=costs)
         ok = np.isfinite(costs)
-        for s in stats:
-            self._rows.append({"kind": "batch", "step": int(s.step), "epoch": int(s.epoch),
-                               "cost": float(s.cost), "test_cost": None, "test_accuracy": None})
-        self._last_step = int(steps[-1])
-        steps, costs = steps[ok], costs[ok]
-        if not len(costs):
+        if not ok.any():
             return
-        smooth = np.empty_like(costs)
-        ema, weight = self._ema or 0.0, self._ema_weight
-        for i, c in enumerate(costs):
-            ema = (1 - EMA_ALPHA) * ema + EMA_ALPHA * c
-            weight = (1 - EMA_ALPHA) * weight + EMA_ALPHA
-            smooth[i] = ema / weight  # bias-corrected, so the curve starts at the first cost
-        self._ema, self._ema_weight = ema, weight
-        self._raw.extend(steps, costs)
-        self._smooth.extend(steps, smooth)
-        self._raw_curve.setData(*self._raw.data())
-        self._smooth_curve.setData(*self._smooth.data())
+        steps, costs = steps[ok], costs[ok]
+        ema = exponential_average(costs, self._ema)
+        self._ema = float(ema[-1])
+        # Bias correction (as in Adam): the average starts at the first cost, not at zero.
+        seen = len(self._drawn) + np.arange(1, len(costs) + 1)
+        smooth = ema / -np.expm1(seen * math.log1p(-EMA_ALPHA))
+        self._drawn.extend(step=steps, cost=costs, smooth=smooth)
+        self._cost_top = max(self._cost_top, float(smooth.max()))
+        self._raw_curve.setData(self._drawn["step"], self._drawn["cost"])
+        self._smooth_curve.setData(self._drawn["step"], self._drawn["smooth"])
+        self._apply_range()
 
     def add_epoch(self, stats) -> None:
         """Append one EpochStats: epoch-mean training cost, test cost and test accuracy."""
-        step = float(self._last_step)
-        self._rows.append({"kind": "epoch", "step": int(step), "epoch": int(stats.epoch),
-                           "cost": float(stats.train_cost), "test_cost": float(stats.test_cost),
-                           "test_accuracy": float(stats.test_accuracy)})
-        one = np.array([step])
-        self._train.extend(one, np.array([stats.train_cost], np.float64))
-        self._test.extend(one, np.array([stats.test_cost], np.float64))
-        self._accuracy.extend(one, np.array([100.0 * stats.test_accuracy], np.float64))
-        self._train_curve.setData(*self._train.data())
-        self._test_curve.setData(*self._test.data())
-        self._accuracy_curve.setData(*self._accuracy.data())
+        step = float(self._batches["step"][-1]) if len(self._batches) else 0.0
+        self._epochs.extend(step=[step], epoch=[int(stats.epoch)], train=[float(stats.train_cost)],
+                            test=[float(stats.test_cost)], accuracy=[float(stats.test_accuracy)],
+                            batches_before=[len(self._batches)])
+        e = self._epochs
+        self._train_curve.setData(e["step"], e["train"])
+        self._test_curve.setData(e["step"], e["test"])
+        self._accuracy_curve.setData(e["step"], 100.0 * e["accuracy"])
+        finite = [c for c in (stats.train_cost, stats.test_cost) if math.isfinite(c)]
+        self._cost_top = max([self._cost_top, *finite])
         self.accuracy_plot.setTitle(
             f"Test accuracy after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}%",
             color=_colors.FOREGROUND, size="10pt"
         )
+        self._apply_range()
 
     def clear(self) -> None:
         """Forget every point (e.g. after the network is reset)."""
-        for series in (self._raw, self._smooth, self._train, self._test, self._accuracy):
-            series.clear()
+        for columns in (self._batches, self._drawn, self._epochs):
+            columns.clear()
         for curve in (self._raw_curve, self._smooth_curve, self._train_curve, self._test_curve,
                       self._accuracy_curve):
             curve.setData([], [])
         self.accuracy_plot.setTitle(
             "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
-        self._ema, self._ema_weight, self._last_step = None, 0.0, 0
-        self._rows = []
+        self._ema, self._cost_top = 0.0, 0.0
+        self._follow = True
+        self._apply_range()
 
     def history_rows(self) -> list[dict]:
-        """Every point as a dict: kind ("batch"/"epoch"), step, epoch, cost, test_cost, test_accuracy."""
-        return [dict(r) for r in self._rows]
+        """Every point as a dict: kind ("batch"/"epoch"), step, epoch, cost, test_cost, test_accuracy.
+
+        Built from the columns when asked (for the CSV export), not kept as dicts while training.
+        """
+        b, e = self._batches, self._epochs
+        batch_rows = [{"kind": "batch", "step": s, "epoch": ep, "cost": c, "test_cost": None,
+                       "test_accuracy": None}
+                      for s, ep, c in zip(b["step"].tolist(), b["epoch"].tolist(), b["cost"].tolist())]
+        epoch_rows = [{"kind": "epoch", "step": int(s), "epoch": ep, "cost": tr, "test_cost": te,
+                       "test_accuracy": acc}
+                      for s, ep, tr, te, acc in zip(e["step"].tolist(), e["epoch"].tolist(),
+                                                    e["train"].tolist(), e["test"].tolist(),
+                                                    e["accuracy"].tolist())]
+        rows: list[dict] = []
+        done = 0
+        for before, row in zip(e["batches_before"].tolist(), epoch_rows):
+            rows.extend(batch_rows[done:before])
+            rows.append(row)
+            done = before
+        rows.extend(batch_rows[done:])
+        return rows
 
     def batch_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, costs) of the raw mini-batch curve as drawn."""
-        return _curve_data(self._raw_curve)
+        """(steps, costs) of every finite mini-batch cost given to the raw curve."""
+        return self._drawn["step"], self._drawn["cost"]
 
     def smoothed_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, smoothed costs) as drawn."""
-        return _curve_data(self._smooth_curve)
+        """(steps, smoothed costs) given to the smoothed curve."""
+        return self._drawn["step"], self._drawn["smooth"]
 
     def epoch_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Drawn per-epoch points: "train", "test" (cost) and "accuracy" (percent)."""
-        return {"train": _curve_data(self._train_curve), "test": _curve_data(self._test_curve),
-                "accuracy": _curve_data(self._accuracy_curve)}
+        """Per-epoch points: "train", "test" (cost) and "accuracy" (percent)."""
+        e = self._epochs
+        return {"train": (e["step"], e["train"]), "test": (e["step"], e["test"]),
+                "accuracy": (e["step"], 100.0 * e["accuracy"])}
+
+    def is_following(self) -> bool:
+        """True while the visible range grows with the data (not zoomed or panned by hand)."""
+        return self._follow
+
+    # ------------------------------------------------------------------ visible range
+    def _target_range(self) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+        last = float(self._drawn["step"][-1]) if len(self._drawn) else 0.0
+        if len(self._epochs):
+            last = max(last, float(self._epochs["step"][-1]))
+        x = (0.0, nice_ceiling(max(last * 1.02, 10.0)))
+        # The smoothed curve and the epoch points set the height; raw spikes above may be cut off.
+        y = (0.0, nice_ceiling(self._cost_top * 1.1) if self._cost_top > 0 else 1.0)
+        accuracy = 100.0 * self._epochs["accuracy"]
+        accuracy = accuracy[np.isfinite(accuracy)]
+        low = 10.0 * math.floor((float(accuracy.min()) - 2.0) / 10.0) if len(accuracy) else 0.0
+        return x, y, (max(0.0, low), 100.0)
+
+    def _apply_range(self) -> None:
+        if not self._follow:
+            return
+        target = self._target_range()
+        if target == self._shown_range:
+            return
+        self._shown_range = target
+        x, y, accuracy = target
+        self.cost_plot.vb.setRange(xRange=x, yRange=y, padding=0.0)
+        self.accuracy_plot.vb.setRange(yRange=accuracy, padding=0.02)
+
+    def _stop_following(self, *_args) -> None:
+        self._follow = False
+
+    def _on_view_state(self, viewbox) -> None:
+        # The "A" button turns pyqtgraph's auto-range on: follow the data again instead.
+        if any(viewbox.state["autoRange"]):
+            viewbox.disableAutoRange()
+            self._follow = True
+            self._shown_range = None
+            self._apply_range()

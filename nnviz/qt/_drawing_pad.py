@@ -347,9 +347,18 @@ class DigitPanel(QWidget):
     # ------------------------------------------------------------------ internals
     def _set_class_names(self, names: tuple[str, ...]) -> None:
         self._class_names = names
-        self._bars_plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        digits = all(n.isdigit() for n in names)
+        # Long names ("T-shirt/top", "Ankle boot") would run into each other under narrow bars:
+        # the bars get numbers and the tooltip the key; the sentence above names the winner.
+        short = all(len(n) <= 3 for n in names)
+        labels = names if short else tuple(str(i) for i in range(len(names)))
+        self._bars_plot.getAxis("bottom").setTicks([list(enumerate(labels))])
         self._bars_plot.setXRange(-0.6, len(names) - 0.4, padding=0)
-        self._bars_plot.setLabel("bottom", "digit" if all(n.isdigit() for n in names) else "class")
+        self._bars_plot.setLabel("bottom", "digit" if digits else ("class" if short else "class number"))
+        key = "" if short else "<br>" + "<br>".join(f"{i}: {n}" for i, n in enumerate(names))
+        self._bars_plot.setToolTip(
+            "How strongly each output neuron fires: the tallest bar is the network's answer." + key
+        )
 
     def _set_preview(self, image: np.ndarray) -> None:
         self._preview_image = np.asarray(image, dtype=np.float32)

@@ -1,14 +1,19 @@
 """The evaluation view: test accuracy as a big number and the confusion matrix as a heat map.
 
 Updated after every epoch from EpochStats; rows are true labels, columns predicted labels.
+The diagonal shows the % recognised and other cells the number of mix-ups, so no cell needs four
+digits; text size follows the cell size, and tooltips give the full counts.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt import _colors
 
@@ -22,24 +27,21 @@ class EvaluationView(QWidget):
         super().__init__(parent)
         self.setWindowTitle("Test results")
         title = QLabel(
-            "<b>Test results</b> — measured after each epoch on test digits the network never "
-            "trains on."
+            "<b>Test results</b> — after each epoch, on test digits the network never trains on."
         )
         title.setWordWrap(True)
         self._accuracy = QLabel("—")
+        self._accuracy.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         font = QFont(self._accuracy.font())
-        font.setPointSizeF(font.pointSizeF() * 2.6)
+        font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setBold(True)
         self._accuracy.setFont(font)
         self._detail = QLabel("No results yet: train for one epoch.")
         self._detail.setWordWrap(True)
         self._detail.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
 
-        matrix_title = QLabel(
-            "<b>Confusion matrix</b>: each row is a true digit, each column what the network "
-            "read it as; the diagonal holds the correct answers."
-        )
-        matrix_title.setWordWrap(True)
+        self._matrix_title = QLabel()
+        self._matrix_title.setWordWrap(True)
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(_colors.BACKGROUND)
         self._matrix_plot = self._plot.addPlot(row=0, col=0)
@@ -62,26 +64,33 @@ class EvaluationView(QWidget):
             values=(0.0, SATURATION_PERCENT), colorMap=_colors.count_colormap(),
             interactive=False, width=14,
         )
-        self._colorbar.axis.setLabel("% of the true digit's images")
+        self._colorbar.axis.setLabel("colour: % of the row's test images")
+        half = SATURATION_PERCENT / 2
+        self._colorbar.axis.setTicks([[(0.0, "0%"), (half, f"{half:g}%"),
+                                       (SATURATION_PERCENT, f"≥{SATURATION_PERCENT:g}%")]])
         self._colorbar.setToolTip(
-            f"Colour: share of that row's test images; {SATURATION_PERCENT:.0f}% or more is darkest, "
-            "so that mistakes stand out."
+            "Colour: the share of that row's test images (that true digit) that landed in the cell. "
+            f"{SATURATION_PERCENT:g}% or more is darkest, so that even a few mistakes stand out."
         )
         self._colorbar.axis.enableAutoSIPrefix(False)
-        self._colorbar.setMaximumWidth(125)
-        self._colorbar.setMinimumWidth(80)
+        self._colorbar.setMaximumWidth(80)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._matrix_plot.vb.sigResized.connect(self._fit_text)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(title)
-        layout.addWidget(self._accuracy)
-        layout.addWidget(self._detail)
-        layout.addWidget(matrix_title)
+        # The big number beside its explanation: the matrix keeps the height.
+        summary = QHBoxLayout()
+        summary.addWidget(self._accuracy)
+        summary.addWidget(self._detail, 1)
+        layout.addLayout(summary)
+        layout.addWidget(self._matrix_title)
         layout.addWidget(self._plot, 1)
 
         self._texts: list[pg.TextItem] = []
+        self._fonts: dict[int, QFont] = {}  # pixel size -> font
         self._names: tuple[str, ...] = ()
         self._confusion = np.zeros((0, 0), np.int64)
         self._accuracy_value: float | None = None
@@ -110,9 +119,10 @@ class EvaluationView(QWidget):
         self._image.setImage(percent.astype(np.float32), autoLevels=False,
                              levels=(0.0, SATURATION_PERCENT))
         for (i, j), text in zip(np.ndindex(k, k), self._texts):
-            text.setText(str(int(confusion[i, j])))
+            text.setText(self._cell_label(i, j))
             dark = percent[i, j] >= 0.6 * SATURATION_PERCENT
             text.setColor("#ffffff" if dark else _colors.FOREGROUND)
+        self._fit_text()
 
     def confusion(self) -> np.ndarray:
         """(k, k) counts currently shown."""
@@ -123,7 +133,7 @@ class EvaluationView(QWidget):
         return self._accuracy.text()
 
     def cell_text(self, true: int, predicted: int) -> str:
-        """The count written in cell (true, predicted)."""
+        """Text of cell (true, predicted): percent right on the diagonal ("97"), else the count ("" for 0)."""
         k = self._confusion.shape[0]
         return self._texts[true * k + predicted].toPlainText()
 
@@ -138,29 +148,62 @@ class EvaluationView(QWidget):
         return f"{n} test images of “{t}” were mistaken for “{p}” ({100 * n / row:.1f}% of the “{t}”s)."
 
     # ------------------------------------------------------------------ internals
+    def _cell_label(self, true: int, predicted: int) -> str:
+        n = int(self._confusion[true, predicted])
+        if true != predicted:
+            return str(n) if n else ""
+        row = int(self._confusion[true].sum())
+        # Rounded down: "100" only when every image of the row is right.
+        return str(n * 100 // row) if row else ""
+
+    def _fit_text(self, *_args) -> None:
+        """Pick each cell's font so that its text fits the cell's current size on screen."""
+        k = math.isqrt(len(self._texts))
+        if not k:
+            return
+        vb = self._matrix_plot.vb
+        cell = min(vb.width(), vb.height()) / k
+        for text in self._texts:
+            length = max(len(text.toPlainText()), 2)
+            # digits are about 0.6 em wide; leave a little margin on both sides
+            size = int(max(7, min(14, 0.55 * cell, 1.6 * cell / length)))
+            font = self._fonts.get(size)
+            if font is None:
+                font = self._fonts[size] = QFont()
+                font.setPixelSize(size)
+            if text.textItem.font().pixelSize() != size:
+                text.setFont(font)
+
     def _build(self, k: int, names: tuple[str, ...]) -> None:
         for text in self._texts:
             self._matrix_plot.removeItem(text)
         self._names = names
         self._texts = []
-        font = QFont()
-        font.setPointSizeF(7.0 if k > 10 else 8.0)
         for i, j in np.ndindex(k, k):
             text = pg.TextItem("", anchor=(0.5, 0.5), color=_colors.FOREGROUND)
-            text.setFont(font)
             text.setPos(j, i)
             self._matrix_plot.addItem(text)
             self._texts.append(text)
         self._image.setImage(np.zeros((k, k), np.float32), autoLevels=False,
                              levels=(0.0, SATURATION_PERCENT))
         self._image.setRect(-0.5, -0.5, k, k)  # after setImage: the rect scales the image's size
-        ticks = [list(enumerate(names))]
-        self._matrix_plot.getAxis("left").setTicks(ticks)
-        self._matrix_plot.getAxis("bottom").setTicks(ticks)
+        # Long names ("T-shirt/top") would run into each other under the columns: the rows carry
+        # "name number" and the columns the numbers.
+        short = all(len(n) <= 3 for n in names)
+        numbers = [str(i) for i in range(k)]
+        rows = names if short else [f"{n} {i}" for i, n in enumerate(names)]
+        self._matrix_plot.getAxis("left").setTicks([list(enumerate(rows))])
+        self._matrix_plot.getAxis("bottom").setTicks([list(enumerate(names if short else numbers))])
         self._matrix_plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.0)
         digits = all(n.isdigit() for n in names)
-        self._matrix_plot.setLabel("left", "true digit" if digits else "true class")
-        self._matrix_plot.setLabel("bottom", "predicted digit" if digits else "predicted class")
+        thing = "digit" if digits else "class"
+        self._matrix_plot.setLabel("left", f"true {thing}")
+        self._matrix_plot.setLabel("bottom", f"predicted {thing}" + ("" if short else " (number)"))
+        self._matrix_title.setText(
+            f"<b>Confusion matrix</b> — rows: true {thing}, columns: the network's answer. "
+            "Diagonal: <b>%</b> right; other cells: <b>number</b> mistaken."
+        )
+        self._fit_text()
 
     def _on_mouse_moved(self, scene_pos) -> None:
         k = self._confusion.shape[0]

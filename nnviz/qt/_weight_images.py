@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsRectItem,
@@ -92,6 +93,7 @@ class WeightImagesView(QWidget):
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._vb.sigResized.connect(self._fit_labels)
 
         self._message = QLabel(
             "Weight images need image input (for example 28×28 digits). "
@@ -125,6 +127,7 @@ class WeightImagesView(QWidget):
         self._side = 0
         self._items: dict[int, list[pg.ImageItem]] = {}  # layer -> one ImageItem per neuron
         self._labels: dict[int, list[pg.TextItem]] = {}
+        self._label_texts: dict[int, list[str]] = {}  # layer -> whole label of each image
         self._cells: dict[int, tuple[int, int]] = {}  # layer -> (cols, rows)
         self._templates: list[np.ndarray] = []
         self._levels: dict[int, float] = {}  # layer -> m, images use levels (-m, m)
@@ -168,8 +171,21 @@ class WeightImagesView(QWidget):
         last = len(self._layer_sizes) - 1
         for layer, labels in self._labels.items():
             names = self._class_names if layer == last and len(self._class_names) == len(labels) else None
-            for i, label in enumerate(labels):
-                label.setText(names[i] if names else str(i))
+            self._label_texts[layer] = [names[i] if names else str(i) for i in range(len(labels))]
+        self._fit_labels()
+
+    def _fit_labels(self, *_args) -> None:
+        """Shorten names ("Ankle b…") that are wider than their image on screen; tooltips say them whole."""
+        labels = self._labels.get(self._layer, [])
+        if not labels or not self._side:
+            return
+        pixel = self._vb.viewPixelSize()[0]
+        width = int(self._side / pixel) if pixel > 0 else 10_000
+        metrics = QFontMetrics(labels[0].textItem.font())
+        for label, full in zip(labels, self._label_texts.get(self._layer, [])):
+            text = metrics.elidedText(full, Qt.TextElideMode.ElideRight, max(width, 12))
+            if label.toPlainText() != text:
+                label.setText(text)
 
     def select_neuron(self, layer: int, neuron: int) -> None:
         """Highlight one neuron's image, switching to its layer; does not emit neuron_selected."""
@@ -318,10 +334,11 @@ class WeightImagesView(QWidget):
             s = self._side
             self._vb.setRange(
                 xRange=(-GAP / 2, cols * (s + GAP) - GAP / 2),
-                yRange=(0, rows * (s + GAP + LABEL_SPACE)),
+                yRange=(-LABEL_SPACE / 2, rows * (s + GAP + LABEL_SPACE)),  # room for the top labels
                 padding=0.02,
             )
             self._caption.setText(self._group_caption(self._layer))
+            self._fit_labels()
         self._update_colorbar()
         self._update_highlight()
 
@@ -345,7 +362,8 @@ class WeightImagesView(QWidget):
         name = layer_name(layer, len(self._layer_sizes))
         what = "incoming weights" if layer == 1 else f"pixel template ({_product_name(layer)})"
         self._caption.setText(
-            f"<b>{name} neuron {neuron} — {what}</b>. Click the image to go back to all neurons."
+            f"<b>{name} neuron {neuron}{self._class_suffix(layer, neuron)} — {what}</b>. "
+            "Click the image to go back to all neurons."
         )
 
     def _update_colorbar(self) -> None:
@@ -380,7 +398,15 @@ class WeightImagesView(QWidget):
         """Plain text shown when hovering one image."""
         name = layer_name(layer, len(self._layer_sizes))
         what = "incoming weights" if layer == 1 else f"pixel template ({_product_name(layer)})"
-        return f"{name} neuron {neuron}: {what}. Click to enlarge."
+        return f"{name} neuron {neuron}{self._class_suffix(layer, neuron)}: {what}. Click to enlarge."
+
+    def _class_suffix(self, layer: int, neuron: int) -> str:
+        """' (“Dress”)' for an output neuron when class names are known, else ''."""
+        last = len(self._layer_sizes) - 1
+        names = self._class_names
+        if layer != last or len(names) != self._layer_sizes[-1] or names[neuron] == str(neuron):
+            return ""
+        return f" (“{names[neuron]}”)"
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not self._side or self._enlarged_neuron is not None:
