@@ -59,10 +59,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         try:
             data = gzip.decompress(raw)
         except (EOFError, OSError, zlib.error) as exc:
-            raise IdxError(
-                f"{path}: the gzip stream is damaged or truncated ({exc}); "
-                "delete the file and get it again"
-            ) from None
+            raise IdxError(f"{path}: the gzip stream is damaged or truncated ({exc})") from None
     else:
         data = raw
     return _parse(data, path)

@@ -146,8 +146,29 @@ def _evaluate(weights, biases, activation, cost, x, y) -> Evaluation:
     return Evaluation(cost=total / n, accuracy=float(np.trace(confusion)) / n, confusion=confusion)
 
 
+class _Evaluates:
+    """forward / predict / evaluate for anything with layer weights, biases, activation and cost."""
+
+    weights: "tuple[np.ndarray, ...] | list[np.ndarray]"
+    biases: "tuple[np.ndarray, ...] | list[np.ndarray]"
+    activation: str
+    cost: str
+
+    def forward(self, x) -> list[np.ndarray]:
+        """Every layer's activations for x (n_in,) or (n, n_in): [x, hidden_1, ..., output]."""
+        return forward_pass(self.weights, self.biases, self.activation, self.cost, x)
+
+    def predict(self, x) -> np.ndarray:
+        """Predicted labels (n,) for inputs (n, n_in), or a 0-d label for one input (n_in,)."""
+        return self.forward(x)[-1].argmax(axis=-1)
+
+    def evaluate(self, x, y) -> Evaluation:
+        """Cost (mean per sample), accuracy and confusion matrix on inputs (n, n_in), labels (n,)."""
+        return _evaluate(self.weights, self.biases, self.activation, self.cost, x, y)
+
+
 @dataclass(frozen=True, eq=False)  # holds arrays: compare by identity
-class Snapshot:
+class Snapshot(_Evaluates):
     """Immutable copy of a network handed to the GUI; arrays are read-only copies."""
 
     layer_sizes: tuple[int, ...]  # e.g. (784, 16, 16, 10)
@@ -157,18 +178,6 @@ class Snapshot:
     biases: tuple[np.ndarray, ...] = field(repr=False)  # float32, (layer_sizes[i+1],)
     step: int = 0  # mini-batches trained so far
     epoch: int = 0  # completed epochs
-
-    def forward(self, x) -> list[np.ndarray]:
-        """Every layer's activations for x (n_in,) or (n, n_in); see :func:`forward_pass`."""
-        return forward_pass(self.weights, self.biases, self.activation, self.cost, x)
-
-    def predict(self, x) -> np.ndarray:
-        """Predicted labels (n,) for inputs (n, n_in), or a 0-d label for one input (n_in,)."""
-        return self.forward(x)[-1].argmax(axis=-1)
-
-    def evaluate(self, x, y) -> Evaluation:
-        """Cost, accuracy and confusion matrix on inputs (n, n_in) with labels (n,)."""
-        return _evaluate(self.weights, self.biases, self.activation, self.cost, x, y)
 
 
 def _param_layout(layer_sizes) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
@@ -202,7 +211,7 @@ def n_weights(layer_sizes) -> int:
     return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
-class Network:
+class Network(_Evaluates):
     """A multilayer perceptron with one hidden activation and a softmax or sigmoid output layer.
 
     ``weights[i]`` is float32 (layer_sizes[i+1], layer_sizes[i]); ``biases[i]`` is (layer_sizes[i+1],).
@@ -248,18 +257,6 @@ class Network:
     def n_params(self) -> int:
         """Number of weights and biases."""
         return self.params.size
-
-    def forward(self, x) -> list[np.ndarray]:
-        """Every layer's activations for x (n_in,) or (n, n_in): [x, hidden_1, ..., output]."""
-        return forward_pass(self.weights, self.biases, self.activation, self.cost, x)
-
-    def predict(self, x) -> np.ndarray:
-        """Predicted labels (n,) for inputs (n, n_in), or a 0-d label for one input (n_in,)."""
-        return self.forward(x)[-1].argmax(axis=-1)
-
-    def evaluate(self, x, y) -> Evaluation:
-        """Cost (mean per sample), accuracy and confusion matrix on inputs (n, n_in), labels (n,)."""
-        return _evaluate(self.weights, self.biases, self.activation, self.cost, x, y)
 
     def snapshot(self, step: int = 0, epoch: int = 0) -> Snapshot:
         """An immutable, read-only copy of the current weights and biases."""

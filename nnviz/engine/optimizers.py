@@ -99,13 +99,6 @@ def make_optimizer(name: str, n_params: int, dtype=np.float32) -> SGD:
     return classes[name](n_params, dtype)
 
 
-def check_schedule(name: str) -> str:
-    """Return ``name`` if it is a known schedule, else raise a ValueError listing the choices."""
-    if name not in SCHEDULES:
-        raise ValueError(f"unknown learning-rate schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
-    return name
-
-
 #: "step" multiplies the rate by STEP_FACTOR at each third of the run (every STEP_EPOCHS when endless).
 STEP_FACTOR = 0.3
 STEP_EPOCHS = 10
