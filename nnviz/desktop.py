@@ -13,6 +13,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import nnviz
+
 APP_ID = "nnviz"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
@@ -23,22 +25,9 @@ class DesktopEntryError(OSError):
     """The menu entry could not be installed; the message says what is missing and what to do."""
 
 
-def resources_dir() -> Path:
-    """The folder holding nnviz.desktop and icons/ (package nnviz.resources, or resources/ in a checkout)."""
-    try:
-        from importlib.resources import files
-
-        candidate = Path(str(files("nnviz.resources")))
-        if (candidate / DESKTOP_FILE_NAME).is_file():
-            return candidate
-    except (ImportError, TypeError):  # run as a plain script, or nnviz not importable
-        pass
-    return Path(__file__).resolve().parent.parent / "resources"
-
-
 def icon_paths() -> dict[int, Path]:
     """{size: PNG path} of the application icon, for every size in ICON_SIZES that exists."""
-    icon_dir = resources_dir() / "icons"
+    icon_dir = nnviz.resources_dir() / "icons"
     paths = {size: icon_dir / f"{APP_ID}-{size}.png" for size in ICON_SIZES}
     return {size: path for size, path in paths.items() if path.is_file()}
 
@@ -101,7 +90,7 @@ def exec_line(executable: str | os.PathLike | None = None) -> str:
 
 def render_desktop_file(executable: str | os.PathLike | None = None, icon: str = APP_ID) -> str:
     """Text of nnviz.desktop with @EXEC@ and @ICON@ filled in."""
-    template = (resources_dir() / DESKTOP_FILE_NAME).read_text(encoding="utf-8")
+    template = (nnviz.resources_dir() / DESKTOP_FILE_NAME).read_text(encoding="utf-8")
     return template.replace("@EXEC@", exec_line(executable)).replace("@ICON@", icon)
 
 
@@ -153,9 +142,9 @@ def install_desktop_entry(data_home: str | os.PathLike | None = None,
     home = Path(data_home) if data_home is not None else default_data_home()
     desktop_text = render_desktop_file(executable)
     icons = icon_paths()
-    svg = resources_dir() / "icons" / f"{APP_ID}.svg"
+    svg = nnviz.resources_dir() / "icons" / f"{APP_ID}.svg"
     if not icons:
-        raise DesktopEntryError(f"No icon PNGs found in {resources_dir() / 'icons'}; the installation is incomplete.")
+        raise DesktopEntryError(f"No icon PNGs found in {nnviz.resources_dir() / 'icons'}; the installation is incomplete.")
     hicolor = home / "icons" / "hicolor"
     # Icons first, so the menu entry never appears without its icon.
     for size, source in icons.items():

@@ -9,8 +9,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 python="${PYTHON:-python3}"
 
 if [[ "${1:-}" == "--uninstall" ]]; then
-    # desktop.py is plain standard-library Python, so this works without nnviz installed.
-    exec "$python" "$here/../nnviz/desktop.py" uninstall
+    # nnviz.desktop is plain standard-library Python, so this works without nnviz installed.
+    PYTHONPATH="$here/..${PYTHONPATH:+:$PYTHONPATH}" exec "$python" -m nnviz.desktop uninstall
 elif [[ $# -ge 1 ]]; then
     bundle="$(cd "$1" && pwd)"
     if [[ ! -x "$bundle/nnviz" ]]; then

@@ -6,6 +6,7 @@ Installs into a temporary data home only; never touches the real ~/.local/share.
 from __future__ import annotations
 
 import configparser
+import os
 import shlex
 import shutil
 import subprocess
@@ -148,13 +149,13 @@ def test_installed_files_are_world_readable_and_no_temporary_file_is_left(tmp_pa
     assert not [p for p in tmp_path.rglob(".*")]  # temporary files are hidden ones
 
 
-def test_plain_script_uninstalls_without_nnviz_importable(tmp_path):
-    # packaging/install-desktop.sh --uninstall runs desktop.py as a file, nnviz perhaps not installed
+def test_uninstall_script_works_from_the_checkout(tmp_path):
+    # packaging/install-desktop.sh --uninstall runs nnviz.desktop from the checkout (PYTHONPATH),
+    # so it works whether or not nnviz is installed
     install_desktop_entry(data_home=tmp_path, executable=tmp_path / "bundle" / "nnviz")
-    code = ("import runpy, sys; sys.modules['nnviz'] = None; "
-            f"sys.argv = ['desktop.py', 'uninstall', '--data-home', {str(tmp_path)!r}]; "
-            f"runpy.run_path({desktop.__file__!r}, run_name='__main__')")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    script = Path(desktop.__file__).resolve().parents[1] / "packaging" / "install-desktop.sh"
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), PYTHON=sys.executable)
+    result = subprocess.run(["bash", str(script), "--uninstall"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert not any(path.exists() for path in installed_paths(tmp_path))
 

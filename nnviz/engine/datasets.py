@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import nnviz
+
 from nnviz.engine.idx import IdxError, read_idx
 
 __all__ = [
@@ -308,22 +310,9 @@ def load_keras_npz(
     return _to_dataset(name, str(path), parts, class_names, str(path))
 
 
-def _sample_path() -> pathlib.Path:
-    try:
-        from importlib.resources import files
-
-        resource = files("nnviz.resources") / _SAMPLE_NAME
-        if resource.is_file():
-            return pathlib.Path(str(resource))
-    except (ModuleNotFoundError, TypeError):
-        pass
-    # Running from a source checkout that is not installed.
-    return pathlib.Path(__file__).resolve().parents[2] / "resources" / _SAMPLE_NAME
-
-
 def load_sample() -> Dataset:
     """The bundled sample: 5,000 real MNIST digits, 4,000 for training and 1,000 for testing."""
-    path = _sample_path()
+    path = nnviz.resources_dir() / _SAMPLE_NAME
     if not path.is_file():
         raise DataError(f"{path}: the bundled MNIST sample is missing; reinstall nnviz. {_DOWNLOAD_HINT}")
     dataset = load_keras_npz(path, name="MNIST sample")

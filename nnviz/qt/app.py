@@ -18,20 +18,10 @@ import nnviz
 SELF_CHECK_TIMEOUT_MS = 180_000
 
 
-def resources_dir() -> pathlib.Path:
-    """The folder with icons and the bundled sample (inside a PyInstaller bundle too)."""
-    try:
-        import importlib.resources
-
-        return pathlib.Path(str(importlib.resources.files("nnviz.resources")))
-    except (ImportError, ModuleNotFoundError, TypeError):
-        return pathlib.Path(__file__).resolve().parents[2] / "resources"
-
-
 def app_icon() -> QIcon:
     """The nnviz icon from resources/icons (SVG plus the PNG sizes found); empty if none is there."""
     icon = QIcon()
-    icons = resources_dir() / "icons"
+    icons = nnviz.resources_dir() / "icons"
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
         png = icons / f"nnviz-{size}.png"
         if png.is_file():
