@@ -14,6 +14,7 @@ import sysconfig
 from pathlib import Path
 
 import nnviz
+from nnviz.engine.atomic import atomic_write
 
 APP_ID = "nnviz"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -96,10 +97,6 @@ def render_desktop_file(executable: str | os.PathLike | None = None, icon: str =
 
 def _install_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (world-readable, folders made as needed) without ever leaving half a file."""
-    # Imported here, not at the top: `python nnviz/desktop.py uninstall` must run without nnviz
-    # importable (packaging/install-desktop.sh), and uninstalling writes nothing.
-    from nnviz.engine.atomic import atomic_write
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, permissions=0o644) as file:
         file.write(data)
