@@ -272,15 +272,69 @@ def test_loading_data_on_a_thread(qtbot, store):
     qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
 
 
-def test_missing_remembered_data_falls_back(qtbot, store, tmp_path):
-    store.save_dataset_spec(str(tmp_path / "no-such-folder"))
+def test_missing_remembered_data_falls_back(qtbot, store, tmp_path, monkeypatch):
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "empty"))  # no full MNIST: best available is the sample
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    missing = tmp_path / "no-such-folder"
+    store.save_dataset_spec(str(missing))
     w = MainWindow(settings=store)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.dataset_changed, timeout=30000):
         w.show()
-    assert w.dataset is not None
-    assert w.last_message_level in ("error", "info")
+    assert w.dataset.source == "bundled sample"
+    assert w.last_message_level == "error" and w.banner.isVisible()
+    assert str(missing) in w.last_message and "best data available instead" in w.last_message
+    assert "MNIST sample" in w.data_status.text()
+    assert store.dataset_spec() is None  # the folder is gone: next time, the best available again
     qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+
+
+def test_damaged_full_mnist_falls_back_to_the_sample_and_says_how_to_fix_it(qtbot, store, tmp_path, monkeypatch):
+    damaged = tmp_path / "mnist"
+    damaged.mkdir()
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (damaged / name).write_bytes(b"\x1f\x8b\x08\x00" + bytes(20))  # a gzip header, then nothing
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(damaged))
+    w = MainWindow(settings=store)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.dataset_changed, timeout=30000):
+        w.show()
+    qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+    assert w.dataset.source == "bundled sample"
+    assert w.trainer is not None
+    assert "MNIST sample" in w.data_status.text() and "Loading" not in w.data_status.text()
+    text = w.banner.label.text()
+    assert w.banner.isVisible() and w.last_message_level == "warning"
+    assert str(damaged) in text and "-ubyte.gz" in text  # which file
+    assert "sample is in use" in text
+    assert "download the full MNIST again" in text and "Open dataset folder" in text
+    assert store.dataset_spec() is None  # once repaired, the full MNIST is used again
+    w.step_batch()
+    assert "still loading" not in w.last_message
+
+
+def test_the_latest_data_request_made_while_loading_wins(qtbot, store, tmp_path):
+    w = MainWindow(settings=store, data_spec="sample")
+    qtbot.addWidget(w)
+    changes = []
+    w.dataset_changed.connect(changes.append)
+    w.load_data("xor")
+    w.load_data("spirals")  # replaces the waiting "xor"
+    qtbot.waitUntil(lambda: w._data_thread is None and w.dataset is not None, timeout=30000)
+    # the sample, asked for first, is superseded before it is shown
+    assert [d.name for d in changes] == ["two spirals"]
+    assert store.dataset_spec() == "spirals"
+    assert w.data_status.text().startswith("Data: two spirals")
+
+
+def test_class_names_reach_the_graph_and_the_weight_images(window, sample):
+    from dataclasses import replace
+
+    names = tuple("ABCDEFGHIJ")
+    window.set_dataset(replace(sample, class_names=names))
+    assert "(“C”)" in window.weight_images.image_tooltip(3, 2)
+    assert window.network_graph._class_names == names
 
 
 def test_help_menu_opens_help_and_about(qtbot, window):
@@ -313,7 +367,10 @@ def test_a_folder_without_data_gives_a_message_and_keeps_the_data(qtbot, window,
                           timeout=10000):
         window.load_data(str(tmp_path))
     assert window.dataset is sample
-    assert str(tmp_path) in window.last_message or tmp_path.name in window.last_message
+    assert str(tmp_path) in window.last_message
+    assert "keeps using MNIST sample" in window.last_message
+    assert window.data_status.text() == window.data_label.text()
+    assert window.data_status.text().startswith("Data: MNIST sample — 4,000 training")
     qtbot.waitUntil(lambda: window._data_thread is None, timeout=5000)
 
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QToolBar,
@@ -37,8 +36,10 @@ from nnviz.engine.network import Network, Snapshot
 from nnviz.engine.trainer import TrainConfig, Trainer
 from nnviz.qt._controls import ArchitectureEditor, TrainingControls
 from nnviz.qt._cost_curve import CostCurveView
+from nnviz.qt._dialogs import DownloadDialog, choose_dataset_folder
 from nnviz.qt._drawing_pad import DigitPanel
 from nnviz.qt._evaluation import EvaluationView
+from nnviz.qt._help import show_about, show_help
 from nnviz.qt._network_graph import NetworkGraphView
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
 from nnviz.qt._weight_images import WeightImagesView
@@ -154,7 +155,9 @@ class MainWindow(QMainWindow):
         self._data_thread: QThread | None = None
         self._data_job: _DataLoadJob | None = None
         self._closing = False
-        self._fallback_pending = False
+        self._data_remember: str | None = None
+        self._queued_request: tuple[str | None] | None = None  # (spec,) asked for while loading
+        self._fallback: tuple[str | None, str | None] | None = None  # (spec, remember) after a failure
         self._queued_stats: list = []
         self._last_frame = self._last_stats = 0.0
         self._frame_timer = QTimer(self)
@@ -398,11 +401,20 @@ class MainWindow(QMainWindow):
     # ---- data ------------------------------------------------------------------------------------
 
     def load_data(self, spec: str | None) -> None:
-        """Load data on a thread; the window stays responsive and switches to it when ready."""
+        """Load data on a thread; the window stays responsive and switches to it when ready.
+
+        A request made while another is loading runs when that one is done; only the latest waits.
+        """
         if self._data_thread is not None:
+            self._queued_request = (spec,)
             return
+        self._start_data_job(spec, remember=spec)
+
+    def _start_data_job(self, spec: str | None, remember: str | None) -> None:
+        """Load ``spec``; once it is in use the settings remember ``remember`` as the data to use."""
         self.data_status.setText("Loading data…")
         self._data_job = _DataLoadJob(spec)
+        self._data_remember = remember
         self._data_thread = QThread()
         self._data_job.moveToThread(self._data_thread)
         self._data_thread.started.connect(self._data_job.run)
@@ -413,23 +425,45 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_data_loaded(self, dataset: Dataset, spec) -> None:
-        if not self._closing:
-            self.set_dataset(dataset, spec)
+        # A newer request replaces this result: do not rebuild the trainer twice.
+        if not self._closing and self._queued_request is None:
+            self.set_dataset(dataset, self._data_remember)
 
     @Slot(str, object)
     def _on_data_failed(self, message: str, spec) -> None:
-        if self._closing:
+        if self._closing or self._queued_request is not None:
             return
-        self.show_message(message, "error")
-        # The remembered data is gone: fall back to the best available once this thread is done.
-        self._fallback_pending = spec is not None and self.dataset is None
+        if self.dataset is not None:
+            self._show_data_status()
+            self.show_message(f"{message} The window keeps using {self.dataset.name}.", "error")
+            return
+        # No data at all: never leave the window without any, fall back a step (remembering
+        # "best available", so a repaired full MNIST is used at the next start).
+        if spec is None or str(spec).strip().lower() == "auto":
+            self._fallback = ("sample", None)
+            self.show_message(
+                f"The full MNIST could not be loaded: {message} The bundled MNIST sample is in use instead. "
+                "To fix this, download the full MNIST again (Data ▸ Download full MNIST…) or choose a "
+                "folder that has it (Data ▸ Open dataset folder…).", "warning")
+        elif str(spec).strip().lower() != "sample":
+            self._fallback = (None, None)
+            self.show_message(f"{message} nnviz uses the best data available instead; choose other data in the "
+                              "Data menu.", "error")
+        else:
+            self._show_data_status()
+            self.show_message(f"{message} Choose data in the Data menu.", "error")
 
     @Slot()
     def _on_data_done(self) -> None:
         self._finish_data_thread()
-        if self._fallback_pending and not self._closing:
-            self._fallback_pending = False
-            self.load_data(None)
+        if self._closing:
+            return
+        queued, self._queued_request = self._queued_request, None
+        fallback, self._fallback = self._fallback, None
+        if queued is not None:
+            self.load_data(queued[0])
+        elif fallback is not None:
+            self._start_data_job(*fallback)
 
     def _finish_data_thread(self) -> None:
         if self._data_thread is not None:
@@ -438,6 +472,17 @@ class MainWindow(QMainWindow):
             self._data_thread = None
             self._data_job = None
 
+    def _show_data_status(self) -> None:
+        """Say which data is in use (status bar and settings panel)."""
+        dataset = self.dataset
+        if dataset is None:
+            text = "No data loaded: choose data in the Data menu."
+        else:
+            text = (f"Data: {dataset.name} — {dataset.n_train:,} training and {dataset.n_test:,} test digits "
+                    f"({dataset.source})")
+        self.data_status.setText(text)
+        self.data_label.setText(text)
+
     def set_dataset(self, dataset: Dataset, spec: str | None = None) -> None:
         """Use ``dataset`` from now on; the network is rebuilt if its inputs or outputs do not fit."""
         self.dataset = dataset
@@ -445,13 +490,10 @@ class MainWindow(QMainWindow):
         sizes = self.architecture.layer_sizes(dataset.n_features, dataset.n_classes)
         if tuple(self.network.layer_sizes) != sizes:
             self.network = Network(sizes, self.architecture.activation, self.architecture.cost, seed=self.seed)
-        if hasattr(self.network_graph, "set_class_names"):
-            self.network_graph.set_class_names(dataset.class_names)
+        self.network_graph.set_class_names(dataset.class_names)
+        self.weight_images.set_class_names(dataset.class_names)
         self._make_trainer(self.network)
-        text = (f"Data: {dataset.name} — {dataset.n_train:,} training and {dataset.n_test:,} test digits "
-                f"({dataset.source})")
-        self.data_status.setText(text)
-        self.data_label.setText(text)
+        self._show_data_status()
         self._misclassified_cursor = -1
         self.dataset_changed.emit(dataset)
 
@@ -934,8 +976,6 @@ class MainWindow(QMainWindow):
     # ---- data dialogs -----------------------------------------------------------------------------
 
     def download_dialog(self) -> None:
-        from nnviz.qt._dialogs import DownloadDialog
-
         dialog = DownloadDialog(self)
         dialog.downloaded.connect(lambda folder: self.load_data(folder))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -943,8 +983,6 @@ class MainWindow(QMainWindow):
         self.download_window = dialog
 
     def open_dataset_dialog(self) -> None:
-        from nnviz.qt._dialogs import choose_dataset_folder
-
         folder = choose_dataset_folder(self, self._start_folder())
         if folder:
             self.load_data(folder)
@@ -952,21 +990,9 @@ class MainWindow(QMainWindow):
     # ---- help ---------------------------------------------------------------------------------
 
     def show_help(self) -> None:
-        try:
-            from nnviz.qt._help import show_help
-        except ImportError:
-            self.show_message("The help page is not available in this installation.", "warning")
-            return
         show_help(self)
 
     def show_about(self) -> None:
-        try:
-            from nnviz.qt._help import show_about
-        except ImportError:
-            import nnviz
-
-            QMessageBox.about(self, "About nnviz", f"nnviz {nnviz.__version__}")
-            return
         show_about(self)
 
     # ---- drag and drop -------------------------------------------------------------------------
