@@ -646,3 +646,23 @@ def test_views_survive_a_diverged_network(qtbot):
     np.testing.assert_array_equal(curve.batch_data()[0], [1, 3])
     assert np.isfinite(curve.smoothed_data()[1]).all()
     assert len(curve.history_rows()) == 3
+
+
+@pytest.mark.parametrize(("size", "full"), [((380, 300), False), ((1000, 600), True)])
+def test_graph_column_titles_never_run_into_each_other(qtbot, size, full):
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(Network((784, 16, 16, 10), seed=0).snapshot())
+    items = view._column_titles
+    qtbot.waitUntil(lambda: view.column_titles()[0] != "Hidden 1\n16 neurons" or full, timeout=5000)
+    rects = [item.mapRectToScene(item.boundingRect()) for item in items]
+    for left, right in zip(rects, rects[1:]):
+        assert left.right() < right.left(), view.column_titles()  # no overlap on screen
+    plot_area = view._vb.sceneBoundingRect()
+    assert all(rect.top() >= plot_area.top() for rect in rects), view.column_titles()  # not cut off
+    titles = view.column_titles()  # hidden 1, hidden 2, output: the input is the image
+    assert ("neurons" in titles[0]) == full  # the full titles when there is room
+    assert [title.split("\n")[-1].split()[0] for title in titles] == ["16", "16", "10"]  # counts always shown

@@ -57,6 +57,24 @@ def test_default_window_shows_every_view_and_the_data(window, sample):
     assert sample.name in window.data_status.text()
 
 
+@pytest.mark.parametrize("size", [(800, 600), (2560, 1440)])
+def test_layout_at_small_and_large_sizes(qtbot, window, size):
+    from nnviz.qt.main_window import SETTINGS_WIDTH
+
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= 800 and minimum.height() <= 600  # a small screen can hold it
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5000)
+    settings = window.docks["training"].widget()
+    assert SETTINGS_WIDTH[0] <= settings.width() <= SETTINGS_WIDTH[1]  # a form, not half the screen
+    assert settings.width() >= settings.widget().minimumSizeHint().width()  # nothing cut off
+    for key in ("network_graph", "weight_images", "cost_curve", "digit_panel", "evaluation"):
+        view = window.docks[key].widget()
+        assert view.width() >= 120 and view.height() >= 150, key
+    if size[0] > 2000:
+        assert window.docks["network_graph"].width() > 3 * settings.width()
+
+
 def test_snapshot_reaches_the_views_then_pause(qtbot, window):
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
         window.toggle_training()

@@ -133,6 +133,7 @@ class CostCurveView(QWidget):
         # The legend sits above the plot, not on it: inside, it would cover the curves.
         self._legend = QLabel(_legend_html())
         self._legend.setWordWrap(True)
+        self._legend.setMinimumWidth(120)  # its entries do not break: clip them rather than widen the window
         self._legend.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(_colors.BACKGROUND)

@@ -25,7 +25,7 @@ from nnviz.qt import _colors
 CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 input
 PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
 THROTTLE_MS = 50  # at most one input_changed per this many ms while drawing
-PREVIEW_SIZE = 112
+PREVIEW_SIZE = 84  # 3 screen pixels per input pixel: small enough for a 600 px tall window
 
 
 class DrawingCanvas(QWidget):
@@ -40,7 +40,7 @@ class DrawingCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(140, 140)
+        self.setMinimumSize(110, 110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip("Draw a digit here with the mouse or a pen")
@@ -240,6 +240,7 @@ class DigitPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self._winner.setFont(font)
+        self._winner.setWordWrap(True)  # a narrow pad wraps the sentence instead of widening the window
         self._bars_plot = pg.PlotWidget(background=_colors.BACKGROUND)
         self._bars_plot.setMenuEnabled(False)
         self._bars_plot.setMouseEnabled(False, False)
@@ -255,7 +256,7 @@ class DigitPanel(QWidget):
             axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
-        self._bars_plot.setMinimumHeight(120)
+        self._bars_plot.setMinimumHeight(80)
         self._bar_brush = pg.mkBrush(_colors.BAR_HEX)
         self._winner_brush = pg.mkBrush(_colors.WINNER_HEX)
         self._class_names: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt import _colors
@@ -73,6 +73,7 @@ class NetworkGraphView(QWidget):
         self._vb.invertY(True)
         self._vb.setMouseEnabled(False, False)
         self._vb.setMenuEnabled(False)
+        self._vb.sigTransformChanged.connect(self._fit_texts)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._title)
@@ -132,6 +133,10 @@ class NetworkGraphView(QWidget):
         self._first_spot_layer = 1
         self._texts: list[pg.TextItem] = []
         self._output_labels: list[pg.TextItem] = []
+        self._column_titles: list[pg.TextItem] = []
+        # Texts with shorter versions for small views: (item, versions longest first, room in data
+        # units across, "above" or "below" its anchor point).
+        self._fitted_texts: list[tuple[pg.TextItem, tuple[str, ...], float, str]] = []
         self._class_names: tuple[str, ...] | None = None
         self._snapshot = None
         self._activations: list[np.ndarray] | None = None
@@ -189,6 +194,8 @@ class NetworkGraphView(QWidget):
             self._vb.removeItem(t)
         self._texts = []
         self._output_labels = []
+        self._column_titles = []
+        self._fitted_texts = []
         self._image_mode = _is_image(sizes[0])
         self._positions = []
         x = 0.0
@@ -200,11 +207,13 @@ class NetworkGraphView(QWidget):
             self._input_strip.setRect(3.9, 0.0, 0.3, HEIGHT)
             ys = (np.arange(sizes[0]) + 0.5) * HEIGHT / sizes[0]
             self._positions.append(np.column_stack([np.full(sizes[0], 4.2), ys]))
-            self._add_text(
-                f"Input image\n{side}×{side} = {sizes[0]} pixels", 1.6, HEIGHT / 2 - 1.8,
-                anchor=(0.5, 1.0),
-            )
-            self._add_text("all pixels,\nrow by row", 4.05, HEIGHT + 0.1, anchor=(0.5, 0.0))
+            caption = (f"Input image\n{side}×{side} = {sizes[0]} pixels", f"Input image\n{sizes[0]} pixels",
+                       f"Input\n{side}×{side}", "")
+            item = self._add_text(caption[0], 1.6, HEIGHT / 2 - 1.8, anchor=(0.5, 1.0))
+            self._fitted_texts.append((item, caption, 4.4, "above"))  # must clear the pixel column
+            strip = ("all pixels,\nrow by row", "")
+            item = self._add_text(strip[0], 4.05, HEIGHT + 0.1, anchor=(0.5, 0.0))
+            self._fitted_texts.append((item, strip, 4.0, "below"))
             x = 4.2 + LAYER_GAP
             first = 1
         else:
@@ -224,12 +233,14 @@ class NetworkGraphView(QWidget):
             sizes_all.append(np.full(n, 0.75 * spacing))
             ids.extend((layer, i) for i in range(n))
             if layer > 0:
-                short = layer_name(layer, len(sizes)).replace(" layer", "")
-                # Many columns leave little room: the neuron count alone says enough.
-                title = f"{short}\n{n}" if len(sizes) > 5 else f"{short}\n{n} neurons"
+                name = layer_name(layer, len(sizes)).replace(" layer", "")
+                tiny = "Out" if layer == len(sizes) - 1 else f"H{layer}"
+                titles = (f"{name}\n{n} neurons", f"{name}\n{n}", f"{tiny}\n{n}", str(n))
             else:
-                title = f"Input\n{n} values"
-            self._add_text(title, x, float(y[0]) - 0.5, anchor=(0.5, 1.0))
+                titles = (f"Input\n{n} values", f"Input\n{n}", f"In\n{n}", str(n))
+            item = self._add_text(titles[0], x, float(y[0]) - 0.5, anchor=(0.5, 1.0))
+            self._column_titles.append(item)
+            self._fitted_texts.append((item, titles, LAYER_GAP, "above"))
             x += LAYER_GAP
         self._spot_ids = ids
         self._neurons.setData(
@@ -256,6 +267,39 @@ class NetworkGraphView(QWidget):
             curve.setData(x=np.zeros(0), y=np.zeros(0))
         self.edge_count = 0
         self._update_selection()
+        self._fit_texts()
+
+    def _fit_texts(self, *_args) -> None:
+        """Give each caption the longest version that neither runs into its neighbours nor out of the view."""
+        if not self._fitted_texts:
+            return
+        pixel_x, pixel_y = self._vb.viewPixelSize()
+        if pixel_x <= 0 or pixel_y <= 0:
+            return
+        top, bottom = self._vb.viewRange()[1]
+        metrics = QFontMetricsF(self._fitted_texts[0][0].textItem.font())
+        for item, versions, across, side in self._fitted_texts:
+            width = across / pixel_x - 6
+            y = item.pos().y()
+            height = ((y - top) if side == "above" else (bottom - y)) / pixel_y - 4
+
+            def fits(text: str) -> bool:
+                lines = text.split("\n")
+                return (max(metrics.horizontalAdvance(line) for line in lines) <= width
+                        and len(lines) * metrics.lineSpacing() <= height)
+
+            text = next((t for t in versions if not t or fits(t)), versions[-1])
+            if item.toPlainText() != text:
+                item.setText(text)
+        # Output labels closer together than a line of text would overlap: the tooltips say them.
+        positions = self._positions[-1][:, 1] if self._positions else np.zeros(0)
+        spacing = float(np.min(np.diff(positions))) / pixel_y if positions.size > 1 else 10_000.0
+        for label in self._output_labels:
+            label.setVisible(spacing >= metrics.height() * 0.9)
+
+    def column_titles(self) -> list[str]:
+        """The title shown above each neuron column, as drawn now."""
+        return [item.toPlainText() for item in self._column_titles]
 
     def _add_text(self, text: str, x: float, y: float, anchor) -> pg.TextItem:
         item = pg.TextItem(text, color=_colors.FOREGROUND, anchor=anchor)

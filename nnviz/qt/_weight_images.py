@@ -59,6 +59,7 @@ class WeightImagesView(QWidget):
         super().__init__(parent)
         self.setWindowTitle("Weight images")
         self._title = QLabel("<b>What each neuron looks for</b>")
+        self._title.setWordWrap(True)
         self._layer_box = QComboBox()
         self._layer_box.setToolTip("Choose which layer's neurons to show")
         self._layer_box.currentIndexChanged.connect(self._on_layer_chosen)

@@ -47,6 +47,8 @@ from nnviz.qt._worker import TrainingThread
 
 MODEL_FILTER = "nnviz model (*.npz);;All files (*)"
 DEFAULT_SIZE = QSize(1400, 900)
+#: Narrowest and widest the Training settings panel gets (pixels).
+SETTINGS_WIDTH = (190, 330)
 #: While training at full speed, views redraw at most 1/FRAME_INTERVAL_S times a second.
 FRAME_INTERVAL_S = 0.3
 #: ... and the cost curve and test results once every STATS_FRAMES such frames.
@@ -235,11 +237,16 @@ class MainWindow(QMainWindow):
         column.addStretch(1)
         for combo in panel.findChildren(QComboBox):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(5)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(panel)
+        # A form needs no more width on a big screen: the views get it. Narrower, it is unreadable.
+        needed = (panel.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                  + 2 * scroll.frameWidth())
+        scroll.setMinimumWidth(max(SETTINGS_WIDTH[0], min(needed, SETTINGS_WIDTH[1])))
+        scroll.setMaximumWidth(SETTINGS_WIDTH[1])
         dock = QDockWidget("Training settings", self)
         dock.setObjectName("dock_training")
         dock.setWidget(scroll)
@@ -348,6 +355,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.data_status = QLabel("Loading data…")
+        self.data_status.setMinimumWidth(120)  # clipped rather than widening a small window
         self.statusBar().addPermanentWidget(self.data_status)
 
     def _default_layout(self) -> None:
