@@ -321,3 +321,20 @@ def test_download_dialog_cancel(qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
     assert "cancelled" in dialog.status.text()
     assert dialog.folder is None
+
+
+def test_the_app_opens_the_window_at_its_saved_size(qtbot, sample, tmp_path):
+    from nnviz.qt.app import build_window
+
+    path = tmp_path / "s.ini"
+    first = build_window(dataset=sample, settings=ini_store(path))
+    qtbot.addWidget(first)
+    first.show()
+    assert (first.width(), first.height()) == (1400, 900)  # nothing saved yet: the default size
+    first.resize(790, 620)  # fits the offscreen test screen (800x800), so Qt restores it as it was
+    qtbot.waitUntil(lambda: (first.width(), first.height()) == (790, 620), timeout=5000)
+    first.close()
+    again = build_window(dataset=sample, settings=ini_store(path))
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (790, 620)

@@ -1,4 +1,4 @@
-"""Start the nnviz desktop app: QApplication, names, icon, and the main window at 1400x900.
+"""Start the nnviz desktop app: QApplication, names, icon, and the main window (1400x900 the first time).
 
 ``run_app(self_check=True)`` trains one epoch on the bundled sample from the GUI and exits 0 if that worked.
 """
@@ -48,6 +48,16 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def build_window(dataset=None, settings=None):
+    """The main window as run_app opens it: its saved size and place, else 1400x900."""
+    from nnviz.qt.main_window import DEFAULT_SIZE, MainWindow
+
+    window = MainWindow(dataset=dataset, settings=settings)
+    if window.settings.geometry() is None:
+        window.resize(DEFAULT_SIZE)
+    return window
+
+
 def run_app(argv: list[str] | None = None, self_check: bool = False) -> int:
     """Open the window and run until it is closed; the exit status of the app.
 
@@ -55,12 +65,10 @@ def run_app(argv: list[str] | None = None, self_check: bool = False) -> int:
     through its own controls, checks the cost curve and the test accuracy, and closes itself.
     """
     app = make_application(argv)
-    from nnviz.qt.main_window import MainWindow
     from nnviz.qt._settings import SettingsStore
 
     if not self_check:
-        window = MainWindow()
-        window.resize(1400, 900)
+        window = build_window()
         window.show()
         return app.exec()
 
@@ -73,8 +81,7 @@ def run_app(argv: list[str] | None = None, self_check: bool = False) -> int:
         except Exception as exc:  # noqa: BLE001 - report any failure as the self-check's result
             print(f"nnviz self-check FAILED: could not load the bundled sample: {exc}", file=sys.stderr)
             return 2
-        window = MainWindow(dataset=dataset, settings=store)
-        window.resize(1400, 900)
+        window = build_window(dataset=dataset, settings=store)
         window.show()
         result = _self_check(app, window)
         window.close()
