@@ -172,6 +172,22 @@ def test_test_digits_go_through_the_same_path(qtbot, window):
     assert "network says" in window.digit_panel.caption_text()
 
 
+def test_slow_motion_redraws_every_batch_only_when_batches_are_slower_than_the_throttle(qtbot, window):
+    from nnviz.qt.main_window import FRAME_INTERVAL_S
+
+    controls = window.training_controls
+    controls.set_delay_ms(5)
+    controls.delay_changed.emit(0.005)
+    assert window.training.worker.delay == pytest.approx(0.005)
+    with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
+        window.start_training()
+    assert window._frame_interval() == FRAME_INTERVAL_S  # nearly full speed: still throttled
+    controls.delay_changed.emit(0.1)
+    assert window._frame_interval() == 0.0  # ten batches a second: each one shown as it comes
+    window.pause_training()
+    qtbot.waitUntil(lambda: paused(window), timeout=5000)
+
+
 def test_step_one_batch_and_shortcuts(qtbot, window):
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step == 1, timeout=10000):
         window.step_action.trigger()

@@ -6,7 +6,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from nnviz.engine.datasets import load_sample
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import BatchStats, EpochStats, TrainConfig, Trainer
-from nnviz.qt._worker import TrainingThread
+from nnviz.qt import _worker
+from nnviz.qt._worker import EMIT_INTERVAL, TrainingThread
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +134,30 @@ def test_step_epoch_ends_with_its_evaluation(qtbot, training, sample):
     assert stats.test_accuracy > 0.5
 
 
-def test_snapshots_are_throttled_and_never_queued(qtbot, training):
-    """While the GUI does not take the snapshot, no further snapshot signal is sent."""
+class FakeClock:
+    """The worker's clock, advancing ``tick`` seconds each time it is read (once per trained item).
+
+    Throttling then depends on the number of batches, not on how fast this machine trains.
+    """
+
+    def __init__(self, tick: float) -> None:
+        self.now = 1000.0
+        self.tick = tick
+
+    def perf_counter(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock(tick=EMIT_INTERVAL / 5 * 1.001)  # every fifth batch is due to be sent
+    monkeypatch.setattr(_worker, "time", fake)
+    return fake
+
+
+def test_snapshots_are_throttled_and_never_queued(qtbot, training, clock):
+    """At most one report per EMIT_INTERVAL; while the GUI does not take the snapshot, no new signal."""
     worker = training.worker
     gui = Gui(worker, take_snapshots=False)
     signals = []
@@ -145,6 +168,9 @@ def test_snapshots_are_throttled_and_never_queued(qtbot, training):
     n = len(gui.batch_lists)
     qtbot.waitUntil(lambda: len(gui.batch_lists) >= n + 3, timeout=5000)
     assert len(signals) == 1
+    # one list of five mini-batches per EMIT_INTERVAL of the worker's clock, not one per batch
+    full = gui.batch_lists[1:]  # the first batch is sent at once
+    assert full and all(len(batches) == 5 for batches in full), [len(b) for b in gui.batch_lists]
     snap = worker.take_snapshot()
     assert snap is not None and snap.step > 1, "the mailbox holds the latest snapshot, not the first"
     assert worker.take_snapshot() is None
@@ -217,6 +243,29 @@ def test_an_engine_error_is_reported_and_ends_the_loop(qtbot, sample):
         assert t.worker.error == message
     finally:
         assert t.shutdown()
+
+
+def test_slow_motion_faster_than_the_emit_interval_stays_throttled(qtbot, training, clock):
+    worker = training.worker
+    gui = Gui(worker)
+    worker.set_delay(0.005)  # the slider's shortest delay: far more batches than the GUI can show
+    with qtbot.waitSignal(gui.running_changed, check_params_cb=not_running, timeout=20000):
+        worker.step_batches(40)
+    qtbot.waitUntil(lambda: len(gui.batches) == 40, timeout=5000)
+    assert len(gui.batch_lists) <= 40 / 5 + 1  # 8 throttled reports, plus the last on pausing
+    assert len(gui.snapshots) <= 40 / 5 + 1
+    assert gui.snapshots[-1].step == 40
+
+
+def test_slow_motion_slower_than_the_emit_interval_shows_every_batch(qtbot, training, monkeypatch):
+    monkeypatch.setattr(_worker, "time", FakeClock(tick=EMIT_INTERVAL * 1.001))  # each batch takes the interval
+    worker = training.worker
+    gui = Gui(worker)
+    worker.set_delay(0.001)
+    with qtbot.waitSignal(gui.running_changed, check_params_cb=not_running, timeout=20000):
+        worker.step_batches(6)
+    qtbot.waitUntil(lambda: len(gui.batches) == 6, timeout=5000)
+    assert [len(batches) for batches in gui.batch_lists] == [1] * 6
 
 
 def test_slow_motion_still_stops_at_once(qtbot, training):

@@ -145,7 +145,9 @@ class TrainingWorker(QObject):
                 now = time.perf_counter()
                 if isinstance(item, BatchStats):
                     self._pending_batches.append(item)
-                    if now - last_emit >= EMIT_INTERVAL or self._delay > 0:
+                    # Slowed down by EMIT_INTERVAL or more, this is every batch; by less, the
+                    # GUI would get more than it can show, so the throttle still holds.
+                    if now - last_emit >= EMIT_INTERVAL:
                         last_emit = now
                         self._flush()
                         self._offer_snapshot()

@@ -43,7 +43,7 @@ from nnviz.qt._help import show_about, show_help
 from nnviz.qt._network_graph import NetworkGraphView
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
 from nnviz.qt._weight_images import WeightImagesView
-from nnviz.qt._worker import TrainingThread
+from nnviz.qt._worker import EMIT_INTERVAL, TrainingThread
 
 MODEL_FILTER = "nnviz model (*.npz);;All files (*)"
 DEFAULT_SIZE = QSize(1400, 900)
@@ -648,7 +648,9 @@ class MainWindow(QMainWindow):
 
     def _frame_interval(self) -> float:
         worker = self.training.worker if self.training is not None else None
-        if worker is None or not (worker.is_running or worker.is_busy) or worker.delay > 0:
+        # Slowed down to EMIT_INTERVAL or more per batch, each batch is shown as it comes; with a
+        # shorter delay training is still fast enough to swamp the GUI, so the throttle stays.
+        if worker is None or not (worker.is_running or worker.is_busy) or worker.delay >= EMIT_INTERVAL:
             return 0.0
         return FRAME_INTERVAL_S
 
