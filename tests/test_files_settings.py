@@ -6,7 +6,7 @@ import pathlib
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 
 from nnviz.engine import download as engine_download
@@ -297,17 +297,42 @@ def test_download_dialog_reports_progress_and_success(qtbot, tmp_path, monkeypat
     assert dialog.close_button.isVisible()
 
 
-def test_download_dialog_offline_message(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(engine_download, "download_mnist",
-                        fake_download(fail="Could not reach any MNIST mirror (no internet connection?)"))
-    dialog = _dialogs.DownloadDialog(dest=tmp_path)
+def closed_port_url() -> str:
+    """A local address where nothing listens: connecting is refused at once, as when offline."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def test_download_dialog_offline_message(qtbot, tmp_path):
+    dialog = _dialogs.DownloadDialog(dest=tmp_path, mirrors=(closed_port_url(),))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.download_button.click()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
-    assert "offline" in dialog.status.text()
-    assert "Could not reach" in dialog.status.text()
+    text = dialog.status.text()
+    assert text.startswith("could not reach any mirror for train-images-idx3-ubyte.gz")  # the engine's reason
+    assert "Are you offline?" in text
+    assert "bundled sample" in text and "Data ▸ Open dataset folder" in text  # what to do instead
     assert dialog.download_button.text() == "Try again"
+    assert dialog.folder is None
+
+
+def test_download_dialog_does_not_blame_the_network_for_a_disk_problem(qtbot, tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    dialog = _dialogs.DownloadDialog(dest=not_a_folder / "mnist", mirrors=(closed_port_url(),))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    text = dialog.status.text()
+    assert str(not_a_folder / "mnist") in text
+    assert "offline" not in text
+    assert "keeps its current data" in text
 
 
 def test_download_dialog_cancel(qtbot, tmp_path, monkeypatch):
@@ -338,3 +363,90 @@ def test_the_app_opens_the_window_at_its_saved_size(qtbot, sample, tmp_path):
     qtbot.addWidget(again)
     again.show()
     assert (again.width(), again.height()) == (790, 620)
+
+
+@pytest.fixture
+def stalled_server():
+    """A local HTTP server that sends the headers of a large file, then nothing (a stalled download)."""
+    import http.server
+    import threading
+
+    release = threading.Event()
+
+    class Stalling(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Length", "10000000")
+            self.end_headers()
+            self.wfile.flush()
+            release.wait(30)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_closing_the_download_dialog_during_a_stalled_download_does_not_block(qtbot, tmp_path, stalled_server):
+    dialog = _dialogs.DownloadDialog(dest=tmp_path, mirrors=(stalled_server,))
+    dialog.read_timeout = 0.5
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Downloading"), timeout=10000)
+    thread = dialog._thread
+    dialog.reject()  # the window's close button, Esc or Cancel after "Cancelling…"
+    # reject() returned while the download thread still waits on the silent server: nothing blocked
+    assert not dialog.isVisible()
+    assert thread.isRunning()
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3, timeout=5000)  # the event loop keeps turning meanwhile
+    timer.stop()
+    # the thread sees the cancel after one read timeout and ends on its own
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+    assert thread.isFinished()
+    assert not list(tmp_path.iterdir())  # no partial file left behind
+
+
+def test_the_window_deletes_a_closed_download_dialog_once_its_download_ends(qtbot, sample, store, tmp_path,
+                                                                          stalled_server, monkeypatch):
+    import shiboken6
+
+    monkeypatch.setattr(_dialogs, "READ_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(engine_download, "MNIST_MIRRORS", (stalled_server,))
+    w = MainWindow(dataset=sample, settings=store)
+    qtbot.addWidget(w)
+    w.show()
+    w.download_dialog()
+    dialog = w.download_window
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Downloading"), timeout=10000)
+    dialog.reject()
+    assert shiboken6.isValid(dialog) and dialog.busy  # kept while its thread runs
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=10000)
+
+
+def test_closing_the_window_ends_a_stalled_download(qtbot, sample, store, stalled_server, monkeypatch):
+    monkeypatch.setattr(_dialogs, "READ_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(engine_download, "MNIST_MIRRORS", (stalled_server,))
+    w = MainWindow(dataset=sample, settings=store)
+    qtbot.addWidget(w)
+    w.show()
+    w.download_dialog()
+    dialog = w.download_window
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Downloading"), timeout=10000)
+    thread = dialog._thread
+    w.close()
+    assert thread.isFinished()

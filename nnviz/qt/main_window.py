@@ -988,7 +988,7 @@ class MainWindow(QMainWindow):
     def download_dialog(self) -> None:
         dialog = DownloadDialog(self)
         dialog.downloaded.connect(lambda folder: self.load_data(folder))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.delete_when_closed()
         dialog.open()
         self.download_window = dialog
 
@@ -1029,6 +1029,8 @@ class MainWindow(QMainWindow):
         for timer in self._timers:
             timer.stop()
         self._finish_data_thread()
+        for dialog in self.findChildren(DownloadDialog):
+            dialog.shutdown()  # a download waiting on the network must not outlive the window
         try:
             self.settings.save_window(self.saveGeometry(), self.saveState())
             self.settings.save_hyper_parameters(self.training_controls.hyper_parameters())
