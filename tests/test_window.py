@@ -136,6 +136,15 @@ def test_drawing_a_digit_updates_preview_bars_and_graph(qtbot, window):
     np.testing.assert_allclose(window.digit_panel.bar_heights(), outputs, atol=1e-6)
     assert window.digit_panel.winner_text() != "Draw a digit to see what the network says."
     assert window.current_input is not None
+    # the graph lights up with this very input: its image, and every neuron shaded by its activation
+    graph = window.network_graph
+    np.testing.assert_allclose(graph._input_image.image, preview, atol=1e-6)
+    np.testing.assert_allclose(graph._activations[-1], outputs, atol=1e-6)
+    output_colors = graph.neuron_colors(3).astype(int)
+    brightness = output_colors[:, :3].sum(axis=1)
+    assert int(np.argmin(brightness)) == int(np.argmax(outputs))  # the winner is the most lit
+    assert len({tuple(c) for c in graph.neuron_colors(1)}) > 1  # hidden neurons differ, not all "off"
+    assert f"{outputs.max():.2f}" in graph._output_labels[int(np.argmax(outputs))].toPlainText()
     # Esc clears the pad
     assert window.clear_pad_action.shortcut() == QKeySequence(Qt.Key.Key_Escape)
     window.clear_pad_action.trigger()
