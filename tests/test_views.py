@@ -666,3 +666,31 @@ def test_graph_column_titles_never_run_into_each_other(qtbot, size, full):
     titles = view.column_titles()  # hidden 1, hidden 2, output: the input is the image
     assert ("neurons" in titles[0]) == full  # the full titles when there is room
     assert [title.split("\n")[-1].split()[0] for title in titles] == ["16", "16", "10"]  # counts always shown
+
+
+def test_weight_images_update_only_the_layer_on_screen(qtbot, snapshot):
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    view.show_snapshot(snapshot)
+    assert set(view._items) == {1}  # deeper layers' items are made when first shown
+    assert len(view._templates) == 1  # and no deeper template computed
+    updates = {1: 0, 3: 0}
+
+    def count_updates(layer):
+        for item in view._items[layer]:
+            def counting(*args, _original=item.setImage, **kwargs):
+                updates[layer] += 1
+                return _original(*args, **kwargs)
+
+            item.setImage = counting
+
+    count_updates(1)
+    view.show_snapshot(snapshot)
+    assert updates[1] == 16  # one frame: the first layer's 16 images
+    view.select_neuron(3, 4)  # showing the output layer brings it up to date
+    np.testing.assert_allclose(view._items[3][4].image,
+                               pixel_templates(snapshot.weights)[2][4].reshape(28, 28), rtol=1e-5, atol=1e-6)
+    count_updates(3)
+    view.show_snapshot(snapshot)
+    assert updates == {1: 16, 3: 10}  # now only the output layer's 10 images
+    assert set(view._items) == {1, 3}

@@ -130,7 +130,9 @@ class WeightImagesView(QWidget):
         self._labels: dict[int, list[pg.TextItem]] = {}
         self._label_texts: dict[int, list[str]] = {}  # layer -> whole label of each image
         self._cells: dict[int, tuple[int, int]] = {}  # layer -> (cols, rows)
-        self._templates: list[np.ndarray] = []
+        self._weights: list[np.ndarray] = []  # of the latest snapshot, (n_{i+1}, n_i) each
+        self._templates: list[np.ndarray] = []  # of those weights, computed up to the deepest layer shown
+        self._fresh: set[int] = set()  # layers whose images show the latest weights
         self._levels: dict[int, float] = {}  # layer -> m, images use levels (-m, m)
         self._layer = 1
         self._selected: tuple[int, int] | None = None
@@ -139,29 +141,48 @@ class WeightImagesView(QWidget):
 
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot) -> None:
-        """Update every image from snapshot.weights (weights[i] is (n_{i+1}, n_i))."""
+        """Show snapshot.weights (weights[i] is (n_{i+1}, n_i)) in the layer on screen.
+
+        Only that layer's images are updated, and only the templates up to it computed: for a big
+        network the deeper layers cost far more than a frame. Other layers catch up when shown.
+        """
         sizes = tuple(snapshot.layer_sizes)
         self._ensure_layout(sizes)
         if not self._side:
             return
-        # A diverged network can hold NaN/inf: show those weights as zero.
-        weights = [np.nan_to_num(np.asarray(w, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
-                   for w in snapshot.weights]
-        with np.errstate(over="ignore", invalid="ignore"):
-            templates = pixel_templates(weights)
-        self._templates = [np.nan_to_num(t, nan=0.0, posinf=0.0, neginf=0.0) for t in templates]
-        for idx, t in enumerate(self._templates):
-            layer = idx + 1
-            # Robust scale: one outlier pixel must not wash out every image of the layer.
-            m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
-            m = m if m > 0 else 1.0
-            self._levels[layer] = m
-            images = t.reshape(-1, self._side, self._side)
-            for item, img in zip(self._items[layer], images):
-                item.setImage(img, autoLevels=False, levels=(-m, m))
+        self._weights = list(snapshot.weights)
+        self._templates = []
+        self._fresh = set()
+        self._refresh_layer(self._layer)
         self._update_colorbar()
         if self._enlarged_neuron is not None:
             self._update_enlarged()
+
+    def _template(self, layer: int) -> np.ndarray:
+        """Pixel templates (n_layer, n_0) of ``layer`` for the latest weights, computed on demand."""
+        while len(self._templates) < layer:
+            i = len(self._templates)
+            # A diverged network can hold NaN/inf: show those weights as zero.
+            w = np.nan_to_num(np.asarray(self._weights[i], dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+            with np.errstate(over="ignore", invalid="ignore"):
+                t = w if i == 0 else w @ self._templates[-1]
+            self._templates.append(np.nan_to_num(t, nan=0.0, posinf=0.0, neginf=0.0))
+        return self._templates[layer - 1]
+
+    def _refresh_layer(self, layer: int) -> None:
+        """Bring the images and colour scale of ``layer`` up to the latest weights."""
+        self._build_layer(layer)
+        if layer in self._fresh or not self._weights or layer not in self._items:
+            return
+        t = self._template(layer)
+        # Robust scale: one outlier pixel must not wash out every image of the layer.
+        m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
+        m = m if m > 0 else 1.0
+        self._levels[layer] = m
+        images = t.reshape(-1, self._side, self._side)
+        for item, img in zip(self._items[layer], images):
+            item.setImage(img, autoLevels=False, levels=(-m, m))
+        self._fresh.add(layer)
 
     def set_class_names(self, class_names) -> None:
         """Label the output layer's images with these names (default: neuron numbers)."""
@@ -190,7 +211,7 @@ class WeightImagesView(QWidget):
 
     def select_neuron(self, layer: int, neuron: int) -> None:
         """Highlight one neuron's image, switching to its layer; does not emit neuron_selected."""
-        if layer not in self._items or not 0 <= neuron < len(self._items[layer]):
+        if layer not in self._cells or not 0 <= neuron < self._layer_sizes[layer]:
             self._selected = None
             self._highlight.setVisible(False)
             return
@@ -207,11 +228,13 @@ class WeightImagesView(QWidget):
         return self._layer
 
     def image_items(self, layer: int) -> list[pg.ImageItem]:
-        """The ImageItems of `layer`, one per neuron (for inspection)."""
+        """The ImageItems of `layer`, one per neuron, holding the latest weights (for inspection)."""
+        self._refresh_layer(layer)
         return list(self._items.get(layer, []))
 
     def levels(self, layer: int) -> tuple[float, float]:
         """Symmetric colour levels (-m, m) used for `layer`."""
+        self._refresh_layer(layer)
         m = self._levels.get(layer, 1.0)
         return (-m, m)
 
@@ -237,6 +260,8 @@ class WeightImagesView(QWidget):
                 self._vb.removeItem(item)
         self._items, self._labels, self._cells, self._levels = {}, {}, {}, {}
         self._templates = []
+        self._weights = []
+        self._fresh = set()
         self._selected = None
         self._enlarged_neuron = None
         side = math.isqrt(sizes[0])
@@ -249,34 +274,42 @@ class WeightImagesView(QWidget):
             self._layer_box.setEnabled(False)
             return
         self._layer_box.setEnabled(True)
-        blank = np.zeros((self._side, self._side), np.float32)
         for layer in range(1, len(sizes)):
             n = sizes[layer]
             cols = math.ceil(math.sqrt(n))
             rows = math.ceil(n / cols)
             self._cells[layer] = (cols, rows)
-            items, labels = [], []
-            for i in range(n):
-                item = pg.ImageItem(axisOrder="row-major")
-                item.setColorMap(self._colormap)
-                item.setImage(blank, autoLevels=False, levels=(-1.0, 1.0))
-                item.setRect(*self._cell_rect(layer, i))
-                item.setVisible(False)
-                self._vb.addItem(item)
-                x, y, _, _ = self._cell_rect(layer, i)
-                label = pg.TextItem(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
-                label.setPos(x, y)
-                label.setVisible(False)
-                self._vb.addItem(label)
-                items.append(item)
-                labels.append(label)
-            self._items[layer] = items
-            self._labels[layer] = labels
             self._layer_box.addItem(self._group_short_name(layer), layer)
         self._layer_box.blockSignals(False)
         self._highlight.setVisible(False)
-        self._update_labels()
         self._set_layer(1)
+
+    def _build_layer(self, layer: int) -> None:
+        """Create the image and number items of ``layer`` the first time it is needed, hidden.
+
+        Lazily: a 6x512 network would otherwise create some 3,000 items before the first frame.
+        """
+        if layer in self._items or layer not in self._cells:
+            return
+        blank = np.zeros((self._side, self._side), np.float32)
+        items, labels = [], []
+        for i in range(self._layer_sizes[layer]):
+            item = pg.ImageItem(axisOrder="row-major")
+            item.setColorMap(self._colormap)
+            item.setImage(blank, autoLevels=False, levels=(-1.0, 1.0))
+            item.setRect(*self._cell_rect(layer, i))
+            item.setVisible(False)
+            self._vb.addItem(item)
+            x, y, _, _ = self._cell_rect(layer, i)
+            label = pg.TextItem(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
+            label.setPos(x, y)
+            label.setVisible(False)
+            self._vb.addItem(label)
+            items.append(item)
+            labels.append(label)
+        self._items[layer] = items
+        self._labels[layer] = labels
+        self._update_labels()
 
     def _cell_rect(self, layer: int, i: int) -> tuple[float, float, float, float]:
         cols, _ = self._cells[layer]
@@ -308,6 +341,8 @@ class WeightImagesView(QWidget):
 
     def _set_layer(self, layer: int) -> None:
         self._layer = layer
+        self._build_layer(layer)
+        self._refresh_layer(layer)
         idx = self._layer_box.findData(layer)
         if idx >= 0 and idx != self._layer_box.currentIndex():
             self._layer_box.blockSignals(True)
@@ -345,7 +380,7 @@ class WeightImagesView(QWidget):
 
     def _update_enlarged(self) -> None:
         layer, neuron = self._layer, self._enlarged_neuron
-        if neuron is None or not self._templates:
+        if neuron is None or not self._weights:
             return
         for items, labels in zip(self._items.values(), self._labels.values()):
             for item, label in zip(items, labels):
@@ -354,7 +389,7 @@ class WeightImagesView(QWidget):
         self._highlight.setVisible(False)
         m = self._levels.get(layer, 1.0)
         s = self._side
-        img = self._templates[layer - 1][neuron].reshape(s, s)
+        img = self._template(layer)[neuron].reshape(s, s)
         self._enlarged.setImage(img, autoLevels=False, levels=(-m, m))
         self._enlarged.setRect(0.0, 0.0, float(s), float(s))
         self._enlarged.setVisible(True)
