@@ -312,7 +312,7 @@ def test_loading_data_on_a_thread(qtbot, store):
     assert w.dataset.name == "MNIST sample"
     assert w.trainer is not None
     assert store.dataset_spec() == "sample"
-    qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+    qtbot.waitUntil(lambda: not w.data_loader.busy, timeout=5000)
 
 
 def test_missing_remembered_data_falls_back(qtbot, store, tmp_path, monkeypatch):
@@ -329,7 +329,7 @@ def test_missing_remembered_data_falls_back(qtbot, store, tmp_path, monkeypatch)
     assert str(missing) in w.last_message and "best data available instead" in w.last_message
     assert "MNIST sample" in w.data_status.text()
     assert store.dataset_spec() is None  # the folder is gone: next time, the best available again
-    qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+    qtbot.waitUntil(lambda: not w.data_loader.busy, timeout=5000)
 
 
 def test_damaged_full_mnist_falls_back_to_the_sample_and_says_how_to_fix_it(qtbot, store, tmp_path, monkeypatch):
@@ -343,7 +343,7 @@ def test_damaged_full_mnist_falls_back_to_the_sample_and_says_how_to_fix_it(qtbo
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.dataset_changed, timeout=30000):
         w.show()
-    qtbot.waitUntil(lambda: w._data_thread is None, timeout=5000)
+    qtbot.waitUntil(lambda: not w.data_loader.busy, timeout=5000)
     assert w.dataset.source == "bundled sample"
     assert w.trainer is not None
     assert "MNIST sample" in w.data_status.text() and "Loading" not in w.data_status.text()
@@ -364,7 +364,7 @@ def test_the_latest_data_request_made_while_loading_wins(qtbot, store, tmp_path)
     w.dataset_changed.connect(changes.append)
     w.load_data("xor")
     w.load_data("spirals")  # replaces the waiting "xor"
-    qtbot.waitUntil(lambda: w._data_thread is None and w.dataset is not None, timeout=30000)
+    qtbot.waitUntil(lambda: not w.data_loader.busy and w.dataset is not None, timeout=30000)
     # the sample, asked for first, is superseded before it is shown
     assert [d.name for d in changes] == ["two spirals"]
     assert store.dataset_spec() == "spirals"
@@ -414,7 +414,7 @@ def test_a_folder_without_data_gives_a_message_and_keeps_the_data(qtbot, window,
     assert "keeps using MNIST sample" in window.last_message
     assert window.data_status.text() == window.data_label.text()
     assert window.data_status.text().startswith("Data: MNIST sample — 4,000 training")
-    qtbot.waitUntil(lambda: window._data_thread is None, timeout=5000)
+    qtbot.waitUntil(lambda: not window.data_loader.busy, timeout=5000)
 
 
 def test_self_check_trains_one_epoch_from_the_window(tmp_path):

@@ -12,7 +12,7 @@ import random
 import time
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QSize, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.atomic import atomic_write
-from nnviz.engine.datasets import DataError, Dataset, load_dataset
+from nnviz.engine.datasets import Dataset
 from nnviz.engine.model_io import ModelFileError, load_model, save_model
 from nnviz.engine.network import Network, Snapshot
 from nnviz.engine.trainer import TrainConfig, Trainer
 from nnviz.qt._controls import ArchitectureEditor, TrainingControls
 from nnviz.qt._cost_curve import CostCurveView
+from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._dialogs import DownloadDialog, choose_dataset_folder
 from nnviz.qt._drawing_pad import DigitPanel
 from nnviz.qt._evaluation import EvaluationView
@@ -55,29 +56,6 @@ FRAME_INTERVAL_S = 0.3
 STATS_FRAMES = 3
 #: What to do once the engine has raised: the worker's loop has ended, so Start cannot resume it.
 _AFTER_ERROR = "Press Reset (Ctrl+R) to start training again."
-
-
-class _DataLoadJob(QObject):
-    """Loads a dataset on a QThread so the window shows at once, even for the full MNIST."""
-
-    loaded = Signal(object, object)    # Dataset, spec it was loaded from
-    failed = Signal(str, object)       # message, spec
-    done = Signal()
-
-    def __init__(self, spec: str | None) -> None:
-        super().__init__()
-        self.spec = spec
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            dataset = load_dataset(self.spec)
-        except (DataError, OSError, ValueError) as exc:
-            self.failed.emit(str(exc), self.spec)
-        else:
-            self.loaded.emit(dataset, self.spec)
-        finally:
-            self.done.emit()
 
 
 class MessageBanner(QToolBar):
@@ -154,11 +132,11 @@ class MainWindow(QMainWindow):
         self.current_input: np.ndarray | None = None
         self._misclassified_cursor = -1
         self._rng = random.Random()
-        self._data_thread: QThread | None = None
-        self._data_job: _DataLoadJob | None = None
+        self.data_loader = DataLoader(self)
+        self.data_loader.loaded.connect(self._on_data_loaded)
+        self.data_loader.failed.connect(self._on_data_failed)
+        self.data_loader.idle.connect(self._on_data_idle)
         self._closing = False
-        self._data_remember: str | None = None
-        self._queued_request: tuple[str | None] | None = None  # (spec,) asked for while loading
         self._fallback: tuple[str | None, str | None] | None = None  # (spec, remember) after a failure
         self._queued_stats: list = []
         self._last_frame = self._last_stats = 0.0
@@ -413,33 +391,18 @@ class MainWindow(QMainWindow):
 
         A request made while another is loading runs when that one is done; only the latest waits.
         """
-        if self._data_thread is not None:
-            self._queued_request = (spec,)
-            return
-        self._start_data_job(spec, remember=spec)
-
-    def _start_data_job(self, spec: str | None, remember: str | None) -> None:
-        """Load ``spec``; once it is in use the settings remember ``remember`` as the data to use."""
+        self._fallback = None
         self.data_status.setText("Loading data…")
-        self._data_job = _DataLoadJob(spec)
-        self._data_remember = remember
-        self._data_thread = QThread()
-        self._data_job.moveToThread(self._data_thread)
-        self._data_thread.started.connect(self._data_job.run)
-        self._data_job.loaded.connect(self._on_data_loaded)
-        self._data_job.failed.connect(self._on_data_failed)
-        self._data_job.done.connect(self._on_data_done)
-        self._data_thread.start()
+        self.data_loader.load(spec, remember=spec)
 
     @Slot(object, object)
-    def _on_data_loaded(self, dataset: Dataset, spec) -> None:
-        # A newer request replaces this result: do not rebuild the trainer twice.
-        if not self._closing and self._queued_request is None:
-            self.set_dataset(dataset, self._data_remember)
+    def _on_data_loaded(self, dataset: Dataset, remember) -> None:
+        if not self._closing:
+            self.set_dataset(dataset, remember)
 
     @Slot(str, object)
     def _on_data_failed(self, message: str, spec) -> None:
-        if self._closing or self._queued_request is not None:
+        if self._closing:
             return
         if self.dataset is not None:
             self._show_data_status()
@@ -462,23 +425,11 @@ class MainWindow(QMainWindow):
             self.show_message(f"{message} Choose data in the Data menu.", "error")
 
     @Slot()
-    def _on_data_done(self) -> None:
-        self._finish_data_thread()
-        if self._closing:
-            return
-        queued, self._queued_request = self._queued_request, None
+    def _on_data_idle(self) -> None:
         fallback, self._fallback = self._fallback, None
-        if queued is not None:
-            self.load_data(queued[0])
-        elif fallback is not None:
-            self._start_data_job(*fallback)
-
-    def _finish_data_thread(self) -> None:
-        if self._data_thread is not None:
-            self._data_thread.quit()
-            self._data_thread.wait()
-            self._data_thread = None
-            self._data_job = None
+        if fallback is not None and not self._closing:
+            self.data_status.setText("Loading data…")
+            self.data_loader.load(*fallback)
 
     def _show_data_status(self) -> None:
         """Say which data is in use (status bar and settings panel)."""
@@ -1028,7 +979,7 @@ class MainWindow(QMainWindow):
         self._stop_training_thread()
         for timer in self._timers:
             timer.stop()
-        self._finish_data_thread()
+        self.data_loader.shutdown()
         for dialog in self.findChildren(DownloadDialog):
             dialog.shutdown()  # a download waiting on the network must not outlive the window
         try:
