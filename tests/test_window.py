@@ -352,6 +352,9 @@ def test_damaged_full_mnist_falls_back_to_the_sample_and_says_how_to_fix_it(qtbo
     assert str(damaged) in text and "-ubyte.gz" in text  # which file
     assert "sample is in use" in text
     assert "download the full MNIST again" in text and "Open dataset folder" in text
+    # the banner wraps the long message over several lines instead of cutting off what to do
+    line = w.banner.label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: w.banner.label.height() >= 2 * line, timeout=5000)
     assert store.dataset_spec() is None  # once repaired, the full MNIST is used again
     w.step_batch()
     assert "still loading" not in w.last_message

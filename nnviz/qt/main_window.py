@@ -68,7 +68,10 @@ class MessageBanner(QToolBar):
         row.setContentsMargins(8, 2, 4, 2)
         self.label = QLabel()
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.label.setWordWrap(True)  # a long message (what went wrong, what to do) is read in full
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # at most three lines: the whole text is in the tooltip and the status bar too
+        self.label.setMaximumHeight(3 * self.label.fontMetrics().lineSpacing() + 4)
         row.addWidget(self.label, 1)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
@@ -407,9 +410,9 @@ class MainWindow(FileActions, QMainWindow):
         if spec is None or str(spec).strip().lower() == "auto":
             self._fallback = ("sample", None)
             self.show_message(
-                f"The full MNIST could not be loaded: {message} The bundled MNIST sample is in use instead. "
-                "To fix this, download the full MNIST again (Data ▸ Download full MNIST…) or choose a "
-                "folder that has it (Data ▸ Open dataset folder…).", "warning")
+                "The full MNIST could not be loaded, so the bundled MNIST sample is in use instead. To fix "
+                "this, download the full MNIST again (Data ▸ Download full MNIST…) or choose a folder that "
+                f"has it (Data ▸ Open dataset folder…). The problem: {message}", "warning")
         elif str(spec).strip().lower() != "sample":
             self._fallback = (None, None)
             self.show_message(f"{message} nnviz uses the best data available instead; choose other data in the "
