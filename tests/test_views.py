@@ -19,7 +19,7 @@ from nnviz.engine.trainer import BatchStats, EpochStats
 from nnviz.qt import _colors
 from nnviz.qt._cost_curve import EMA_ALPHA, CostCurveView
 from nnviz.qt._drawing_pad import DigitPanel
-from nnviz.qt._evaluation import EvaluationView
+from nnviz.qt._evaluation import NO_RESULTS, EvaluationView
 from nnviz.qt._network_graph import BIN_ALPHAS, INPUT_EDGES_PER_NEURON, NetworkGraphView
 from nnviz.qt._weight_images import WeightImagesView, pixel_templates
 
@@ -539,6 +539,23 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
     assert view.cell_text(0, 1) == (str(2 * confusion[0, 1]) if confusion[0, 1] else "")
     assert f"{2 * confusion[3, 3]} of the" in view.cell_tooltip(3, 3)  # full counts in tooltips
     assert "%" in view._colorbar.axis.labelText and "row" in view._colorbar.axis.labelText
+
+
+def test_evaluation_clear_goes_back_to_no_results(qtbot):
+    view = EvaluationView()
+    qtbot.addWidget(view)
+    confusion = np.diag(np.full(10, 90)) + 1
+    view.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.9, test_cost=0.3, confusion=confusion), DIGITS)
+    assert view.cell_text(2, 2) != ""
+    view.clear()
+    assert view.accuracy_text() == "—"
+    assert view.detail_text() == NO_RESULTS
+    assert view.confusion().size == 0
+    assert all(view.cell_text(i, j) == "" for i in range(10) for j in range(10))
+    assert not view._image.image.any()
+    assert view._plot.toolTip() == ""
+    view.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.5, test_cost=1.0, confusion=confusion), DIGITS)
+    assert view.accuracy_text() == "50.0%"  # fills again after a clear
 
 
 def test_evaluation_text_fits_its_cells_and_long_class_names(qtbot):

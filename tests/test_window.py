@@ -243,6 +243,32 @@ def test_reset_same_seed_gives_the_same_start(qtbot, window):
     assert not np.array_equal(window.snapshot.weights[0], start)
 
 
+def test_a_new_network_shows_none_of_the_old_ones_results(qtbot, window, tmp_path):
+    """Reset, Apply and Open model: test results and cost curve empty, bars from the new network."""
+    from nnviz.qt._evaluation import NO_RESULTS
+
+    model = tmp_path / "trained.npz"
+
+    def check_cleared():
+        assert window.evaluation.detail_text() == NO_RESULTS
+        assert window.evaluation.accuracy_text() == "—"
+        assert window.cost_curve.history_rows() == []
+        expected = window.snapshot.forward(window.current_input)[-1]
+        np.testing.assert_allclose(window.digit_panel.bar_heights(), expected, atol=1e-6)
+
+    for replace in (lambda: window.reset_action.trigger(),
+                    lambda: window.apply_architecture(Architecture((16, 16), "sigmoid", "cross-entropy")),
+                    lambda: window.open_model(model)):
+        train_one_epoch(qtbot, window)
+        if not model.exists():
+            assert window.save_model(model)
+        with qtbot.waitSignal(window.outputs_shown, timeout=5000):
+            window.show_random_test_digit()
+        assert window.evaluation.detail_text() != NO_RESULTS
+        replace()
+        check_cleared()
+
+
 def test_architecture_editor_rebuilds_the_network(qtbot, window):
     editor = window.architecture_editor
     editor.layer_count.setValue(3)

@@ -26,6 +26,7 @@ CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 inp
 PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
 THROTTLE_MS = 50  # at most one input_changed per this many ms while drawing
 PREVIEW_SIZE = 84  # 3 screen pixels per input pixel: small enough for a 600 px tall window
+DRAW_PROMPT = "Draw a digit to see what the network says."
 
 
 class DrawingCanvas(QWidget):
@@ -235,7 +236,7 @@ class DigitPanel(QWidget):
         side.addWidget(self._caption)
         side.addStretch(1)
 
-        self._winner = QLabel("Draw a digit to see what the network says.")
+        self._winner = QLabel(DRAW_PROMPT)
         font = QFont(self._winner.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
@@ -299,13 +300,20 @@ class DigitPanel(QWidget):
         brushes[best] = self._winner_brush
         self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
         if self.canvas.is_blank():
-            self._winner.setText("Draw a digit to see what the network says.")
+            self._winner.setText(DRAW_PROMPT)
             return
         name = names[best] if best < len(names) else str(best)
         if abs(float(outputs.sum()) - 1.0) < 1e-3:
             self._winner.setText(f"The network says: {name} ({100 * outputs[best]:.0f}%)")
         else:
             self._winner.setText(f"The network says: {name} (activation {outputs[best]:.2f})")
+
+    def clear_outputs(self) -> None:
+        """No bars and no answer: nothing has gone through the current network yet."""
+        self._outputs = np.zeros(len(self._outputs), np.float32)
+        self._bars.setOpts(x=np.arange(len(self._outputs)), height=self._outputs,
+                           brushes=[self._bar_brush] * len(self._outputs))
+        self._winner.setText(DRAW_PROMPT)
 
     def show_input(self, image784: np.ndarray, caption: str) -> None:
         """Show a given (784,) image (e.g. a test digit) in the pad and preview.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from nnviz.qt import _colors
 
 SATURATION_PERCENT = 10.0  # colours saturate here so that the few mistakes stand out
+NO_RESULTS = "No results yet: train for one epoch."
 
 
 class EvaluationView(QWidget):
@@ -36,7 +37,7 @@ class EvaluationView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setBold(True)
         self._accuracy.setFont(font)
-        self._detail = QLabel("No results yet: train for one epoch.")
+        self._detail = QLabel(NO_RESULTS)
         self._detail.setWordWrap(True)
         self._detail.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
 
@@ -124,6 +125,19 @@ class EvaluationView(QWidget):
             text.setColor("#ffffff" if dark else _colors.FOREGROUND)
         self._fit_text()
 
+    def clear(self) -> None:
+        """Back to "no results yet" (the network was reset or replaced): an empty matrix, no accuracy."""
+        self._confusion = np.zeros((0, 0), np.int64)
+        self._accuracy_value = None
+        self._accuracy.setText("—")
+        self._detail.setText(NO_RESULTS)
+        self._plot.setToolTip("")
+        self._build(len(self._names), self._names)  # keeps the class names, empties every cell
+
+    def detail_text(self) -> str:
+        """The sentence beside the big number ("No results yet: ..." before the first epoch)."""
+        return self._detail.text()
+
     def confusion(self) -> np.ndarray:
         """(k, k) counts currently shown."""
         return self._confusion.copy()
@@ -134,7 +148,7 @@ class EvaluationView(QWidget):
 
     def cell_text(self, true: int, predicted: int) -> str:
         """Text of cell (true, predicted): percent right on the diagonal ("97"), else the count ("" for 0)."""
-        k = self._confusion.shape[0]
+        k = math.isqrt(len(self._texts))
         return self._texts[true * k + predicted].toPlainText()
 
     def cell_tooltip(self, true: int, predicted: int) -> str:

@@ -467,7 +467,12 @@ class MainWindow(FileActions, QMainWindow):
         self._queued_stats = []
         self._epochs_to_show = []
         self.network = network
+        # Nothing measured on the old network may stay on screen next to the new one.
         self.cost_curve.clear()
+        self.evaluation.clear()
+        self._misclassified_cursor = -1
+        if self.current_input is None:
+            self.digit_panel.clear_outputs()  # else _show_snapshot sends the input through the new network
         if self.dataset is None:
             self._show_snapshot(network.snapshot())
             return
@@ -755,9 +760,10 @@ class MainWindow(FileActions, QMainWindow):
         self._forward_current_input()
 
     def _forward_current_input(self) -> None:
-        if self.snapshot is None or self.current_input is None:
+        if self.snapshot is None:
             return
-        if self.current_input.size != self.snapshot.layer_sizes[0]:
+        if self.current_input is None or self.current_input.size != self.snapshot.layer_sizes[0]:
+            self.digit_panel.clear_outputs()  # bars of another network or input would mislead
             return
         activations = self.snapshot.forward(self.current_input)
         class_names = self.dataset.class_names if self.dataset else tuple(str(i) for i in range(10))
@@ -769,6 +775,7 @@ class MainWindow(FileActions, QMainWindow):
     def clear_drawing(self) -> None:
         self.digit_panel.clear()
         self.current_input = None
+        self.digit_panel.clear_outputs()
 
     @Slot()
     def show_random_test_digit(self) -> None:
