@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QFontMetricsF, QMouseEvent
+from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent
 from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
 
@@ -18,7 +18,7 @@ from nnviz.engine.network import Network
 from nnviz.engine.trainer import BatchStats, EpochStats
 from nnviz.qt import _colors
 from nnviz.qt._cost_curve import EMA_ALPHA, CostCurveView
-from nnviz.qt._drawing_pad import DigitPanel
+from nnviz.qt._drawing_pad import DRAW_PROMPT, DigitPanel
 from nnviz.qt._evaluation import NO_RESULTS, EvaluationView
 from nnviz.qt._network_graph import BIN_ALPHAS, INPUT_EDGES_PER_NEURON, NetworkGraphView
 from nnviz.qt._weight_images import WeightImagesView, pixel_templates
@@ -462,6 +462,27 @@ def test_show_outputs_updates_bars_and_winner(qtbot, panel):
     brushes = panel._bars.opts["brushes"]
     assert brushes[7].color().name() == _colors.WINNER_HEX
     assert brushes[0].color().name() == _colors.BAR_HEX
+
+
+def test_nan_outputs_name_no_winner(qtbot, panel, snapshot):
+    """A diverged network's outputs are NaN: argmax would say "0", the views say they are not numbers."""
+    _stroke(panel.canvas, SEVEN_TOP)
+    outputs = np.full(10, np.nan, np.float32)
+    panel.show_outputs(outputs, DIGITS)
+    assert "not numbers" in panel.winner_text() and "Reset" in panel.winner_text()
+    assert "says" not in panel.winner_text()
+    assert not panel.bar_heights().any()
+    assert {b.color().name() for b in panel._bars.opts["brushes"]} == {_colors.BAR_HEX}
+    panel.clear_outputs()
+    assert panel.winner_text() == DRAW_PROMPT
+
+    graph = NetworkGraphView()
+    qtbot.addWidget(graph)
+    graph.show_snapshot(snapshot)
+    acts = snapshot.forward(np.zeros(784, np.float32))
+    acts[-1] = outputs
+    graph.show_activations(acts)
+    assert {label.color.name() for label in graph._output_labels} == {QColor(_colors.FOREGROUND).name()}
 
 
 def test_drawn_digit_through_a_network_gives_bars_summing_to_one(qtbot, panel, snapshot):

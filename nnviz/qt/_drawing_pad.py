@@ -27,6 +27,7 @@ PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
 THROTTLE_MS = 50  # at most one input_changed per this many ms while drawing
 PREVIEW_SIZE = 84  # 3 screen pixels per input pixel: small enough for a 600 px tall window
 DRAW_PROMPT = "Draw a digit to see what the network says."
+NOT_NUMBERS = "The network's outputs are not numbers (training diverged) — press Reset."
 
 
 class DrawingCanvas(QWidget):
@@ -288,15 +289,20 @@ class DigitPanel(QWidget):
 
     # ------------------------------------------------------------------ public API
     def show_outputs(self, outputs: np.ndarray, class_names) -> None:
-        """Show (k,) output activations as bars and name the winner."""
+        """Show (k,) output activations as bars and name the winner (none when they are not numbers)."""
         outputs = np.asarray(outputs, dtype=np.float32).reshape(-1)
-        outputs = np.nan_to_num(outputs, nan=0.0, posinf=1.0, neginf=0.0)  # diverged network
         names = tuple(str(c) for c in class_names)
         if names != self._class_names or len(outputs) != len(self._outputs):
             self._set_class_names(names)
+        brushes = [self._bar_brush] * len(outputs)
+        if not np.isfinite(outputs).all():
+            # A diverged network: argmax of NaNs is 0, which is no answer at all.
+            self._outputs = np.zeros(len(outputs), np.float32)
+            self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
+            self._winner.setText(NOT_NUMBERS)
+            return
         self._outputs = outputs.copy()
         best = int(np.argmax(outputs))
-        brushes = [self._bar_brush] * len(outputs)
         brushes[best] = self._winner_brush
         self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
         if self.canvas.is_blank():

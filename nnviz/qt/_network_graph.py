@@ -390,7 +390,8 @@ class NetworkGraphView(QWidget):
         names = self._class_names if self._class_names and len(self._class_names) == n else None
         names = names or tuple(str(i) for i in range(n))
         out = self._activations[-1] if self._activations is not None else None
-        best = int(np.argmax(out)) if out is not None else -1
+        # NaN outputs (a diverged network) have no winner: argmax would name class 0.
+        best = int(np.argmax(out)) if out is not None and np.isfinite(out).all() else -1
         for i, label in enumerate(self._output_labels):
             text = names[i] if out is None else f"{names[i]}  {out[i]:.2f}"
             label.setText(text)
