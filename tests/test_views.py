@@ -366,6 +366,27 @@ def test_cost_curve_range_follows_the_data_with_one_paint_per_update(qtbot):
     assert not any(view.cost_plot.vb.autoRangeEnabled())
 
 
+def test_cost_curve_axis_stays_readable_when_training_diverges(qtbot):
+    """Costs of 1e+35 would squash the curve and give tick labels wider than the axis: the axis stops."""
+    curve = CostCurveView()
+    qtbot.addWidget(curve)
+    curve.resize(400, 400)
+    costs = [2.3] * 12 + [4e3, 2e35]
+    curve.add_batches([BatchStats(step=i + 1, epoch=0, batch=i, batches_per_epoch=100, cost=c,
+                                  learning_rate=10.0) for i, c in enumerate(costs)])
+    low, high = curve.cost_plot.vb.viewRange()[1]
+    assert low == 0.0 and 2.3 < high <= 30.0
+    axis = curve.cost_plot.getAxis("left")
+    ticks = [value for level in axis.tickValues(low, high, axis.height()) for value in level[1]]
+    assert max(len(text) for text in axis.tickStrings(ticks, 1.0, ticks[1] - ticks[0])) <= 3
+    assert "2e+35" in curve.cut_off_text()
+    curve.clear()
+    assert curve.cut_off_text() == ""
+    curve.add_batches(_batches(1, 5))  # a normal run: no note, the axis fits the curve
+    assert curve.cut_off_text() == ""
+    assert curve.cost_plot.vb.viewRange()[1][1] < 5.0
+
+
 def test_cost_curve_grows_past_many_thousand_points(qtbot):
     view = CostCurveView()
     qtbot.addWidget(view)

@@ -305,6 +305,22 @@ def test_divergence_pauses_with_a_message(qtbot, window):
     assert not window.training.worker.has_diverged
 
 
+def test_diverged_outputs_name_no_winner(qtbot, window):
+    window.apply_architecture(Architecture((16,), "linear", "cross-entropy"))
+    window.show_random_test_digit()
+    controls = window.training_controls
+    controls.optimizer.setCurrentIndex(controls.optimizer.findData("sgd"))
+    controls.learning_rate.setValue(50.0)
+    with qtbot.waitSignal(window.message_shown, check_params_cb=lambda text, level: level == "warning",
+                          timeout=30000):
+        window.start_training()
+    qtbot.waitUntil(lambda: paused(window) and all_shown(window), timeout=10000)
+    assert not np.isfinite(window.snapshot.forward(window.current_input)[-1]).all()
+    assert "not numbers" in window.digit_panel.winner_text()
+    assert "says" not in window.digit_panel.winner_text()
+    assert "went off the plot" in window.cost_curve.cut_off_text()
+
+
 def test_start_after_an_engine_error_says_to_reset_and_reset_trains_again(qtbot, window):
     def failing_run():
         raise MemoryError("no room for the batch")

@@ -20,6 +20,13 @@ RAW_COLOR = (150, 150, 150, 110)
 SMOOTH_COLOR = "#1f4e9c"
 TRAIN_COLOR = "#e67800"
 TEST_COLOR = "#1b9e4b"
+CUT_OFF_COLOR = "#8a1c1c"
+
+#: The cost axis stops at this multiple of the first cost (or COST_AXIS_FLOOR, if higher): a
+#: diverging run (costs of 1e+35) would otherwise squash the curve flat and give tick labels
+#: too wide for the axis. The plot then says how high the cost went.
+COST_AXIS_FACTOR = 10.0
+COST_AXIS_FLOOR = 10.0
 
 _NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
@@ -192,6 +199,9 @@ class CostCurveView(QWidget):
                                 test=np.float64, accuracy=np.float64, batches_before=np.int64)
         self._ema = 0.0
         self._cost_top = 0.0  # highest smoothed or per-epoch cost so far
+        self._cost_peak = 0.0  # highest finite cost of any kind, raw mini-batches included
+        self._cost_cap = math.inf  # the cost axis never goes higher (set by the first cost)
+        self._cut_off: str | None = None  # the note shown while the cost is above the axis
         self._shown_range: tuple | None = None
         self._follow = True
         self.cost_plot.vb.sigRangeChangedManually.connect(self._stop_following)
@@ -212,6 +222,9 @@ class CostCurveView(QWidget):
         if not ok.any():
             return
         steps, costs = steps[ok], costs[ok]
+        if not len(self._drawn):
+            self._cost_cap = nice_ceiling(max(COST_AXIS_FACTOR * float(costs[0]), COST_AXIS_FLOOR))
+        self._cost_peak = max(self._cost_peak, float(costs.max()))
         ema = exponential_average(costs, self._ema)
         self._ema = float(ema[-1])
         # Bias correction (as in Adam): the average starts at the first cost, not at zero.
@@ -235,6 +248,7 @@ class CostCurveView(QWidget):
         self._accuracy_curve.setData(e["step"], 100.0 * e["accuracy"])
         finite = [c for c in (stats.train_cost, stats.test_cost) if math.isfinite(c)]
         self._cost_top = max([self._cost_top, *finite])
+        self._cost_peak = max([self._cost_peak, *finite])
         self.accuracy_plot.setTitle(
             f"Test accuracy after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}%",
             color=_colors.FOREGROUND, size="10pt"
@@ -251,7 +265,8 @@ class CostCurveView(QWidget):
         self.accuracy_plot.setTitle(
             "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
-        self._ema, self._cost_top = 0.0, 0.0
+        self._ema, self._cost_top, self._cost_peak, self._cost_cap = 0.0, 0.0, 0.0, math.inf
+        self._show_cut_off(False)
         self._follow = True
         self._apply_range()
 
@@ -292,6 +307,10 @@ class CostCurveView(QWidget):
         return {"train": (e["step"], e["train"]), "test": (e["step"], e["test"]),
                 "accuracy": (e["step"], 100.0 * e["accuracy"])}
 
+    def cut_off_text(self) -> str:
+        """The note above the cost plot when the cost went off its top ("" otherwise)."""
+        return self._cut_off or ""
+
     def is_following(self) -> bool:
         """True while the visible range grows with the data (not zoomed or panned by hand)."""
         return self._follow
@@ -303,13 +322,14 @@ class CostCurveView(QWidget):
             last = max(last, float(self._epochs["step"][-1]))
         x = (0.0, nice_ceiling(max(last * 1.02, 10.0)))
         # The smoothed curve and the epoch points set the height; raw spikes above may be cut off.
-        y = (0.0, nice_ceiling(self._cost_top * 1.1) if self._cost_top > 0 else 1.0)
+        y = (0.0, min(nice_ceiling(self._cost_top * 1.1), self._cost_cap) if self._cost_top > 0 else 1.0)
         accuracy = 100.0 * self._epochs["accuracy"]
         accuracy = accuracy[np.isfinite(accuracy)]
         low = 10.0 * math.floor((float(accuracy.min()) - 2.0) / 10.0) if len(accuracy) else 0.0
         return x, y, (max(0.0, low), 100.0)
 
     def _apply_range(self) -> None:
+        self._show_cut_off(self._cost_top > 0 and nice_ceiling(self._cost_top * 1.1) > self._cost_cap)
         if not self._follow:
             return
         target = self._target_range()
@@ -319,6 +339,17 @@ class CostCurveView(QWidget):
         x, y, accuracy = target
         self.cost_plot.vb.setRange(xRange=x, yRange=y, padding=0.0)
         self.accuracy_plot.vb.setRange(yRange=accuracy, padding=0.02)
+
+    def _show_cut_off(self, cut: bool) -> None:
+        # The plot's title row exists only while needed: no empty line above a normal curve.
+        text = f"The cost went off the plot: up to {self._cost_peak:.3g}" if cut else None
+        if text == self._cut_off:
+            return
+        self._cut_off = text
+        if text is None:
+            self.cost_plot.setTitle(None)
+        else:
+            self.cost_plot.setTitle(text, color=CUT_OFF_COLOR, size="10pt")
 
     def _stop_following(self, *_args) -> None:
         self._follow = False
