@@ -321,6 +321,12 @@ def test_diverged_outputs_name_no_winner(qtbot, window):
     assert "went off the plot" in window.cost_curve.cut_off_text()
 
 
+def test_a_one_line_warning_takes_one_line_of_the_banner(qtbot, window):
+    window.show_message("Training is paused.", "warning")
+    line = window.banner.label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: window.banner.label.height() < 2 * line, timeout=5000)
+
+
 def test_start_after_an_engine_error_says_to_reset_and_reset_trains_again(qtbot, window):
     def failing_run():
         raise MemoryError("no room for the batch")

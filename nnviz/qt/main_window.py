@@ -9,7 +9,7 @@ import random
 import time
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -70,9 +70,10 @@ class MessageBanner(QToolBar):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setWordWrap(True)  # a long message (what went wrong, what to do) is read in full
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        # at most three lines: the whole text is in the tooltip and the status bar too
+        # at most three lines (see _fit_label): the whole text is in the tooltip and the status bar too
         self.label.setMaximumHeight(3 * self.label.fontMetrics().lineSpacing() + 4)
         row.addWidget(self.label, 1)
+        self.label.installEventFilter(self)  # a new width may need another number of lines
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setToolTip("Hide this message")
@@ -90,6 +91,20 @@ class MessageBanner(QToolBar):
         self.label.setText(text)
         self.label.setToolTip(text)
         self.show()
+        self._fit_label()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.label and event.type() == QEvent.Type.Resize:
+            self._fit_label()
+        return False
+
+    def _fit_label(self) -> None:
+        # A wrapped label's size hint assumes a narrow width (three lines for one line of text):
+        # take the height the text needs at the width it really has, up to three lines.
+        width = self.label.width()
+        if width > 0:
+            lines = self.label.fontMetrics().lineSpacing()
+            self.label.setFixedHeight(min(self.label.heightForWidth(width), 3 * lines + 4))
 
 
 class MainWindow(FileActions, QMainWindow):
