@@ -480,6 +480,7 @@ def test_show_outputs_updates_bars_and_winner(qtbot, panel):
     panel.show_outputs(outputs, DIGITS)
     np.testing.assert_allclose(panel.bar_heights(), outputs)
     assert panel.winner_text() == "The network says: 7 (93%)"
+    assert panel._bars_plot.getAxis("left")._tickLevels == [[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]]
     brushes = panel._bars.opts["brushes"]
     assert brushes[7].color().name() == _colors.WINNER_HEX
     assert brushes[0].color().name() == _colors.BAR_HEX

@@ -247,7 +247,7 @@ class DigitPanel(QWidget):
         self._bars_plot.setMenuEnabled(False)
         self._bars_plot.setMouseEnabled(False, False)
         self._bars_plot.hideButtons()
-        self._bars_plot.setYRange(0.0, 1.0, padding=0.02)
+        self._bars_plot.setYRange(0.0, 1.12, padding=0.0)  # room above the top tick for its label
         self._bars_plot.setLabel("left", "activation")
         self._bars_plot.setLabel("bottom", "digit")
         self._bars_plot.setToolTip(
@@ -258,6 +258,8 @@ class DigitPanel(QWidget):
             axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
+        # Three ticks: six crowd the short axis and the top one is cut off at the plot's edge.
+        self._bars_plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
         self._bars_plot.setMinimumHeight(80)
         self._bar_brush = pg.mkBrush(_colors.BAR_HEX)
         self._winner_brush = pg.mkBrush(_colors.WINNER_HEX)
