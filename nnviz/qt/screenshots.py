@@ -145,6 +145,9 @@ def take_screenshots(folder: pathlib.Path, data: str | None = None, during_steps
         controls.learning_rate.setValue(10.0)
         window.start_training()
         _wait_until(lambda: window.training.worker.has_diverged and _settled(window), 120, "divergence")
+        # the same test digit as "during": what a diverged network makes of it
+        window.digit_panel.show_input(digit, f"test digit #{shown}, label {label}")
+        window.show_input(digit)
         shoot("diverged")
     finally:
         window.close()
