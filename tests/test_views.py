@@ -754,3 +754,13 @@ def test_weight_images_update_only_the_layer_on_screen(qtbot, snapshot):
     view.show_snapshot(snapshot)
     assert updates == {1: 16, 3: 10}  # now only the output layer's 10 images
     assert set(view._items) == {1, 3}
+
+
+def test_blank_pad_names_the_forced_answer(qtbot, panel):
+    """With nothing drawn the bars still show an answer; the text says it is forced, not a reading."""
+    outputs = np.full(10, 0.05, np.float32)
+    outputs[5] = 0.55
+    panel.show_outputs(outputs, DIGITS)
+    assert panel.canvas.is_blank()
+    assert "blank pad it still says 5" in panel.winner_text()
+    assert "The network says" not in panel.winner_text()

@@ -27,6 +27,7 @@ PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
 THROTTLE_MS = 50  # at most one input_changed per this many ms while drawing
 PREVIEW_SIZE = 84  # 3 screen pixels per input pixel: small enough for a 600 px tall window
 DRAW_PROMPT = "Draw a digit to see what the network says."
+BLANK_ANSWER = "Draw a digit. (For a blank pad it still says {name}: it must always pick one.)"
 NOT_NUMBERS = "The network's outputs are not numbers (training diverged) — press Reset."
 
 
@@ -307,10 +308,11 @@ class DigitPanel(QWidget):
         best = int(np.argmax(outputs))
         brushes[best] = self._winner_brush
         self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
-        if self.canvas.is_blank():
-            self._winner.setText(DRAW_PROMPT)
-            return
         name = names[best] if best < len(names) else str(best)
+        if self.canvas.is_blank():
+            # The network has no "nothing" answer: saying so is one of the lessons of the pad.
+            self._winner.setText(BLANK_ANSWER.format(name=name))
+            return
         if abs(float(outputs.sum()) - 1.0) < 1e-3:
             self._winner.setText(f"The network says: {name} ({100 * outputs[best]:.0f}%)")
         else:
