@@ -48,45 +48,19 @@ def headless_throughput(dataset, layer_sizes, config, n_batches: int) -> float:
 
 
 def _spin_until(app, condition, timeout_s: float, poll_ms: int = 5) -> bool:
-    from PySide6.QtCore import QEventLoop, QTimer
+    from nnviz.qt._scripted import run_until
 
-    if condition():
-        return True
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: condition() and loop.quit())
-    poll.start(poll_ms)
-    deadline = QTimer()
-    deadline.setSingleShot(True)
-    deadline.timeout.connect(loop.quit)
-    deadline.start(int(timeout_s * 1000))
-    loop.exec()
-    poll.stop()
-    deadline.stop()
-    return condition()
+    return run_until(condition, timeout_s, poll_ms)
 
 
 def _draw_stroke(canvas, seed: int, before_release=lambda: None) -> None:
-    from PySide6.QtCore import QEvent, QPointF, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    from nnviz.qt._scripted import send_stroke
 
     rng = np.random.default_rng(seed)
     w, h = canvas.width(), canvas.height()
     x0 = w * rng.uniform(0.3, 0.7)
     points = [(x0 + w * 0.1 * np.sin(t / 4), h * (0.15 + 0.7 * t / 20)) for t in range(21)]
-    left = Qt.MouseButton.LeftButton
-
-    def send(kind, x, y, button, buttons):
-        pos = QPointF(x, y)
-        QApplication.sendEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons,
-                                                   Qt.KeyboardModifier.NoModifier))
-
-    send(QEvent.Type.MouseButtonPress, *points[0], left, left)
-    for x, y in points[1:]:
-        send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.NoButton, left)
-    before_release()
-    send(QEvent.Type.MouseButtonRelease, *points[-1], left, Qt.MouseButton.NoButton)
+    send_stroke(canvas, points, before_release)
 
 
 def gui_measurements(dataset, config, n_batches: int, strokes: int) -> dict:

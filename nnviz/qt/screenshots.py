@@ -10,7 +10,6 @@ import os
 import pathlib
 import sys
 import tempfile
-import time
 
 SIZE = (1400, 900)
 #: The test digit shown while training (an 8 of the MNIST test set).
@@ -19,19 +18,10 @@ DURING_DIGIT = 5875
 
 def _wait_until(condition, timeout_s: float, what: str) -> None:
     """Run the event loop until ``condition()`` holds; fail loudly after ``timeout_s``."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from nnviz.qt._scripted import run_until
 
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: condition() and loop.quit())
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what} after {timeout_s:.0f} s")
-        poll.start(20)
-        QTimer.singleShot(500, loop.quit)
-        loop.exec()
-        poll.stop()
+    if not run_until(condition, timeout_s, poll_ms=20):
+        raise TimeoutError(f"gave up waiting for {what} after {timeout_s:.0f} s")
 
 
 def _settled(window) -> bool:
@@ -44,26 +34,14 @@ def _settled(window) -> bool:
 
 def _draw_seven(canvas) -> None:
     """One stroke: the top bar of a 7, then its diagonal, as mouse events on the drawing pad."""
-    from PySide6.QtCore import QEvent, QPointF, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    from nnviz.qt._scripted import send_stroke
 
     w, h = canvas.width(), canvas.height()
     corners = [(0.25, 0.22), (0.75, 0.22), (0.42, 0.82)]
     points = []
     for (x0, y0), (x1, y1) in zip(corners[:-1], corners[1:]):
         points += [(w * (x0 + (x1 - x0) * t / 20), h * (y0 + (y1 - y0) * t / 20)) for t in range(21)]
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-
-    def send(kind, x, y, button, buttons):
-        pos = QPointF(x, y)
-        QApplication.sendEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons,
-                                                   Qt.KeyboardModifier.NoModifier))
-
-    send(QEvent.Type.MouseButtonPress, *points[0], left, left)
-    for x, y in points[1:]:
-        send(QEvent.Type.MouseMove, x, y, none, left)
-    send(QEvent.Type.MouseButtonRelease, *points[-1], left, none)
+    send_stroke(canvas, points)
 
 
 def take_screenshots(folder: pathlib.Path, data: str | None = None, during_steps: int = 250,
