@@ -52,6 +52,15 @@ def _click_scene_point(qtbot, graphics_widget, viewbox, x: float, y: float) -> N
 
 
 # ---------------------------------------------------------------------------------- network graph
+
+def _shown(qtbot, widget, width: int, height: int):
+    """``widget`` at ``width`` x ``height``, shown and exposed, closed after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
 def test_graph_shades_neurons_by_activation(qtbot, snapshot, digit_image):
     view = NetworkGraphView()
     qtbot.addWidget(view)
@@ -150,11 +159,7 @@ def test_graph_output_labels_and_tooltip(qtbot, snapshot, digit_image):
 
 
 def test_graph_click_emits_and_select_neuron_does_not(qtbot, snapshot):
-    view = NetworkGraphView()
-    qtbot.addWidget(view)
-    view.resize(900, 560)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, NetworkGraphView(), 900, 560)
     view.show_snapshot(snapshot)
     x, y = view._positions[2][4]
     with qtbot.waitSignal(view.neuron_selected, timeout=2000) as blocker:
@@ -195,11 +200,7 @@ def test_weight_images_show_weights_with_symmetric_levels(qtbot, snapshot):
 
 
 def test_weight_images_click_enlarges_and_select_switches_layer(qtbot, snapshot):
-    view = WeightImagesView()
-    qtbot.addWidget(view)
-    view.resize(560, 560)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, WeightImagesView(), 560, 560)
     view.show_snapshot(snapshot)
     x, y, w, h = view._cell_rect(1, 6)
     with qtbot.waitSignal(view.neuron_selected, timeout=2000) as blocker:
@@ -240,11 +241,7 @@ FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shi
 
 
 def test_weight_images_name_output_neurons_by_class(qtbot, snapshot):
-    view = WeightImagesView()
-    qtbot.addWidget(view)
-    view.resize(330, 330)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, WeightImagesView(), 330, 330)
     view.show_snapshot(snapshot)
     view.set_class_names(FASHION)
     view.select_neuron(3, 9)
@@ -338,11 +335,7 @@ class _PaintCounter(QObject):
 
 
 def test_cost_curve_range_follows_the_data_with_one_paint_per_update(qtbot):
-    view = CostCurveView()
-    qtbot.addWidget(view)
-    view.resize(420, 330)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, CostCurveView(), 420, 330)
     view.add_batches(_batches(1, 5000))
     (x0, x1), (y0, y1) = view.cost_plot.vb.viewRange()
     assert x0 == 0.0 and 5000 <= x1 <= 6000 and y0 == 0.0 and y1 >= 2.0 / 1.01
@@ -421,11 +414,7 @@ SEVEN_LEG = [(0.7, 0.25), (0.45, 0.8)]
 
 @pytest.fixture
 def panel(qtbot):
-    widget = DigitPanel()
-    qtbot.addWidget(widget)
-    widget.resize(420, 620)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = _shown(qtbot, DigitPanel(), 420, 620)
     return widget
 
 
@@ -602,11 +591,7 @@ def test_evaluation_clear_goes_back_to_no_results(qtbot):
 
 
 def test_evaluation_text_fits_its_cells_and_long_class_names(qtbot):
-    view = EvaluationView()
-    qtbot.addWidget(view)
-    view.resize(400, 350)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, EvaluationView(), 400, 350)
     confusion = np.full((10, 10), 7) + np.diag(np.full(10, 1000))
     confusion[3, 5] = 1234  # a badly confused class early in training
     view.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.8, test_cost=0.5,
@@ -639,11 +624,7 @@ def _hover_scene_point(graphics_widget, viewbox, x: float, y: float) -> None:
 
 
 def test_hovering_a_neuron_explains_it_and_selection_shows_its_inputs(qtbot, snapshot, digit_image):
-    view = NetworkGraphView()
-    qtbot.addWidget(view)
-    view.resize(900, 560)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, NetworkGraphView(), 900, 560)
     view.show_snapshot(snapshot)
     view.show_activations(snapshot.forward(digit_image))
     x, y = view._positions[3][7]
@@ -660,21 +641,13 @@ def test_hovering_a_neuron_explains_it_and_selection_shows_its_inputs(qtbot, sna
 
 
 def test_hovering_images_and_cells_gives_tooltips(qtbot, snapshot):
-    weights = WeightImagesView()
-    qtbot.addWidget(weights)
-    weights.resize(560, 560)
-    weights.show()
-    qtbot.waitExposed(weights)
+    weights = _shown(qtbot, WeightImagesView(), 560, 560)
     weights.show_snapshot(snapshot)
     x, y, w, h = weights._cell_rect(1, 9)
     _hover_scene_point(weights._plot, weights._vb, x + w / 2, y + h / 2)
     qtbot.waitUntil(lambda: "neuron 9" in weights._plot.toolTip(), timeout=2000)
 
-    evaluation = EvaluationView()
-    qtbot.addWidget(evaluation)
-    evaluation.resize(500, 500)
-    evaluation.show()
-    qtbot.waitExposed(evaluation)
+    evaluation = _shown(qtbot, EvaluationView(), 500, 500)
     confusion = np.full((10, 10), 3) + np.diag(np.full(10, 900))
     evaluation.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.9, test_cost=0.3,
                                           confusion=confusion), DIGITS)
