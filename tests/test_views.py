@@ -51,8 +51,6 @@ def _click_scene_point(qtbot, graphics_widget, viewbox, x: float, y: float) -> N
                      Qt.KeyboardModifier.NoModifier, widget_point)
 
 
-# ---------------------------------------------------------------------------------- network graph
-
 def _shown(qtbot, widget, width: int, height: int):
     """``widget`` at ``width`` x ``height``, shown and exposed, closed after the test."""
     qtbot.addWidget(widget)
@@ -60,6 +58,10 @@ def _shown(qtbot, widget, width: int, height: int):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+# ---------------------------------------------------------------------------------- network graph
+
 
 def test_graph_shades_neurons_by_activation(qtbot, snapshot, digit_image):
     view = NetworkGraphView()
