@@ -86,3 +86,36 @@ def _dangling_qtimers(monkeypatch):
             continue
     if active:
         pytest.fail("test left an active QTimer, started at:\n  " + "\n  ".join(active))
+
+
+# ---------------------------------------------------------------- shared window fixtures
+# Imports stay inside the fixtures, so the engine tests never load Qt through this file.
+
+@pytest.fixture(scope="session")
+def sample():
+    """The bundled 5,000-digit MNIST sample."""
+    from nnviz.engine.datasets import load_sample
+
+    return load_sample()
+
+
+@pytest.fixture
+def store(tmp_path):
+    """Window settings in an ini file of this test's own, nothing remembered."""
+    from PySide6.QtCore import QSettings
+
+    from nnviz.qt._settings import SettingsStore
+
+    return SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, sample, store):
+    """The main window on the sample at 1400x900, shown."""
+    from nnviz.qt.main_window import MainWindow
+
+    w = MainWindow(dataset=sample, settings=store)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    return w

@@ -11,7 +11,6 @@ from PySide6.QtGui import QDropEvent
 
 from nnviz.engine import download as engine_download
 from nnviz.engine.activations import ACTIVATIONS
-from nnviz.engine.datasets import load_sample
 from nnviz.engine.model_io import load_model, save_model
 from nnviz.engine.network import COSTS, DEFAULT_ACTIVATION, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, Network
 from nnviz.engine.optimizers import OPTIMIZERS
@@ -21,27 +20,8 @@ from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
 from nnviz.qt.main_window import MainWindow
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return load_sample()
-
-
 def ini_store(path) -> SettingsStore:
     return SettingsStore(QSettings(str(path), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def store(tmp_path):
-    return ini_store(tmp_path / "settings.ini")
-
-
-@pytest.fixture
-def window(qtbot, sample, store):
-    w = MainWindow(dataset=sample, settings=store)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    return w
 
 
 def train_steps(qtbot, window, n):

@@ -2,32 +2,12 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.datasets import load_sample
-from nnviz.qt._settings import Architecture, SettingsStore
+from nnviz.qt._settings import Architecture
 from nnviz.qt.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return load_sample()
-
-
-@pytest.fixture
-def store(tmp_path):
-    return SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, sample, store):
-    w = MainWindow(dataset=sample, settings=store)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    return w
 
 
 def paused(window):

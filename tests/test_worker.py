@@ -3,16 +3,10 @@
 import pytest
 from PySide6.QtCore import QObject, Signal, Slot
 
-from nnviz.engine.datasets import load_sample
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import BatchStats, EpochStats, TrainConfig, Trainer
 from nnviz.qt import _worker
 from nnviz.qt._worker import EMIT_INTERVAL, TrainingThread
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return load_sample()
 
 
 @pytest.fixture
