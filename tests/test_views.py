@@ -16,12 +16,12 @@ from PySide6.QtTest import QTest
 
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import BatchStats, EpochStats
-from nnviz.qt import _colors
-from nnviz.qt._cost_curve import EMA_ALPHA, CostCurveView
-from nnviz.qt._drawing_pad import DRAW_PROMPT, DigitPanel
-from nnviz.qt._evaluation import NO_RESULTS, EvaluationView
-from nnviz.qt._network_graph import BIN_ALPHAS, INPUT_EDGES_PER_NEURON, NetworkGraphView
-from nnviz.qt._weight_images import WeightImagesView, pixel_templates
+from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.cost_curve import EMA_ALPHA, CostCurveView
+from nnviz.qt.views.drawing_pad import DRAW_PROMPT, DigitPanel
+from nnviz.qt.views.evaluation import NO_RESULTS, EvaluationView
+from nnviz.qt.views.network_graph import BIN_ALPHAS, INPUT_EDGES_PER_NEURON, NetworkGraphView
+from nnviz.qt.views.weight_images import WeightImagesView, pixel_templates
 
 DIGITS = tuple(str(i) for i in range(10))
 

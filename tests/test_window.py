@@ -225,7 +225,7 @@ def test_reset_same_seed_gives_the_same_start(qtbot, window):
 
 def test_a_new_network_shows_none_of_the_old_ones_results(qtbot, window, tmp_path):
     """Reset, Apply and Open model: test results and cost curve empty, bars from the new network."""
-    from nnviz.qt._evaluation import NO_RESULTS
+    from nnviz.qt.views.evaluation import NO_RESULTS
 
     model = tmp_path / "trained.npz"
 

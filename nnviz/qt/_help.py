@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 import nnviz
 from nnviz.desktop import icon_paths
-from nnviz.qt import _colors
-from nnviz.qt.app import app_icon
+from nnviz.qt.views import colors as _colors
+from nnviz.qt._icon import app_icon
 
 MNIST_CREDIT = (
     "The MNIST database of handwritten digits is by Y. LeCun, C. Cortes and C. J. C. Burges, "

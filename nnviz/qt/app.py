@@ -10,26 +10,13 @@ import sys
 import tempfile
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 import nnviz
+from nnviz.qt._icon import app_icon
 
 SELF_CHECK_TIMEOUT_MS = 180_000
-
-
-def app_icon() -> QIcon:
-    """The nnviz icon from resources/icons (SVG plus the PNG sizes found); empty if none is there."""
-    icon = QIcon()
-    icons = nnviz.resources_dir() / "icons"
-    for size in (16, 24, 32, 48, 64, 128, 256, 512):
-        png = icons / f"nnviz-{size}.png"
-        if png.is_file():
-            icon.addFile(str(png))
-    svg = icons / "nnviz.svg"
-    if svg.is_file():
-        icon.addFile(str(svg))
-    return icon
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -29,16 +29,16 @@ from nnviz.engine.datasets import Dataset
 from nnviz.engine.network import Network, Snapshot
 from nnviz.engine.trainer import TrainConfig, Trainer
 from nnviz.qt._controls import ArchitectureEditor, TrainingControls
-from nnviz.qt._cost_curve import CostCurveView
+from nnviz.qt.views.cost_curve import CostCurveView
 from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._dialogs import DownloadDialog, choose_dataset_folder
-from nnviz.qt._drawing_pad import DigitPanel
-from nnviz.qt._evaluation import EvaluationView
+from nnviz.qt.views.drawing_pad import DigitPanel
+from nnviz.qt.views.evaluation import EvaluationView
 from nnviz.qt._files import FileActions
 from nnviz.qt._help import show_about, show_help
-from nnviz.qt._network_graph import NetworkGraphView
+from nnviz.qt.views.network_graph import NetworkGraphView
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
-from nnviz.qt._weight_images import WeightImagesView
+from nnviz.qt.views.weight_images import WeightImagesView
 from nnviz.qt._worker import EMIT_INTERVAL, TrainingThread
 
 DEFAULT_SIZE = QSize(1400, 900)

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from nnviz.qt import _colors
+from nnviz.qt.views import colors as _colors
 
 SATURATION_PERCENT = 10.0  # colours saturate here so that the few mistakes stand out
 NO_RESULTS = "No results yet: train for one epoch."

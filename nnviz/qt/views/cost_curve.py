@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from nnviz.qt import _colors
+from nnviz.qt.views import colors as _colors
 
 EMA_ALPHA = 0.03  # weight of the newest batch in the smoothed curve (about 1/33 batches)
 _EMA_BLOCK = 256  # costs smoothed per matrix product; bounds the (block, block) weight matrix

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.qt import _colors
-from nnviz.qt._network_graph import layer_name
+from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.network_graph import layer_name
 
 GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
 LABEL_SPACE = 6.0  # room above each image for its number

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.preprocess import preprocess_digit
-from nnviz.qt import _colors
+from nnviz.qt.views import colors as _colors
 
 CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 input
 PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20

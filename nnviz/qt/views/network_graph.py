@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from nnviz.qt import _colors
+from nnviz.qt.views import colors as _colors
 
 HEIGHT = 10.0  # data units spanned by the tallest column
 LAYER_GAP = 3.0  # data units between neuron columns
