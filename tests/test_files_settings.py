@@ -26,9 +26,9 @@ def ini_store(path) -> SettingsStore:
 
 def train_steps(qtbot, window, n):
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step >= n, timeout=10000):
-        window.training.worker.step_batches(n)
-    qtbot.waitUntil(lambda: not window.training.worker.is_busy
-                    and len(window.cost_curve.history_rows()) == window.trainer.step, timeout=5000)
+        window.session.step_batches(n)
+    qtbot.waitUntil(lambda: not window.session.is_busy
+                    and len(window.cost_curve.history_rows()) == window.session.trainer.step, timeout=5000)
 
 
 def leftovers(folder: pathlib.Path, keep: set[str]):
@@ -43,9 +43,9 @@ def test_damaged_model_file_leaves_the_network_unchanged(window, tmp_path, conte
     bad = tmp_path / "damaged.npz"
     bad.write_bytes(content)
     before = window.snapshot
-    trainer = window.trainer
+    trainer = window.session.trainer
     assert window.open_model(bad) is False
-    assert window.trainer is trainer
+    assert window.session.trainer is trainer
     assert window.snapshot is before
     assert window.last_message_level == "error"
     assert "damaged.npz" in window.last_message
@@ -55,9 +55,9 @@ def test_damaged_model_file_leaves_the_network_unchanged(window, tmp_path, conte
 def test_model_that_does_not_fit_the_data_is_refused(window, tmp_path):
     path = tmp_path / "toy.npz"
     save_model(path, Network((2, 8, 3), seed=1))
-    trainer = window.trainer
+    trainer = window.session.trainer
     assert window.open_model(path) is False
-    assert window.trainer is trainer
+    assert window.session.trainer is trainer
     assert "does not fit" in window.last_message
 
 
@@ -97,7 +97,7 @@ def test_dropping_a_model_file_opens_it(window, tmp_path):
     event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
-    assert window.trainer.network.layer_sizes == (784, 20, 10)
+    assert window.session.trainer.network.layer_sizes == (784, 20, 10)
     assert window.architecture_editor.architecture().hidden == (20,)
 
 
@@ -108,7 +108,7 @@ def test_recent_files_menu_opens_a_model(window, tmp_path):
     window.reset()
     window.apply_architecture(Architecture((16, 16)))
     window.recent_menu.actions()[0].trigger()
-    assert window.trainer.network.layer_sizes == (784, 12, 10)
+    assert window.session.trainer.network.layer_sizes == (784, 12, 10)
 
 
 # ---- exports ----------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_window_starts_with_defaults_from_a_corrupt_store(qtbot, sample, tmp_pat
     w = MainWindow(dataset=sample, settings=ini_store(path))
     qtbot.addWidget(w)
     w.show()
-    assert w.trainer.network.layer_sizes == (784, 16, 16, 10)
+    assert w.session.trainer.network.layer_sizes == (784, 16, 16, 10)
     assert w.size().width() == 1400 and w.size().height() == 900
     assert all(dock.isVisible() for dock in w.docks.values())
 
@@ -238,7 +238,7 @@ def test_window_remembers_geometry_architecture_and_hyper_parameters(qtbot, samp
     w2.show()
     # Qt fits the restored geometry to the (small, offscreen) screen; it is no longer the default size.
     assert w2.size().width() != 1400
-    assert w2.trainer.network.layer_sizes == (784, 24, 10)
+    assert w2.session.trainer.network.layer_sizes == (784, 24, 10)
     assert w2.training_controls.hyper_parameters().learning_rate == pytest.approx(0.02)
 
 

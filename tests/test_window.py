@@ -11,13 +11,13 @@ from nnviz.qt.main_window import MainWindow
 
 
 def paused(window):
-    return not window.training.worker.is_running and window.start_action.text() == "Start"
+    return not window.session.is_running and window.start_action.text() == "Start"
 
 
 def all_shown(window):
     """The views show the trainer's current state: latest snapshot and every mini-batch's cost."""
     batches = sum(row["kind"] == "batch" for row in window.cost_curve.history_rows())
-    return window.snapshot.step == window.trainer.step == batches
+    return window.snapshot.step == window.session.trainer.step == batches
 
 
 def train_one_epoch(qtbot, window):
@@ -28,7 +28,7 @@ def train_one_epoch(qtbot, window):
 
 
 def test_default_window_shows_every_view_and_the_data(window, sample):
-    assert window.network.layer_sizes == (784, 16, 16, 10)
+    assert window.session.network.layer_sizes == (784, 16, 16, 10)
     for key in ("network_graph", "weight_images", "cost_curve", "digit_panel", "evaluation", "training"):
         dock = window.docks[key]
         assert dock.isVisible() and not dock.isFloating() and dock.windowTitle()
@@ -76,11 +76,11 @@ def test_snapshot_reaches_the_views_then_pause(qtbot, window):
 def test_closing_while_training_stops_the_thread(qtbot, window):
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
         window.start_training()
-    thread = window.training.thread
+    thread = window.session.thread
     assert thread.isRunning()
     window.close()
     assert thread.isFinished()
-    assert window.training is None
+    assert window.session.thread is None
 
 
 def _mouse(widget, kind, x, y, buttons):
@@ -134,7 +134,7 @@ def test_drawing_a_digit_updates_preview_bars_and_graph(qtbot, window):
 def test_one_epoch_end_to_end(qtbot, window):
     stats = train_one_epoch(qtbot, window)
     rows = window.cost_curve.history_rows()
-    assert sum(row["kind"] == "batch" for row in rows) == window.trainer.step
+    assert sum(row["kind"] == "batch" for row in rows) == window.session.trainer.step
     assert any(row["kind"] == "epoch" for row in rows)
     assert stats.test_accuracy > 0.1  # better than chance with ten digits
     assert window.evaluation.confusion().sum() == window.dataset.n_test
@@ -144,7 +144,7 @@ def test_one_epoch_end_to_end(qtbot, window):
 
 def test_progress_shows_the_last_batch_of_an_epoch(qtbot, window):
     train_one_epoch(qtbot, window)
-    batches = window.trainer.step
+    batches = window.session.trainer.step
     assert f"step {batches:,} · epoch 1, batch {batches:,} of {batches:,}" in window.progress_label.text()
 
 
@@ -162,17 +162,15 @@ def test_test_digits_go_through_the_same_path(qtbot, window):
 
 
 def test_slow_motion_redraws_every_batch_only_when_batches_are_slower_than_the_throttle(qtbot, window):
-    from nnviz.qt.main_window import FRAME_INTERVAL_S
-
     controls = window.training_controls
     controls.set_delay_ms(5)
     controls.delay_changed.emit(0.005)
-    assert window.training.worker.delay == pytest.approx(0.005)
+    assert window.session.delay == pytest.approx(0.005)
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
         window.start_training()
-    assert window._frame_interval() == FRAME_INTERVAL_S  # nearly full speed: still throttled
+    assert window.session.is_paced  # nearly full speed: the frame clock still throttles
     controls.delay_changed.emit(0.1)
-    assert window._frame_interval() == 0.0  # ten batches a second: each one shown as it comes
+    assert not window.session.is_paced  # ten batches a second: each one shown as it comes
     window.pause_training()
     qtbot.waitUntil(lambda: paused(window), timeout=5000)
 
@@ -180,7 +178,7 @@ def test_slow_motion_redraws_every_batch_only_when_batches_are_slower_than_the_t
 def test_step_one_batch_and_shortcuts(qtbot, window):
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step == 1, timeout=10000):
         window.step_action.trigger()
-    assert window.trainer.step == 1
+    assert window.session.trainer.step == 1
     shortcuts = {
         window.start_action: QKeySequence(Qt.Key.Key_Space),
         window.step_action: QKeySequence(Qt.Key.Key_N),
@@ -204,8 +202,8 @@ def test_hyper_parameters_change_while_training(qtbot, window):
     window.start_training()
     window.training_controls.learning_rate.setValue(0.0005)
     window.training_controls.batch_size.setValue(64)
-    assert window.trainer.config.learning_rate == pytest.approx(0.0005)
-    assert window.trainer.config.batch_size == 64
+    assert window.session.trainer.config.learning_rate == pytest.approx(0.0005)
+    assert window.session.trainer.config.batch_size == 64
     qtbot.waitUntil(lambda: len(window.cost_curve.history_rows()) > 5, timeout=10000)
     window.pause_training()
     assert window.settings.hyper_parameters().batch_size == 64
@@ -214,9 +212,9 @@ def test_hyper_parameters_change_while_training(qtbot, window):
 def test_reset_same_seed_gives_the_same_start(qtbot, window):
     start = window.snapshot.weights[0].copy()
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step >= 3, timeout=10000):
-        window.training.worker.step_batches(3)
+        window.session.step_batches(3)
     window.reset_action.trigger()
-    assert window.trainer.step == 0
+    assert window.session.trainer.step == 0
     assert window.cost_curve.history_rows() == []
     np.testing.assert_array_equal(window.snapshot.weights[0], start)
     window.reset_new_seed_action.trigger()
@@ -256,8 +254,8 @@ def test_architecture_editor_rebuilds_the_network(qtbot, window):
         box.setValue(n)
     editor.activation.setCurrentIndex(editor.activation.findData("tanh"))
     editor.apply_button.click()
-    assert window.trainer.network.layer_sizes == (784, 32, 16, 8, 10)
-    assert window.trainer.network.activation == "tanh"
+    assert window.session.trainer.network.layer_sizes == (784, 32, 16, 8, 10)
+    assert window.session.trainer.network.activation == "tanh"
     assert window.snapshot.layer_sizes == (784, 32, 16, 8, 10)
     assert len(window.weight_images.image_items(1)) == 32
     assert window.settings.architecture() == Architecture((32, 16, 8), "tanh", "cross-entropy")
@@ -274,7 +272,7 @@ def test_divergence_pauses_with_a_message(qtbot, window):
                           timeout=30000):
         window.start_training()
     qtbot.waitUntil(lambda: paused(window), timeout=5000)
-    assert window.training.worker.has_diverged
+    assert window.session.has_diverged
     assert window.banner.isVisible()
     assert "learning rate" in window.banner.label.text()
     assert "paused" in window.last_message
@@ -282,7 +280,7 @@ def test_divergence_pauses_with_a_message(qtbot, window):
     assert "Reset" in window.last_message
     window.reset()
     assert not window.banner.isVisible()
-    assert not window.training.worker.has_diverged
+    assert not window.session.has_diverged
 
 
 def test_diverged_outputs_name_no_winner(qtbot, window):
@@ -312,11 +310,11 @@ def test_start_after_an_engine_error_says_to_reset_and_reset_trains_again(qtbot,
         raise MemoryError("no room for the batch")
         yield  # a generator, like Trainer.run
 
-    window.trainer.run = failing_run
+    window.session.trainer.run = failing_run
     with qtbot.waitSignal(window.message_shown, check_params_cb=lambda text, level: level == "error",
                           timeout=10000):
         window.start_training()
-    qtbot.waitUntil(lambda: paused(window) and not window.training.worker.is_busy, timeout=5000)
+    qtbot.waitUntil(lambda: paused(window) and not window.session.is_busy, timeout=5000)
     assert "MemoryError: no room for the batch" in window.banner.label.text()
     assert "Reset" in window.last_message
     window.banner.hide()
@@ -325,7 +323,7 @@ def test_start_after_an_engine_error_says_to_reset_and_reset_trains_again(qtbot,
     assert window.banner.isVisible() and window.last_message_level == "error"
     assert "Reset" in window.last_message
     window.reset()
-    assert window.training.worker.error is None and not window.banner.isVisible()
+    assert window.session.error_message is None and not window.banner.isVisible()
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step > 0, timeout=10000):
         window.start_training()
     window.pause_training()
@@ -338,7 +336,7 @@ def test_loading_data_on_a_thread(qtbot, store):
     with qtbot.waitSignal(w.dataset_changed, timeout=30000):
         w.show()
     assert w.dataset.name == "MNIST sample"
-    assert w.trainer is not None
+    assert w.session.trainer is not None
     assert store.dataset_spec() == "sample"
     qtbot.waitUntil(lambda: not w.data_loader.busy, timeout=5000)
 
@@ -373,7 +371,7 @@ def test_damaged_full_mnist_falls_back_to_the_sample_and_says_how_to_fix_it(qtbo
         w.show()
     qtbot.waitUntil(lambda: not w.data_loader.busy, timeout=5000)
     assert w.dataset.source == "bundled sample"
-    assert w.trainer is not None
+    assert w.session.trainer is not None
     assert "MNIST sample" in w.data_status.text() and "Loading" not in w.data_status.text()
     text = w.banner.label.text()
     assert w.banner.isVisible() and w.last_message_level == "warning"
@@ -508,7 +506,7 @@ def test_keyboard_shortcuts_work(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
     qtbot.waitUntil(lambda: paused(window) and all_shown(window), timeout=10000)
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert window.trainer.step == 0
+    assert window.session.trainer.step == 0
 
 
 def test_screenshot_script_writes_every_picture_with_throwaway_settings(tmp_path):

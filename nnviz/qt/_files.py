@@ -23,8 +23,8 @@ MODEL_FILTER = "nnviz model (*.npz);;All files (*)"
 class FileActions:
     """Open/save/export/recent/drop for MainWindow.
 
-    Uses the window's settings, show_message, dataset, network, trainer, seed, architecture
-    editor, cost curve, docks, recent_menu and _make_trainer.
+    Uses the window's settings, show_message, session, dataset, architecture editor, cost curve,
+    docks, recent_menu and use_network.
     """
 
     def _start_folder(self) -> str:
@@ -53,10 +53,10 @@ class FileActions:
                 f"fit {self.dataset.name} ({self.dataset.n_features} inputs, {self.dataset.n_classes} classes). "
                 "The current network is unchanged.", "error")
             return False
+        if not self.use_network(network):
+            return False
         self.architecture = Architecture(tuple(network.layer_sizes[1:-1]), network.activation, network.cost)
         self.architecture_editor.set_architecture(self.architecture)
-        self._make_trainer(network)
-        self.banner.hide()
         self.settings.save_last_folder(str(pathlib.Path(path).parent))
         self._add_recent(path)
         self.show_message(f"Opened {pathlib.Path(path).name}: a {'-'.join(map(str, network.layer_sizes))} network.")
@@ -71,12 +71,13 @@ class FileActions:
     def save_model(self, path: str | os.PathLike) -> bool:
         """Save the network as it is now (a consistent snapshot, even while training), atomically."""
         path = str(path)
-        snapshot = self.trainer.snapshot() if self.trainer is not None else self.network.snapshot()
-        metadata = {"step": snapshot.step, "epoch": snapshot.epoch, "seed": self.seed}
+        session = self.session
+        snapshot = session.trainer.snapshot() if session.trainer is not None else session.network.snapshot()
+        metadata = {"step": snapshot.step, "epoch": snapshot.epoch, "seed": session.config.seed}
         if self.dataset is not None:
             metadata["dataset"] = self.dataset.name
-        if self.trainer is not None:
-            metadata["config"] = {k: v for k, v in vars(self.trainer.config).items()}
+        if session.trainer is not None:
+            metadata["config"] = {k: v for k, v in vars(session.trainer.config).items()}
         try:
             save_model(path, Network.from_snapshot(snapshot), metadata)
         except (OSError, ValueError, TypeError) as exc:

@@ -50,6 +50,7 @@ class TrainingWorker(QObject):
         self._batch_budget = 0              # mini-batches still to train while paused (step)
         self._until_epoch = False           # keep going until the next EpochStats (step epoch)
         self._delay = 0.0                   # seconds to wait after every mini-batch (slow motion)
+        self._epoch_limit: int | None = None  # hold once this many epochs are done (races)
         self._mailbox: Snapshot | None = None
         self._pending_batches: list[BatchStats] = []
         self._generator: Iterator | None = None
@@ -94,6 +95,11 @@ class TrainingWorker(QObject):
     def set_delay(self, seconds: float) -> None:
         """Slow motion: wait this long after every mini-batch (0 = full speed)."""
         self._delay = max(0.0, float(seconds))
+        self._wake.set()
+
+    def set_epoch_limit(self, epochs: int | None) -> None:
+        """Hold (as if paused, without ending) once ``epochs`` epochs are done; None = never hold."""
+        self._epoch_limit = None if epochs is None else int(epochs)
         self._wake.set()
 
     @property
@@ -179,6 +185,9 @@ class TrainingWorker(QObject):
 
     def _may_train(self) -> bool:
         if self.has_diverged:
+            return False
+        limit = self._epoch_limit
+        if limit is not None and not self._epoch_end_due and self.trainer.epoch >= limit:
             return False
         if self._running.is_set() or self._epoch_end_due:
             return True

@@ -99,14 +99,14 @@ def gui_measurements(dataset, config, n_batches: int, strokes: int) -> dict:
 
     snapshots = [0]
     window.snapshot_shown.connect(lambda _s: snapshots.__setitem__(0, snapshots[0] + 1))
-    trainer = window.trainer
+    trainer = window.session.trainer
     t0 = time.perf_counter()
     cpu0 = time.thread_time()
     last[0] = t0
     timer.start(10)
-    window.training.worker.step_batches(n_batches)
+    window.session.step_batches(n_batches)
     # Poll rarely: the benchmark's own polling must not compete with the app for the GIL.
-    _spin_until(app, lambda: trainer.step >= n_batches and not window.training.worker.is_busy, 600, poll_ms=250)
+    _spin_until(app, lambda: trainer.step >= n_batches and not window.session.is_busy, 600, poll_ms=250)
     seconds = time.perf_counter() - t0
     gui_cpu = time.thread_time() - cpu0
     timer.stop()

@@ -26,10 +26,9 @@ def _wait_until(condition, timeout_s: float, what: str) -> None:
 
 def _settled(window) -> bool:
     """Paused, and every view shows the trainer's current state."""
-    worker = window.training.worker
-    return (not worker.is_running and not worker.is_busy and window.snapshot is not None
-            and window.snapshot.step == window.trainer.step
-            and not any(timer.isActive() for timer in window._timers))
+    session = window.session
+    return (not session.is_running and not session.is_busy and window.snapshot is not None
+            and window.snapshot.step == session.step and not window._late_timer.isActive())
 
 
 def _draw_seven(canvas) -> None:
@@ -106,7 +105,7 @@ def take_screenshots(folder: pathlib.Path, data: str | None = None, during_steps
         window.digit_panel.clear()  # as its Clear button does: the blank pad stays the input
         for epoch in range(1, epochs + 1):
             window.step_epoch()
-            _wait_until(lambda e=epoch: window.trainer.epoch >= e and _settled(window), 600, f"epoch {epoch}")
+            _wait_until(lambda e=epoch: window.session.trainer.epoch >= e and _settled(window), 600, f"epoch {epoch}")
         shoot("after")
 
         _draw_seven(window.digit_panel.canvas)
@@ -122,7 +121,7 @@ def take_screenshots(folder: pathlib.Path, data: str | None = None, during_steps
         controls.optimizer.setCurrentIndex(controls.optimizer.findData("sgd"))
         controls.learning_rate.setValue(10.0)
         window.start_training()
-        _wait_until(lambda: window.training.worker.has_diverged and _settled(window), 120, "divergence")
+        _wait_until(lambda: window.session.has_diverged and _settled(window), 120, "divergence")
         # the same test digit as "during": what a diverged network makes of it
         window.digit_panel.show_input(digit, f"test digit #{shown}, label {label}")
         window.show_input(digit)
