@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
 
 from nnviz.engine.datasets import Dataset
 from nnviz.engine.network import Network, Snapshot
@@ -131,6 +131,7 @@ class TrainingSession(QObject):
         self._queued: list[tuple[str, object]] = []  # ("batches", list) / ("epoch", EpochStats), in order
         self._snapshot_waiting = False
         self._closed = False
+        self._lingering: list[TrainingThread] = []
         self.clock.register(self)
         self._install(network)
 
@@ -421,7 +422,14 @@ class TrainingSession(QObject):
         thread, self._thread = self._thread, None
         if thread is None:
             return True
-        return thread.shutdown()
+        ended = thread.shutdown()
+        # Drop what the old worker posted before it ended, now, while no worker is current: once
+        # the old worker is freed, a new one may get its address and its wrapper, and its queued
+        # results would then pass for the new network's.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        if not ended:
+            self._lingering.append(thread)  # keep it alive until its thread returns
+        return ended
 
     def close(self) -> bool:
         """Stop training for good and wait for the thread; True if it ended in time."""
