@@ -13,12 +13,13 @@ import os
 import pathlib
 import sys
 import zipfile
-from dataclasses import dataclass
 
 import numpy as np
 
 import nnviz
 
+from nnviz.engine import toy
+from nnviz.engine.dataset import Dataset
 from nnviz.engine.idx import IdxError, read_idx
 
 __all__ = [
@@ -62,63 +63,6 @@ _DOWNLOAD_HINT = "Run `nnviz download` to fetch the full MNIST, or point NNVIZ_D
 
 class DataError(Exception):
     """Data cannot be found or read; the message names the file or folder, the problem and what to do."""
-
-
-@dataclass(frozen=True, repr=False)
-class Dataset:
-    """A classification dataset split into training and test parts.
-
-    x_train ``(n_train, n_features)`` float32 in 0..1 for images (28x28 images are flattened row by
-    row to 784 features); y_train ``(n_train,)`` int64 labels in ``range(n_classes)``; likewise
-    x_test, y_test. ``image_shape`` is ``(28, 28)`` for images and None for 2-D points.
-    """
-
-    name: str
-    source: str
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    image_shape: tuple[int, int] | None
-    class_names: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        for part in ("train", "test"):
-            x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
-            if x.ndim != 2 or y.ndim != 1 or len(x) != len(y):
-                raise ValueError(f"{self.name}: x_{part} {x.shape} and y_{part} {y.shape} do not match")
-            if x.dtype != np.float32 or y.dtype != np.int64:
-                raise ValueError(f"{self.name}: x_{part} must be float32 and y_{part} int64")
-        if self.x_train.shape[1] != self.x_test.shape[1]:
-            raise ValueError(f"{self.name}: training and test features differ in number")
-        if self.image_shape is not None and int(np.prod(self.image_shape)) != self.x_train.shape[1]:
-            raise ValueError(f"{self.name}: image_shape {self.image_shape} does not fit the features")
-
-    @property
-    def n_features(self) -> int:
-        """Number of inputs per example (784 for 28x28 images, 2 for toy points)."""
-        return int(self.x_train.shape[1])
-
-    @property
-    def n_classes(self) -> int:
-        """Number of classes, one output neuron each."""
-        return len(self.class_names)
-
-    @property
-    def n_train(self) -> int:
-        """Number of training examples."""
-        return int(self.x_train.shape[0])
-
-    @property
-    def n_test(self) -> int:
-        """Number of test examples."""
-        return int(self.x_test.shape[0])
-
-    def __repr__(self) -> str:
-        return (
-            f"Dataset({self.name!r}, train={self.n_train}, test={self.n_test}, "
-            f"features={self.n_features}, classes={self.n_classes}, source={self.source!r})"
-        )
 
 
 def user_data_dir() -> pathlib.Path:
@@ -403,8 +347,6 @@ def load_dataset(spec: str | os.PathLike | None = None) -> Dataset:
             return load_mnist()
         if key in ("fashion", "fashion-mnist", "fashion_mnist"):
             return load_fashion_mnist()
-        from nnviz.engine import toy
-
         if key in toy.TOY_DATASETS:
             return toy.make_toy(key)
     return load_mnist(spec)

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from nnviz.engine.datasets import Dataset
+from nnviz.engine.dataset import Dataset
 
 __all__ = ["make_spirals", "make_xor", "make_circles", "make_gaussians", "make_toy", "TOY_DATASETS"]
 
