@@ -1,0 +1,69 @@
+"""The Dataset every part of nnviz trains on: training and test arrays, image shape, class names.
+
+Loaders (datasets.py) and generators (toy.py) both build it; it depends on nothing but NumPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Dataset"]
+
+
+@dataclass(frozen=True, repr=False)
+class Dataset:
+    """A classification dataset split into training and test parts.
+
+    x_train ``(n_train, n_features)`` float32 in 0..1 for images (28x28 images are flattened row by
+    row to 784 features); y_train ``(n_train,)`` int64 labels in ``range(n_classes)``; likewise
+    x_test, y_test. ``image_shape`` is ``(28, 28)`` for images and None for 2-D points.
+    """
+
+    name: str
+    source: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    image_shape: tuple[int, int] | None
+    class_names: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for part in ("train", "test"):
+            x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
+            if x.ndim != 2 or y.ndim != 1 or len(x) != len(y):
+                raise ValueError(f"{self.name}: x_{part} {x.shape} and y_{part} {y.shape} do not match")
+            if x.dtype != np.float32 or y.dtype != np.int64:
+                raise ValueError(f"{self.name}: x_{part} must be float32 and y_{part} int64")
+        if self.x_train.shape[1] != self.x_test.shape[1]:
+            raise ValueError(f"{self.name}: training and test features differ in number")
+        if self.image_shape is not None and int(np.prod(self.image_shape)) != self.x_train.shape[1]:
+            raise ValueError(f"{self.name}: image_shape {self.image_shape} does not fit the features")
+
+    @property
+    def n_features(self) -> int:
+        """Number of inputs per example (784 for 28x28 images, 2 for toy points)."""
+        return int(self.x_train.shape[1])
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes, one output neuron each."""
+        return len(self.class_names)
+
+    @property
+    def n_train(self) -> int:
+        """Number of training examples."""
+        return int(self.x_train.shape[0])
+
+    @property
+    def n_test(self) -> int:
+        """Number of test examples."""
+        return int(self.x_test.shape[0])
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.name!r}, train={self.n_train}, test={self.n_test}, "
+            f"features={self.n_features}, classes={self.n_classes}, source={self.source!r})"
+        )
