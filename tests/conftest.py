@@ -1,8 +1,32 @@
 """Test setup: headless Qt before anything imports it, and no thread or timer may outlive its test."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _private_home() -> None:
+    """Point HOME and the XDG folders at a temporary folder for the whole test session.
+
+    Runs at import, before any test or nnviz module reads them, so no test can write settings,
+    data or caches into the real home. NNVIZ_DATA_DIR is kept (made absolute first, since a
+    ``~`` in it means the real home).
+    """
+    data_dir = os.environ.get("NNVIZ_DATA_DIR", "").strip()
+    if data_dir:
+        os.environ["NNVIZ_DATA_DIR"] = os.path.abspath(os.path.expanduser(data_dir))
+    home = tempfile.mkdtemp(prefix="nnviz-test-home-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    os.environ["HOME"] = home
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, ".config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, ".local", "share")
+    os.environ["XDG_CACHE_HOME"] = os.path.join(home, ".cache")
+
+
+_private_home()
 
 import sys  # noqa: E402
 import traceback  # noqa: E402
