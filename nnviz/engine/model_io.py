@@ -14,7 +14,7 @@ import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.atomic import atomic_write
-from nnviz.engine.network import COSTS, Network, check_layer_sizes
+from nnviz.engine.network import COSTS, REGRESSION_COST, Network, check_layer_sizes
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save_model", "load_model"]
 
@@ -116,7 +116,7 @@ def _read(npz, fail) -> tuple[Network, dict]:
     activation, cost = header.get("activation"), header.get("cost")
     if activation not in ACTIVATIONS:
         raise fail(f"unknown activation {activation!r} (known: {', '.join(ACTIVATIONS)})")
-    if cost not in COSTS:
+    if cost not in COSTS and cost != REGRESSION_COST:
         raise fail(f"unknown cost {cost!r} (known: {', '.join(COSTS)})")
     network = Network(sizes, activation, cost)
     for i, (w, b) in enumerate(zip(network.weights, network.biases)):

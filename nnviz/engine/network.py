@@ -13,7 +13,10 @@ import numpy as np
 from nnviz.engine import activations
 from nnviz.engine.activations import ACTIVATIONS, check_activation
 
-COSTS: tuple[str, ...] = ("cross-entropy", "mse")  # cross-entropy => softmax outputs; mse => sigmoid outputs
+# Classification: cross-entropy => softmax outputs; mse => sigmoid outputs against one-hot labels.
+COSTS: tuple[str, ...] = ("cross-entropy", "mse")
+# Regression (e.g. fitting a curve): identity outputs against real-valued targets, mean squared error.
+REGRESSION_COST = "identity-mse"
 
 #: Hidden activation a new Network gets when none is given.
 DEFAULT_ACTIVATION = "leaky_relu"
@@ -24,6 +27,7 @@ EVAL_CHUNK = 10_000
 
 __all__ = [
     "COSTS",
+    "REGRESSION_COST",
     "ACTIVATIONS",
     "DEFAULT_ACTIVATION",
     "Evaluation",
@@ -37,8 +41,8 @@ __all__ = [
 
 def check_cost(name: str) -> str:
     """Return ``name`` if it is a known cost, else raise a ValueError listing the choices."""
-    if name not in COSTS:
-        raise ValueError(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}")
+    if name not in COSTS and name != REGRESSION_COST:
+        raise ValueError(f"unknown cost {name!r}; choose one of {', '.join(COSTS + (REGRESSION_COST,))}")
     return name
 
 
@@ -81,6 +85,8 @@ def _output(cost: str, z: np.ndarray) -> np.ndarray:
         np.exp(z, out=z)
         z /= z.sum(axis=1, keepdims=True)
         return z
+    if cost == REGRESSION_COST:
+        return z
     return activations.sigmoid(z, out=z)
 
 
@@ -107,7 +113,10 @@ def forward_pass(weights, biases, activation: str, cost: str, x) -> list[np.ndar
 
 
 def _batch_cost(cost: str, outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-sample cost (n,) of outputs (n, k) for integer labels y (n,)."""
+    """Per-sample cost (n,) of outputs (n, k) for integer labels y (n,), or targets (n,) in regression."""
+    if cost == REGRESSION_COST:
+        diff = outputs - y.reshape(len(y), -1)
+        return np.einsum("ij,ij->i", diff, diff)
     rows = np.arange(len(y))
     if cost == "cross-entropy":
         p = outputs[rows, y]
@@ -119,14 +128,33 @@ def _batch_cost(cost: str, outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compare by identity
 class Evaluation:
-    """Cost, accuracy and confusion matrix of a network on a labelled set."""
+    """Cost, accuracy and confusion matrix of a network on a labelled set.
+
+    In regression (identity-mse) cost is the mean squared error, accuracy is NaN and the confusion
+    matrix is empty (0, 0).
+    """
 
     cost: float
     accuracy: float  # 0..1
     confusion: np.ndarray = field(repr=False)  # (k, k) int64, rows = true label, cols = predicted
 
 
+def _evaluate_regression(weights, biases, activation, cost, x, y) -> Evaluation:
+    y = np.asarray(y, dtype=np.float32).reshape(-1)
+    x, _ = _as_batch(x, weights[0].shape[1])
+    if len(x) != len(y):
+        raise ValueError(f"{len(x)} inputs but {len(y)} targets")
+    total = 0.0
+    for start in range(0, len(y), EVAL_CHUNK):
+        out = forward_pass(weights, biases, activation, cost, x[start:start + EVAL_CHUNK])[-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            total += float(_batch_cost(cost, out, y[start:start + EVAL_CHUNK]).sum(dtype=np.float64))
+    return Evaluation(cost=total / max(len(y), 1), accuracy=float("nan"), confusion=np.zeros((0, 0), np.int64))
+
+
 def _evaluate(weights, biases, activation, cost, x, y) -> Evaluation:
+    if cost == REGRESSION_COST:
+        return _evaluate_regression(weights, biases, activation, cost, x, y)
     n_in, k = weights[0].shape[1], weights[-1].shape[0]
     y = np.asarray(y, dtype=np.int64).reshape(-1)
     x, _ = _as_batch(x, n_in)
@@ -173,7 +201,7 @@ class Snapshot(_Evaluates):
 
     layer_sizes: tuple[int, ...]  # e.g. (784, 16, 16, 10)
     activation: str  # hidden activation name
-    cost: str  # "cross-entropy" | "mse"
+    cost: str  # "cross-entropy" | "mse" | "identity-mse"
     weights: tuple[np.ndarray, ...] = field(repr=False)  # float32, (layer_sizes[i+1], layer_sizes[i])
     biases: tuple[np.ndarray, ...] = field(repr=False)  # float32, (layer_sizes[i+1],)
     step: int = 0  # mini-batches trained so far
@@ -273,21 +301,24 @@ class Network(_Evaluates):
             dst[...] = src
         return net
 
-    def loss_and_gradient(self, x, y, l2: float = 0.0, dtype=np.float64) -> tuple[float, np.ndarray]:
-        """Cost (data cost + l2/2 * sum of squared weights) and its gradient as a flat vector.
+    def loss_and_gradient(self, x, y, l2: float = 0.0, dtype=np.float64, l1: float = 0.0) -> tuple[float, np.ndarray]:
+        """Cost (data cost + l2/2 * sum of squared weights + l1 * sum of |weights|) and its gradient.
 
-        Computed in ``dtype`` (float64 by default) by the same backprop code that trains the network;
-        meant for gradient checks. x: (n, n_in); y: (n,) int labels.
+        The gradient is a flat vector. Computed in ``dtype`` (float64 by default) by the same backprop
+        code that trains the network; meant for gradient checks. x: (n, n_in); y: (n,) int labels,
+        or (n,) real targets for identity-mse.
         """
         x, _ = _as_batch(x, self.layer_sizes[0], dtype=dtype)
-        y = np.asarray(y, dtype=np.int64)
+        y = np.asarray(y, dtype=dtype if self.cost == REGRESSION_COST else np.int64)
         params = self.params.astype(dtype)
         grad = np.empty_like(params)
         backprop = Backprop(self.layer_sizes, self.activation, self.cost, len(x), dtype=dtype)
-        cost = backprop.loss_and_gradient(params, grad, x, y, l2=l2)
+        cost = backprop.loss_and_gradient(params, grad, x, y, l2=l2, l1=l1)
+        w = params[: self.n_weights]
         if l2:
-            w = params[: self.n_weights]
             cost += 0.5 * l2 * float(w @ w)
+        if l1:
+            cost += l1 * float(np.abs(w).sum())
         return cost, grad
 
 
@@ -340,12 +371,14 @@ class Backprop:
             self._bound = (id(params), id(grad))
             self._params, self._grad = params, grad  # keep the ids valid
 
-    def loss_and_gradient(self, params, grad, x=None, y=None, l2: float = 0.0, dropout: float = 0.0, rng=None) -> float:
-        """Mean data cost of the batch; writes d(cost + l2/2 |W|^2)/d(params) into ``grad``.
+    def loss_and_gradient(self, params, grad, x=None, y=None, l2: float = 0.0, dropout: float = 0.0, rng=None,
+                          l1: float = 0.0) -> float:
+        """Mean data cost of the batch; writes d(cost + l2/2 |W|^2 + l1 |W|_1)/d(params) into ``grad``.
 
         params, grad: flat vectors (see :func:`split_params`). x: (batch_size, n_in), default the
-        ``x`` buffer; y: (batch_size,) int labels. Dropout (inverted, hidden layers only) draws its
-        masks from ``rng``. The returned cost excludes the L2 term.
+        ``x`` buffer; y: (batch_size,) int labels, or real targets for identity-mse. Dropout
+        (inverted, hidden layers only) draws its masks from ``rng``. The returned cost excludes the
+        L1 and L2 terms.
         """
         self._bind(params, grad)
         if x is None:
@@ -376,9 +409,13 @@ class Backprop:
         # output layer (transposed) and cost; afterwards out_t holds dC/dz of the output layer
         out_t = dot(weights[-1], a.T, out=self.out_t)
         out_t += self.bias_column
-        flat_index = np.add(self.sample_offsets, y * self.batch_size, out=self.flat_index)
         col = self.col
-        if self.cost == "cross-entropy":
+        if self.cost == REGRESSION_COST:
+            diff = np.subtract(out_t, y, out=self.diff_t)  # identity output: dC/dz = 2 (a - y) / m
+            cost = float(np.vdot(diff, diff)) / self.batch_size
+            np.multiply(diff, self.two_over_m, out=out_t)
+        elif self.cost == "cross-entropy":
+            flat_index = np.add(self.sample_offsets, y * self.batch_size, out=self.flat_index)
             np.maximum.reduce(out_t, axis=0, out=col)
             out_t -= col
             z_true = self.flat_out[flat_index]
@@ -391,6 +428,7 @@ class Backprop:
             self.flat_out[flat_index] -= 1
             out_t *= self.inv_m
         else:
+            flat_index = np.add(self.sample_offsets, y * self.batch_size, out=self.flat_index)
             activations.sigmoid(out_t, out=out_t)
             diff = self.diff_t
             np.copyto(diff, out_t)
@@ -416,4 +454,9 @@ class Backprop:
         if l2:
             nw = self.n_weights
             grad[:nw] += self.dtype.type(l2) * params[:nw]
+        if l1:
+            nw = self.n_weights
+            sign = np.sign(params[:nw])
+            sign *= self.dtype.type(l1)
+            grad[:nw] += sign
         return cost

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from nnviz.engine.network import Backprop, Evaluation, Network, Snapshot
+from nnviz.engine.network import REGRESSION_COST, Backprop, Evaluation, Network, Snapshot
 from nnviz.engine.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, scheduled_rate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +37,7 @@ class TrainConfig:
     batch_size: int = 32
     optimizer: str = "adam"  # "sgd" | "momentum" | "adam"
     l2: float = 0.0  # weight decay: adds l2/2 * sum of squared weights to the cost
+    l1: float = 0.0  # sparsity: adds l1 * sum of |weights| to the cost
     dropout: float = 0.0  # probability of dropping each hidden neuron during training
     epochs: int | None = 30  # None = train until stopped
     schedule: str = "cosine"  # "constant" | "step" | "cosine"
@@ -56,6 +57,8 @@ def _check_config(c: TrainConfig) -> None:
         raise ValueError(f"unknown optimizer {c.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     if not (isinstance(c.l2, (int, float)) and math.isfinite(c.l2) and c.l2 >= 0):
         raise ValueError(f"L2 weight decay must be zero or positive, got {c.l2!r}")
+    if not (isinstance(c.l1, (int, float)) and math.isfinite(c.l1) and c.l1 >= 0):
+        raise ValueError(f"L1 regularisation must be zero or positive, got {c.l1!r}")
     if not (isinstance(c.dropout, (int, float)) and 0 <= c.dropout < 1):
         raise ValueError(f"dropout must be at least 0 and below 1, got {c.dropout!r}")
     if c.epochs is not None and (isinstance(c.epochs, bool) or not isinstance(c.epochs, (int, np.integer)) or c.epochs < 1):
@@ -106,7 +109,7 @@ class Diverged:
 
 
 #: Settings update() may change while training runs.
-UPDATABLE = ("learning_rate", "batch_size", "optimizer", "l2", "dropout", "schedule", "augment", "epochs")
+UPDATABLE = ("learning_rate", "batch_size", "optimizer", "l2", "l1", "dropout", "schedule", "augment", "epochs")
 
 
 class _Shifter:
@@ -201,16 +204,26 @@ class Trainer:
                 f"the network has {network.layer_sizes[0]} inputs but {dataset.name} has "
                 f"{dataset.x_train.shape[1:]} features per sample"
             )
-        n_classes = len(dataset.class_names) if getattr(dataset, "class_names", None) else int(dataset.y_train.max()) + 1
+        regression = bool(getattr(dataset, "is_regression", False))
+        if regression != (network.cost == REGRESSION_COST):
+            raise ValueError(
+                f"{dataset.name} needs the {REGRESSION_COST} cost (real-valued targets)" if regression else
+                f"the {REGRESSION_COST} cost fits real-valued targets, but {dataset.name} has class labels"
+            )
+        if regression:
+            n_classes = 1
+        else:
+            n_classes = len(dataset.class_names) if getattr(dataset, "class_names", None) else int(dataset.y_train.max()) + 1
         if network.layer_sizes[-1] != n_classes:
-            raise ValueError(f"the network has {network.layer_sizes[-1]} outputs but {dataset.name} has {n_classes} classes")
+            what = "target" if regression else "classes"
+            raise ValueError(f"the network has {network.layer_sizes[-1]} outputs but {dataset.name} has {n_classes} {what}")
         if len(dataset.x_train) == 0:
             raise ValueError(f"{dataset.name} has no training samples")
         self.network = network
         self.dataset = dataset
         self.config = config
         self._x_train = np.ascontiguousarray(dataset.x_train, dtype=np.float32)
-        self._y_train = np.ascontiguousarray(dataset.y_train, dtype=np.int64)
+        self._y_train = np.ascontiguousarray(dataset.y_train, dtype=np.float32 if regression else np.int64)
         self._lock = threading.Lock()  # guards the parameters against snapshot() during a step
         self._update_lock = threading.Lock()
         self._pending: dict = {}
@@ -252,6 +265,26 @@ class Trainer:
         """Read-only copies of the current weights and biases, safe to hand to another thread."""
         with self._lock:
             return self.network.snapshot(step=self._step, epoch=self._epoch)
+
+    def set_parameter(self, kind: str, layer: int, index: tuple[int, ...], value: float) -> None:
+        """Set one weight (kind "weight", index (row, col)) or bias ("bias", (row,)) of ``layer`` by hand.
+
+        Thread-safe: applied between mini-batches. ``layer`` counts weight matrices from 0.
+        """
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"a weight must be a finite number, got {value!r}")
+        arrays = {"weight": self.network.weights, "bias": self.network.biases}.get(kind)
+        if arrays is None:
+            raise ValueError(f"kind must be 'weight' or 'bias', not {kind!r}")
+        if not 0 <= layer < len(arrays):
+            raise ValueError(f"this network has {len(arrays)} layers of {kind}s, not a layer {layer}")
+        array = arrays[layer]
+        index = tuple(int(i) for i in index)
+        if len(index) != array.ndim or any(not 0 <= i < n for i, n in zip(index, array.shape)):
+            raise ValueError(f"no {kind} at {index} in layer {layer} of shape {array.shape}")
+        with self._lock:
+            array[index] = value
 
     def evaluate(self) -> Evaluation:
         """Cost, accuracy and confusion matrix on the test set."""
@@ -318,7 +351,7 @@ class Trainer:
             busy = 0.0
             optimizer = self._optimizer
             bp = self._backprop(min(batch_size, n))
-            labels = np.empty(bp.batch_size, dtype=np.int64)
+            labels = np.empty(bp.batch_size, dtype=y_train.dtype)
             while start < n:
                 t0 = clock()
                 if self._pending:
@@ -337,7 +370,7 @@ class Trainer:
                     stop = n
                 if stop - start != bp.batch_size:
                     bp = self._backprop(stop - start)
-                    labels = np.empty(bp.batch_size, dtype=np.int64)
+                    labels = np.empty(bp.batch_size, dtype=y_train.dtype)
                 indices = order[start:stop]
                 take(x_train, indices, axis=0, out=bp.x)
                 take(y_train, indices, out=labels)
@@ -349,7 +382,7 @@ class Trainer:
                     lr = scheduled_rate(config.schedule, config.learning_rate, epoch + start / n, config.epochs)
                 # overflow just before divergence is reported as Diverged, not as warnings
                 with lock, errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    cost = bp.loss_and_gradient(params, grad, None, labels, config.l2, config.dropout, dropout_rng)
+                    cost = bp.loss_and_gradient(params, grad, None, labels, config.l2, config.dropout, dropout_rng, config.l1)
                     finite = isfinite(cost)
                     if finite:
                         optimizer.step(params, grad, lr)

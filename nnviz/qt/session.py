@@ -278,7 +278,7 @@ class TrainingSession(QObject):
     def io_sizes(self) -> tuple[int, int]:
         """(inputs, outputs) the data asks for; the network's own without data."""
         if self.dataset is not None:
-            return self.dataset.n_features, self.dataset.n_classes
+            return self.dataset.n_features, self.dataset.n_outputs
         return self.network.layer_sizes[0], self.network.layer_sizes[-1]
 
     def set_network(self, network: Network) -> None:

@@ -1,0 +1,164 @@
+"""What the Playground draws, computed from a network snapshot: heat maps of every feature and neuron
+over the plane, the plane as a hidden layer sees it, and each hidden neuron's share of a fitted curve.
+
+Pure NumPy on immutable snapshots, so the window only paints arrays it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnviz.engine.features import feature_matrix
+from nnviz.engine.network import REGRESSION_COST, Snapshot, forward_pass
+
+__all__ = ["PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "HiddenSpace", "hidden_space",
+           "grid_lines", "curve_parts", "CurveParts"]
+
+#: The plane shown is -PLANE_EXTENT..PLANE_EXTENT on both axes (the toy data lies within about -1.2..1.2).
+PLANE_EXTENT = 1.5
+
+
+def plane_points(resolution: int, extent: float = PLANE_EXTENT) -> np.ndarray:
+    """Centres of a resolution x resolution grid over the plane, (resolution², 2) float32.
+
+    Row r, column c of the grid is point r * resolution + c, with x1 growing along columns and x2
+    along rows, so ``values.reshape(resolution, resolution)`` is an image indexed [x2, x1].
+    """
+    step = 2.0 * extent / resolution
+    centres = -extent + step * (np.arange(resolution) + 0.5)
+    x1, x2 = np.meshgrid(centres, centres)
+    return np.column_stack([x1.ravel(), x2.ravel()]).astype(np.float32)
+
+
+def _class_score(snapshot: Snapshot, output: np.ndarray) -> np.ndarray:
+    """One number per sample in -1..1 from the output layer: p(class 1) - p(class 0), or the value."""
+    if snapshot.cost == REGRESSION_COST or output.shape[1] == 1:
+        return output[:, 0]
+    return output[:, 1] - output[:, 0]
+
+
+def plane_maps(snapshot: Snapshot, features, resolution: int) -> list[np.ndarray]:
+    """Every layer over the plane: [inputs, hidden_1, ..., output score], each (n_units, res, res).
+
+    Inputs are the chosen features; the output has one map, p(class 1) - p(class 0). Maps are
+    float32 and scaled into -1..1: a unit whose largest |value| over the plane exceeds 1 (x1² out
+    here, ReLU neurons) is divided by it, others (tanh, sigmoid) keep their own values.
+    """
+    inputs = feature_matrix(plane_points(resolution), features)
+    layers = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost, inputs)
+    layers[-1] = _class_score(snapshot, layers[-1])[:, None]
+    maps = []
+    for values in layers:
+        values = np.nan_to_num(values.T.astype(np.float32, copy=True), nan=0.0, posinf=1.0, neginf=-1.0)
+        scale = np.maximum(np.abs(values).max(axis=1, keepdims=True), 1.0)
+        values /= scale
+        maps.append(values.reshape(len(values), resolution, resolution))
+    return maps
+
+
+def decision_map(snapshot: Snapshot, features, resolution: int) -> np.ndarray:
+    """The output score p(class 1) - p(class 0) over the plane, (res, res) float32 in -1..1."""
+    inputs = feature_matrix(plane_points(resolution), features)
+    output = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost, inputs)[-1]
+    return np.nan_to_num(_class_score(snapshot, output).astype(np.float32)).reshape(resolution, resolution)
+
+
+def grid_lines(n_lines: int = 13, samples: int = 60, extent: float = 1.2) -> np.ndarray:
+    """Points along the lines of a square grid over the plane, (2 * n_lines * samples, 2) float32.
+
+    n_lines lines of constant x1 and n_lines of constant x2, each sampled at ``samples`` points;
+    consecutive runs of ``samples`` points make one line.
+    """
+    ticks = np.linspace(-extent, extent, n_lines)
+    along = np.linspace(-extent, extent, samples)
+    vertical = np.stack([np.repeat(ticks, samples), np.tile(along, n_lines)], axis=1)
+    horizontal = vertical[:, ::-1]
+    return np.concatenate([vertical, horizontal]).astype(np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class HiddenSpace:
+    """Points and grid lines of the input plane in the coordinates of one hidden layer.
+
+    ``points`` (n, 2) and ``grid`` (m, 2): the layer's two neurons for a 2-neuron layer, else its
+    first two principal components (``explained`` says how much of the variance they keep).
+    ``boundary`` is (w1, w2, b) of the line w1 u + w2 v + b = 0 where the output switches class,
+    when it is a straight line in these coordinates (a 2-neuron last hidden layer), else None.
+    """
+
+    layer: int  # 1-based hidden layer
+    axes: tuple[str, str]
+    points: np.ndarray = field(repr=False)
+    grid: np.ndarray = field(repr=False)
+    explained: float = 1.0
+    boundary: tuple[float, float, float] | None = None
+
+
+def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, grid: np.ndarray) -> HiddenSpace:
+    """The data ``points`` (n, 2) and ``grid`` (m, 2) of the plane as hidden layer ``layer`` (1-based) sees them."""
+    n_hidden = len(snapshot.layer_sizes) - 2
+    if not 1 <= layer <= n_hidden:
+        raise ValueError(f"this network has {n_hidden} hidden layers, not a layer {layer}")
+    if snapshot.layer_sizes[layer] < 2:
+        raise ValueError(f"hidden layer {layer} has one neuron: there is no plane to draw")
+    both = np.concatenate([np.asarray(points, np.float32), np.asarray(grid, np.float32)])
+    activations = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost,
+                               feature_matrix(both, features))[layer].astype(np.float64)
+    activations = np.nan_to_num(activations)
+    n = len(points)
+    if activations.shape[1] == 2:
+        coords, explained, axes = activations, 1.0, ("neuron 1", "neuron 2")
+        boundary = None
+        if layer == n_hidden and snapshot.cost != REGRESSION_COST and snapshot.layer_sizes[-1] == 2:
+            w, b = snapshot.weights[-1].astype(np.float64), snapshot.biases[-1].astype(np.float64)
+            boundary = (float(w[1, 0] - w[0, 0]), float(w[1, 1] - w[0, 1]), float(b[1] - b[0]))
+    else:
+        coords, explained = _pca(activations, activations[:n])
+        axes, boundary = ("principal component 1", "principal component 2"), None
+    coords = coords.astype(np.float32)
+    return HiddenSpace(layer, axes, coords[:n], coords[n:], explained, boundary)
+
+
+def _pca(values: np.ndarray, fit_on: np.ndarray) -> tuple[np.ndarray, float]:
+    """values projected on the first two principal components of ``fit_on``, and their share of variance.
+
+    Each component's sign is fixed (its largest loading positive) so the picture does not flip
+    between frames as training changes the layer a little.
+    """
+    mean = fit_on.mean(axis=0)
+    centred = fit_on - mean
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    components = vt[:2]
+    signs = np.sign(components[np.arange(2), np.abs(components).argmax(axis=1)])
+    components = components * np.where(signs == 0, 1.0, signs)[:, None]
+    variance = singular**2
+    explained = float(variance[:2].sum() / variance.sum()) if variance.sum() > 0 else 1.0
+    return (values - mean) @ components.T, explained
+
+
+@dataclass(frozen=True, eq=False)
+class CurveParts:
+    """A 1-input, 1-hidden-layer, 1-output network along x: its output and each neuron's share.
+
+    ``contributions[j]`` is hidden neuron j's activation times its outgoing weight, so that
+    ``output == contributions.sum(axis=0) + output_bias``: the sum of steps and bumps.
+    """
+
+    x: np.ndarray = field(repr=False)  # (n,)
+    output: np.ndarray = field(repr=False)  # (n,)
+    contributions: np.ndarray = field(repr=False)  # (n_hidden, n)
+    output_bias: float = 0.0
+
+
+def curve_parts(snapshot: Snapshot, x: np.ndarray) -> CurveParts:
+    """The network's output and each hidden neuron's weighted contribution at the points x (n,)."""
+    sizes = snapshot.layer_sizes
+    x = np.asarray(x, dtype=np.float32).reshape(-1)
+    layers = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost, x[:, None])
+    output = layers[-1][:, 0]
+    if len(sizes) != 3:  # no hidden layer (or more than one): the output is the only part
+        return CurveParts(x, output, np.zeros((0, len(x)), np.float32), float(snapshot.biases[-1][0]))
+    contributions = (layers[1] * snapshot.weights[-1][0]).T
+    return CurveParts(x, output, np.ascontiguousarray(contributions), float(snapshot.biases[-1][0]))
