@@ -13,6 +13,11 @@ OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 SCHEDULES: tuple[str, ...] = ("constant", "step", "cosine")
 
 
+#: Optimizer state below this magnitude is set to zero every FLUSH_EVERY steps (see SGD.flush_tiny).
+TINY_STATE = 1e-30
+FLUSH_EVERY = 64
+
+
 class SGD:
     """Plain stochastic gradient descent: p -= lr * g."""
 
@@ -20,14 +25,37 @@ class SGD:
 
     def __init__(self, n_params: int, dtype=np.float32):
         self._tmp = np.zeros(n_params, dtype=dtype)
+        self._tiny = np.zeros(n_params, dtype=bool)
+        self._steps_to_flush = FLUSH_EVERY
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
     def step(self, params: np.ndarray, grad: np.ndarray, learning_rate: float) -> None:
-        """Update params (n,) in place from the gradient grad (n,)."""
+        """Update params (n,) in place from the gradient grad (n,); grad is left unchanged."""
         np.multiply(grad, params.dtype.type(learning_rate), out=self._tmp)
         params -= self._tmp
+
+    def _flush_due(self) -> bool:
+        self._steps_to_flush -= 1
+        if self._steps_to_flush > 0:
+            return False
+        self._steps_to_flush = FLUSH_EVERY
+        return True
+
+    def flush_tiny(self, *states: np.ndarray) -> None:
+        """Set entries of the running averages below TINY_STATE in magnitude to exactly zero.
+
+        A parameter whose gradient is exactly zero for a while (a pixel that is blank in every
+        recent digit, a saturated sigmoid neuron) has its moving averages decay geometrically into
+        the subnormal range, where every float operation on them is many times slower. Entries
+        this small move no float32 parameter, so zeroing them changes no result.
+        """
+        tmp, tiny = self._tmp, self._tiny
+        for state in states:
+            np.abs(state, out=tmp)
+            np.less(tmp, TINY_STATE, out=tiny)
+            np.copyto(state, 0, where=tiny)
 
 
 class Momentum(SGD):
@@ -49,46 +77,63 @@ class Momentum(SGD):
         v += grad
         np.multiply(v, params.dtype.type(learning_rate), out=self._tmp)
         params -= self._tmp
+        if self._flush_due():
+            self.flush_tiny(v)
 
 
 class Adam(SGD):
-    """Adam (Kingma & Ba 2015) with the bias correction folded into the step size and epsilon."""
+    """Adam (Kingma & Ba 2015) in ten passes over the flat parameter vector.
 
-    name = "adam"
+    The moments are kept divided by (1 - beta): ``m_sum = m / (1 - beta1)`` and
+    ``v_sum = v / (1 - beta2)``, so each update is ``m_sum = beta1 m_sum + g`` with no scaling of g.
+    The scale factors and the bias correction are folded into one step size and one epsilon.
+    """
 
     def __init__(self, n_params: int, dtype=np.float32, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
         super().__init__(n_params, dtype)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
+        self.m_sum = np.zeros(n_params, dtype=dtype)
+        self.v_sum = np.zeros(n_params, dtype=dtype)
         self.t = 0
         t = np.dtype(dtype).type
-        self._one_minus_b1, self._one_minus_b2 = t(1 - beta1), t(1 - beta2)
+        self._beta1, self._beta2 = t(beta1), t(beta2)
+
+    name = "adam"
 
     def __repr__(self) -> str:
         return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
 
+    @property
+    def m(self) -> np.ndarray:
+        """The first moment (moving average of the gradient), before bias correction."""
+        return self.m_sum * self.m_sum.dtype.type(1 - self.beta1)
+
+    @property
+    def v(self) -> np.ndarray:
+        """The second moment (moving average of the squared gradient), before bias correction."""
+        return self.v_sum * self.v_sum.dtype.type(1 - self.beta2)
+
     def step(self, params, grad, learning_rate):
         self.t += 1
         t = self.t
-        m, v, tmp = self.m, self.v, self._tmp
+        m, v, tmp = self.m_sum, self.v_sum, self._tmp
         dt = params.dtype.type
-        # m += (1 - b1)(g - m);  v += (1 - b2)(g^2 - v)
-        np.subtract(grad, m, out=tmp)
-        tmp *= self._one_minus_b1
-        m += tmp
+        m *= self._beta1
+        m += grad
         np.multiply(grad, grad, out=tmp)
-        tmp -= v
-        tmp *= self._one_minus_b2
+        v *= self._beta2
         v += tmp
-        # p -= lr_t m / (sqrt(v) + eps_t), the same as lr m_hat / (sqrt(v_hat) + eps)
-        correction = math.sqrt(1 - self.beta2**t)
-        lr_t = learning_rate * correction / (1 - self.beta1**t)
+        # p -= lr m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m_sum / (1 - b1^t) and
+        # sqrt(v_hat) = r sqrt(v_sum), r = sqrt((1 - b2) / (1 - b2^t)):
+        # p -= [lr (1 - b1) / ((1 - b1^t) r)] m_sum / (sqrt(v_sum) + eps / r)
+        r = math.sqrt((1 - self.beta2) / (1 - self.beta2**t))
         np.sqrt(v, out=tmp)
-        tmp += dt(self.eps * correction)
+        tmp += dt(self.eps / r)
         np.divide(m, tmp, out=tmp)
-        tmp *= dt(lr_t)
+        tmp *= dt(learning_rate * (1 - self.beta1) / ((1 - self.beta1**t) * r))
         params -= tmp
+        if self._flush_due():
+            self.flush_tiny(m, v)
 
 
 def make_optimizer(name: str, n_params: int, dtype=np.float32) -> SGD:
