@@ -275,14 +275,12 @@ def _train(args) -> int:
 
 def _check_writable(path: Path) -> None:
     """Refuse before training a --save path that cannot be written, rather than after."""
-    import os
+    from nnviz.engine.atomic import check_target
 
-    if path.is_dir():
-        raise UsageError(f"cannot save to {path}: it is a folder; give a file name such as {path / 'model.npz'}")
-    if not path.parent.is_dir():
-        raise UsageError(f"cannot save to {path}: folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK):
-        raise UsageError(f"cannot save to {path}: folder {path.parent} is not writable")
+    try:
+        check_target(path)
+    except OSError as error:
+        raise UsageError(f"cannot save the model: {error.strerror or error}") from None
 
 
 def _evaluate(args) -> int:
