@@ -1,5 +1,5 @@
-"""The `nnviz` command: opens the app with no arguments; `train`, `evaluate`, `download`, `bench`
-and `install-desktop` work headless on the same engine the app uses.
+"""The `nnviz` command: opens the app with no arguments; `train`, `evaluate`, `download`, `bench`,
+`lab` and `install-desktop` work headless on the same engine the app uses.
 """
 
 from __future__ import annotations
@@ -119,6 +119,10 @@ def _build_parser() -> argparse.ArgumentParser:
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
 
     commands.add_parser("install-desktop", help="add nnviz to your desktop's application menu")
+
+    from nnviz import cli_lab
+
+    cli_lab.add_parser(commands, _positive_int, _non_negative_int)
     return parser
 
 
@@ -136,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             "download": _download,
             "bench": _bench,
             "install-desktop": _install_desktop,
+            "lab": _lab,
         }[args.command]
         return handler(args)
     except UsageError as error:
@@ -350,6 +355,12 @@ def _bench(args) -> int:
     from nnviz import bench
 
     return bench.main(args.bench_args)
+
+
+def _lab(args) -> int:
+    from nnviz import cli_lab
+
+    return cli_lab.run(args, _load_data, UsageError)
 
 
 def _install_desktop(args) -> int:

@@ -130,3 +130,48 @@ def test_auto_data_falls_back_to_the_sample_when_mnist_is_damaged(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "bundled sample instead" in done.stderr
     assert json.loads(done.stdout)["data"] == "MNIST sample"
+
+
+# ---------------------------------------------------------------------------------- nnviz lab
+
+
+def test_lab_json_last_line_and_progress_per_epoch():
+    done = _run_cli("lab", "depth", "--data", "sample", "--epochs", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["experiment"] == "depth"
+    assert [r["name"] for r in result["runs"]] == ["784-10", "784-16-10", "784-16-16-10"]
+    assert all(len(r["history"]) == 2 for r in result["runs"])
+    progress = [line for line in done.stderr.splitlines() if "epoch" in line]
+    assert len(progress) == 6  # one line per epoch per network
+    assert f"{100 * result['runs'][0]['test_accuracy']:.1f}%" in result["answer"]
+
+
+def test_lab_list_names_every_experiment(capsys):
+    assert main(["lab", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("depth", "width", "linear", "shuffle", "noise"):
+        assert name in out
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["lab", "width", "--data", "sample", "--widths", "0,abc"], "width"),
+        (["lab", "width", "--data", "sample", "--widths", "2,abc"], "'abc'"),
+        (["lab", "depth", "--data", "/no/such/folder"], "/no/such/folder"),
+        (["lab", "depth", "--data", "xor"], "images"),
+        (["lab", "depth", "--epochs", "0"], "positive"),
+        (["lab", "bogus"], "unknown experiment"),
+        (["lab", "depth", "--widths", "2,4"], "width experiment"),
+    ],
+)
+def test_lab_usage_errors_are_one_line(args, fragment, capsys):
+    try:
+        code = main(args)
+    except SystemExit as exit_:  # argparse's own checks exit from the parser
+        code = exit_.code
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1
