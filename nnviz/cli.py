@@ -87,17 +87,31 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     train = commands.add_parser("train", help="train a network headless and report its accuracy")
-    train.add_argument("--data", default="auto", help="sample | mnist | fashion | PATH (default: best available)")
-    train.add_argument("--layers", type=_layers, default=(784, 16, 16, 10), help="layer sizes (default 784,16,16,10)")
+    train.add_argument("--data", default="auto", help="sample | mnist | fashion | PATH (default: best available), "
+                       "or 2-D points circles | xor | gaussians | spirals, or curve:sin | curve:step | curve:abs | curve:bump")
+    train.add_argument("--layers", type=_layers, default=None, help="layer sizes for images (default 784,16,16,10)")
+    train.add_argument("--hidden", default=None, metavar="SIZES",
+                       help="hidden layers only, e.g. 16,16 or none; inputs and outputs follow from the data "
+                       "(default 8,8 for points, 20 for curves)")
+    train.add_argument("--features", default=None, help="inputs made from 2-D points: x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2 "
+                       "(sinx1 is sin(pi x1)); default x1,x2")
+    train.add_argument("--points", type=_positive_int, default=None, help="number of 2-D points or curve points (default 500)")
+    train.add_argument("--noise", type=_non_negative_float, default=None,
+                       help="standard deviation of the jitter in the data's units (default 0.05; gaussians: their spread, 0.3)")
     train.add_argument("--activation", choices=ACTIVATIONS, default=None, help="hidden-layer activation")
     train.add_argument("--cost", choices=COSTS, default=None, help="cost function")
     train.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
-    train.add_argument("--lr", type=_positive_float, default=defaults.learning_rate, help="learning rate")
-    train.add_argument("--batch", type=_positive_int, default=defaults.batch_size, help="mini-batch size")
-    train.add_argument("--epochs", type=_positive_int, default=defaults.epochs or 30)
+    small = "; points and curves: {}"
+    train.add_argument("--lr", type=_positive_float, default=None,
+                       help=f"learning rate (default {defaults.learning_rate:g}" + small.format("0.03)"))
+    train.add_argument("--batch", type=_positive_int, default=None,
+                       help=f"mini-batch size (default {defaults.batch_size}" + small.format("32)"))
+    train.add_argument("--epochs", type=_positive_int, default=None, help=f"(default {defaults.epochs}" + small.format("400)"))
     train.add_argument("--l2", type=_non_negative_float, default=defaults.l2, help="L2 weight decay")
+    train.add_argument("--l1", type=_non_negative_float, default=defaults.l1, help="L1 regularisation rate")
     train.add_argument("--dropout", type=_fraction, default=defaults.dropout, help="dropout rate on hidden layers")
-    train.add_argument("--schedule", choices=SCHEDULES, default=defaults.schedule)
+    train.add_argument("--schedule", choices=SCHEDULES, default=None,
+                       help=f"(default {defaults.schedule}" + small.format("constant)"))
     train.add_argument(
         "--augment", type=_number(int, lambda v: 0 <= v <= MAX_AUGMENT, f"must be 0 to {MAX_AUGMENT}"),
         default=defaults.augment, help=f"largest random shift of training digits in pixels, 0 to {MAX_AUGMENT} (0 = off)",
@@ -176,11 +190,30 @@ def _load_data(spec: str):
 
 
 def _train(args) -> int:
+    from nnviz import cli_small
     from nnviz.engine.network import Network
     from nnviz.engine.trainer import Diverged, EpochStats, TrainConfig, Trainer
 
+    if cli_small.is_small_problem(args.data):
+        if args.save is not None:
+            _check_writable(args.save)
+        try:
+            return cli_small.train_small(args)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    defaults = TrainConfig()
+    for name, default in (("lr", defaults.learning_rate), ("batch", defaults.batch_size),
+                          ("epochs", defaults.epochs or 30), ("schedule", defaults.schedule)):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     dataset = _load_data(args.data)
-    layers = args.layers
+    try:
+        from_hidden = cli_small.hidden_layers_for_images(args, dataset.n_features, dataset.n_classes)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if from_hidden is not None and args.layers is not None:
+        raise UsageError("give --layers or --hidden, not both")
+    layers = from_hidden or args.layers or (784, 16, 16, 10)
     if layers[0] != dataset.n_features:
         raise UsageError(
             f"--layers starts with {layers[0]} inputs but {dataset.name} has {dataset.n_features} "
@@ -202,6 +235,7 @@ def _train(args) -> int:
             batch_size=args.batch,
             optimizer=args.optimizer,
             l2=args.l2,
+            l1=args.l1,
             dropout=args.dropout,
             epochs=args.epochs,
             schedule=args.schedule,

@@ -3,6 +3,7 @@
 Each claim trains a real network on a few hundred points in well under a second.
 """
 
+import dataclasses
 import math
 
 import numpy as np
@@ -11,17 +12,17 @@ import pytest
 from nnviz.engine.dataset import Dataset
 from nnviz.engine.features import FEATURES, feature_matrix, parse_features, with_features
 from nnviz.engine.network import REGRESSION_COST, Network, forward_pass, split_params
-from nnviz.engine.playground import curve_parts, decision_map, grid_lines, hidden_space, plane_maps, plane_points
+from nnviz.engine.playground import SMALL_CONFIG, small_network, curve_parts, decision_map, grid_lines, hidden_space, plane_maps, plane_points
 from nnviz.engine.toy import CURVES, drawn_curve, make_curve, make_toy
-from nnviz.engine.trainer import EpochStats, TrainConfig, Trainer
+from nnviz.engine.trainer import EpochStats, Trainer
 
 ALL_CROSSES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 
 
-def _train(data, hidden, activation="tanh", epochs=60, lr=0.03, batch=10, l1=0.0, seed=0):
-    cost = REGRESSION_COST if data.is_regression else "cross-entropy"
-    net = Network((data.n_features, *hidden, data.n_outputs), activation, cost, seed=seed)
-    config = TrainConfig(learning_rate=lr, batch_size=batch, epochs=epochs, schedule="constant", augment=0, l1=l1)
+def _train(data, hidden, activation="tanh", epochs=60, l1=0.0, seed=0):
+    """Train with the Playground's own settings (SMALL_CONFIG) and network (small_network)."""
+    net = small_network(data, hidden, activation, seed=seed)
+    config = dataclasses.replace(SMALL_CONFIG, epochs=epochs, l1=l1, seed=seed)
     last = None
     for record in Trainer(net, data, config).run():
         if isinstance(record, EpochStats):
@@ -50,9 +51,22 @@ def test_all_crosses_together_do_not_solve_the_spirals_with_no_hidden_layer():
     assert result.test_accuracy < 0.7
 
 
-def test_two_hidden_layers_of_8_tanh_learn_the_spirals_from_x1_x2_alone():
-    _, result = _train(with_features(make_toy("spirals", n=400), ["x1", "x2"]), (8, 8), epochs=400, lr=0.01)
-    assert result.test_accuracy >= 0.9
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_hidden_layers_of_8_tanh_learn_the_spirals_from_x1_x2_alone(seed):
+    data = with_features(make_toy("spirals", n=500, seed=seed), ["x1", "x2"])
+    _, result = _train(data, (8, 8), epochs=400, seed=seed)
+    assert result.test_accuracy >= 0.85
+
+
+def test_the_first_layer_starts_scaled_to_the_inputs_spread():
+    small = with_features(make_toy("xor", n=200), ["x1x2"])  # x1·x2 has a spread of about 0.2
+    net = small_network(small, (8,), seed=3)
+    plain = Network((1, 8, 2), "tanh", seed=3)
+    ratio = net.weights[0] / plain.weights[0]
+    np.testing.assert_allclose(ratio, 1 / small.x_train.std(), rtol=1e-5)
+    np.testing.assert_array_equal(net.weights[1], plain.weights[1])
+    with pytest.raises(ValueError, match="input_std"):
+        Network((1, 2), input_std=0.0)
 
 
 def test_20_hidden_neurons_fit_sin_closely_and_no_hidden_layer_cannot():

@@ -247,7 +247,8 @@ class Network(_Evaluates):
     few vectorised calls; change them in place (``net.weights[0][...] = w``), never rebind them.
     """
 
-    def __init__(self, layer_sizes, activation: str = DEFAULT_ACTIVATION, cost: str = "cross-entropy", seed: int = 0):
+    def __init__(self, layer_sizes, activation: str = DEFAULT_ACTIVATION, cost: str = "cross-entropy", seed: int = 0,
+                 input_std: float = 1.0):
         self.layer_sizes = check_layer_sizes(layer_sizes)
         self.activation = check_activation(activation)
         self.cost = check_cost(cost)
@@ -255,14 +256,18 @@ class Network(_Evaluates):
         self.params = np.zeros(total, dtype=np.float32)
         self.weights, self.biases = split_params(self.params, self.layer_sizes)
         self.n_weights = n_weights(self.layer_sizes)
-        self.initialize(seed)
+        self.initialize(seed, input_std)
 
-    def initialize(self, seed: int = 0) -> None:
+    def initialize(self, seed: int = 0, input_std: float = 1.0) -> None:
         """Fresh seeded weights suited to the activation; biases zero.
 
         He (std sqrt(2/n_in)) for relu and leaky_relu, Xavier (std sqrt(2/(n_in+n_out))) for sigmoid
-        and tanh, LeCun (std sqrt(1/n_in)) for linear and for the output layer.
+        and tanh, LeCun (std sqrt(1/n_in)) for linear and for the output layer. These rules assume
+        inputs of spread about 1; ``input_std`` (the inputs' standard deviation) divides the first
+        layer's weights so that small inputs, such as points in -1..1, start as folded as large ones.
         """
+        if not (math.isfinite(input_std) and input_std > 0):
+            raise ValueError(f"input_std must be a positive number, got {input_std!r}")
         rng = np.random.default_rng(seed)
         last = len(self.weights) - 1
         for i, w in enumerate(self.weights):
@@ -273,6 +278,8 @@ class Network(_Evaluates):
                 std = math.sqrt(2.0 / n_in)
             else:
                 std = math.sqrt(2.0 / (n_in + n_out))
+            if i == 0:
+                std /= input_std
             w[...] = rng.standard_normal(w.shape, dtype=np.float32) * np.float32(std)
         for b in self.biases:
             b[...] = 0

@@ -10,11 +10,29 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.engine.dataset import Dataset
 from nnviz.engine.features import feature_matrix
-from nnviz.engine.network import REGRESSION_COST, Snapshot, forward_pass
+from nnviz.engine.network import REGRESSION_COST, Network, Snapshot, forward_pass
+from nnviz.engine.trainer import TrainConfig
 
-__all__ = ["PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "HiddenSpace", "hidden_space",
+__all__ = ["SMALL_CONFIG", "small_network", "PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "HiddenSpace", "hidden_space",
            "grid_lines", "curve_parts", "CurveParts"]
+
+#: Training settings for these small problems (MNIST's Adam 0.003 with a cosine decay learns them too slowly).
+SMALL_CONFIG = TrainConfig(learning_rate=0.03, batch_size=32, optimizer="adam", epochs=None, schedule="constant", augment=0)
+
+
+def small_network(dataset: Dataset, hidden: tuple[int, ...], activation: str = "tanh", seed: int = 0) -> Network:
+    """A network for a 2-D or curve dataset: its inputs and outputs, these hidden layers, the right cost.
+
+    The first layer starts scaled to the inputs' spread (see Network.initialize): points in -1..1
+    would otherwise start nearly flat, and spirals then often stall for hundreds of epochs.
+    """
+    cost = REGRESSION_COST if dataset.is_regression else "cross-entropy"
+    spread = float(np.std(dataset.x_train)) if dataset.n_train else 1.0
+    spread = spread if np.isfinite(spread) and spread > 1e-3 else 1.0
+    return Network((dataset.n_features, *hidden, dataset.n_outputs), activation, cost, seed=seed, input_std=spread)
+
 
 #: The plane shown is -PLANE_EXTENT..PLANE_EXTENT on both axes (the toy data lies within about -1.2..1.2).
 PLANE_EXTENT = 1.5
