@@ -6,6 +6,7 @@ Every value is checked when read; a missing, damaged or nonsensical value falls 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -23,6 +24,7 @@ LEARNING_RATE_RANGE = (1e-6, 10.0)
 BATCH_SIZE_RANGE = (1, 4096)
 L2_RANGE = (0.0, 1.0)
 DROPOUT_RANGE = (0.0, 0.9)
+MAX_PATH_LENGTH = 4096
 
 
 @dataclass(frozen=True)
@@ -63,21 +65,49 @@ class SettingsStore:
         self.was_corrupt = self.qsettings.status() != QSettings.Status.NoError
         if self.was_corrupt:
             self.qsettings.clear()
+        #: key -> what was wrong with its stored value (each bad value is reported once)
+        self.problems: dict[str, str] = {}
 
     # ---- low level: one value, checked --------------------------------------------------------
 
     def _get(self, key: str, convert, default):
-        """``convert(raw)`` or ``default`` when the value is missing or ``convert`` rejects it."""
+        """``convert(raw)`` or ``default`` when the value is missing or ``convert`` rejects it.
+
+        A value that is there but unusable (``seed=1e400``, ``batch_size=inf``, garbage) is
+        reported once on stderr and in :meth:`problem_message`, and the default is used.
+        """
         try:
             raw = self.qsettings.value(key)
         except Exception:  # noqa: BLE001 - an unreadable value is just a missing one
+            self._reject(key, "<unreadable>", default)
             return default
         if raw is None:
             return default
         try:
             return convert(raw)
-        except (TypeError, ValueError, AttributeError):
+        except Exception:  # noqa: BLE001 - OverflowError, ValueError, ...: whatever it is, not usable
+            self._reject(key, raw, default)
             return default
+
+    def _reject(self, key: str, raw, default) -> None:
+        if key in self.problems:
+            return
+        shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:57] + "..."
+        if isinstance(default, tuple):
+            default = ",".join(map(str, default))
+        text = f"{key} = {shown} is not valid, using {default!r}" if default not in (None, "", [], ()) \
+            else f"{key} = {shown} is not valid, ignored"
+        self.problems[key] = text
+        print(f"nnviz: saved setting {text}", file=sys.stderr)
+
+    def problem_message(self) -> str:
+        """One sentence for the window about settings that could not be used, or ""."""
+        if self.was_corrupt:
+            return "The saved settings could not be read; nnviz started with its defaults."
+        if not self.problems:
+            return ""
+        return ("Some saved settings were not valid and their defaults are used instead: "
+                + "; ".join(self.problems.values()) + ".")
 
     def sync(self) -> None:
         self.qsettings.sync()
@@ -138,12 +168,31 @@ class SettingsStore:
     # ---- data and files ------------------------------------------------------------------------
 
     def dataset_spec(self) -> str | None:
-        """The last data used: None (best available), "sample", "mnist" or a folder path."""
-        spec = self._get("data/spec", str, "")
+        """The last data used: None (best available), "sample", "mnist" or a folder path.
+
+        If loading the remembered data did not finish last time (the program was killed or
+        crashed while reading it), None is returned instead, so bad data never blocks a start.
+        """
+        unfinished = self._get("data/loading", str, "")
+        if unfinished:
+            self.problems.setdefault("data/loading", f"the data used last time ({unfinished}) did not finish "
+                                     "loading, so the best available data is used")
+            self.end_data_load()
+            self.qsettings.setValue("data/spec", "")
+            return None
+        spec = self._get("data/spec", _path_text, "")
         return spec or None
 
     def save_dataset_spec(self, spec: str | None) -> None:
         self.qsettings.setValue("data/spec", spec or "")
+
+    def begin_data_load(self, spec: str | None) -> None:
+        """Note that ``spec`` is being loaded; :meth:`end_data_load` once it succeeded or failed."""
+        self.qsettings.setValue("data/loading", spec or "auto")
+        self.qsettings.sync()  # on disk now: a crash while reading must be seen at the next start
+
+    def end_data_load(self) -> None:
+        self.qsettings.remove("data/loading")
 
     def recent_files(self) -> list[str]:
         return self._get("files/recent", _string_list, [])[:MAX_RECENT]
@@ -155,7 +204,7 @@ class SettingsStore:
         return files
 
     def last_folder(self) -> str:
-        return self._get("files/last_folder", str, "")
+        return self._get("files/last_folder", _path_text, "")
 
     def save_last_folder(self, folder: str) -> None:
         self.qsettings.setValue("files/last_folder", folder)
@@ -182,12 +231,14 @@ def _choice(options):
 
 def _ranged(kind, low, high):
     def convert(raw):
-        if isinstance(raw, (list, tuple, dict)):
+        if isinstance(raw, (list, tuple, dict, bool)):
             raise TypeError("not a number")
-        value = kind(float(raw)) if kind is int else kind(raw)
-        if not (low <= value <= high):  # also rejects NaN
-            raise ValueError(value)
-        return value
+        number = float(raw)
+        if not (low <= number <= high):  # also rejects NaN and infinities, before int() can overflow
+            raise ValueError(number)
+        if kind is int and number != int(number):
+            raise ValueError(f"{number} is not a whole number")
+        return kind(number)
 
     return convert
 
@@ -201,7 +252,13 @@ def _hidden_sizes(raw) -> tuple[int, ...]:
 
 def _string_list(raw) -> list[str]:
     if isinstance(raw, str):
-        return [raw] if raw else []
+        return [raw] if raw and len(raw) <= MAX_PATH_LENGTH else []
     if isinstance(raw, (list, tuple)):
-        return [str(p) for p in raw if isinstance(p, str) and p]
+        return [p for p in raw if isinstance(p, str) and p and len(p) <= MAX_PATH_LENGTH]
     raise TypeError("not a list")
+
+
+def _path_text(raw) -> str:
+    if not isinstance(raw, str) or len(raw) > MAX_PATH_LENGTH or "\0" in raw:
+        raise ValueError("not a path")
+    return raw

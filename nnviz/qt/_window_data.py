@@ -22,15 +22,18 @@ class DataActions:
         """
         self._fallback = None
         self.data_status.setText("Loading data…")
+        self.settings.begin_data_load(spec)  # a crash while reading it must not repeat at every start
         self.data_loader.load(spec, remember=spec)
 
     @Slot(object, object)
     def _on_data_loaded(self, dataset: Dataset, remember) -> None:
+        self.settings.end_data_load()
         if not self._closing:
             self.set_dataset(dataset, remember)
 
     @Slot(str, object)
     def _on_data_failed(self, message: str, spec) -> None:
+        self.settings.end_data_load()
         if self._closing:
             return
         if self.dataset is not None:

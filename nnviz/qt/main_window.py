@@ -100,12 +100,12 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
         self._connect_session()
         self._on_network_changed(self.session.snapshot)
         self._show_snapshot(self.session.snapshot)
-        if self.settings.was_corrupt:
-            self.show_message("The saved settings could not be read; nnviz started with its defaults.", "warning")
         if dataset is not None:
             self.set_dataset(dataset, spec=None)
         else:
             self.load_data(data_spec if data_spec is not None else self.settings.dataset_spec())
+        if self.settings.problem_message():
+            self.show_message(self.settings.problem_message(), "warning")
 
     # ---- building the window ----------------------------------------------------------------
 
@@ -419,6 +419,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
             self.show_message("The training thread did not stop in time.", "error")
         self._late_timer.stop()
         self.data_loader.shutdown()
+        self.settings.end_data_load()  # the load in progress finished (shutdown waits): nothing to distrust
         for dialog in self.findChildren(DownloadDialog):
             dialog.shutdown()  # a download waiting on the network must not outlive the window
         try:
