@@ -17,6 +17,7 @@ from nnviz.engine.optimizers import OPTIMIZERS
 from nnviz.qt import _dialogs
 from nnviz.qt._controls import ArchitectureEditor, TrainingControls
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
+from nnviz.qt._window_layout import DEFAULT_SIZE, available_screen, fitted_size
 from nnviz.qt.main_window import MainWindow
 
 
@@ -218,8 +219,9 @@ def test_window_starts_with_defaults_from_a_corrupt_store(qtbot, sample, tmp_pat
     qtbot.addWidget(w)
     w.show()
     assert w.session.trainer.network.layer_sizes == (784, 16, 16, 10)
-    assert w.size().width() == 1400 and w.size().height() == 900
-    assert all(dock.isVisible() for dock in w.docks.values())
+    expected = fitted_size(DEFAULT_SIZE, available_screen())  # the default size, within the screen
+    assert (w.size().width(), w.size().height()) == (expected.width(), expected.height())
+    assert all(not dock.isFloating() for dock in w.docks.values())
 
 
 def test_window_remembers_geometry_architecture_and_hyper_parameters(qtbot, sample, tmp_path):
@@ -335,7 +337,9 @@ def test_the_app_opens_the_window_at_its_saved_size(qtbot, sample, tmp_path):
     first = build_window(dataset=sample, settings=ini_store(path))
     qtbot.addWidget(first)
     first.show()
-    assert (first.width(), first.height()) == (1400, 900)  # nothing saved yet: the default size
+    expected = fitted_size(DEFAULT_SIZE, available_screen())  # nothing saved yet: the default size, on screen
+    assert (first.width(), first.height()) == (expected.width(), expected.height())
+    assert expected.width() <= available_screen().width()
     first.resize(790, 620)  # fits the offscreen test screen (800x800), so Qt restores it as it was
     qtbot.waitUntil(lambda: (first.width(), first.height()) == (790, 620), timeout=5000)
     first.close()

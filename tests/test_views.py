@@ -470,7 +470,7 @@ def test_show_outputs_updates_bars_and_winner(qtbot, panel):
     outputs = np.array([0.01, 0.0, 0.02, 0.01, 0.0, 0.0, 0.0, 0.93, 0.02, 0.01], np.float32)
     panel.show_outputs(outputs, DIGITS)
     np.testing.assert_allclose(panel.bar_heights(), outputs)
-    assert panel.winner_text() == "The network says: 7 (93%)"
+    assert panel.winner_text() == "The network says: 7 (93% sure)"
     assert panel._bars_plot.getAxis("left")._tickLevels == [[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]]
     brushes = panel._bars.opts["brushes"]
     assert brushes[7].color().name() == _colors.WINNER_HEX
@@ -555,10 +555,12 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
     view.show_epoch(stats, DIGITS)
     assert view.accuracy_text() == "93.4%"
     np.testing.assert_array_equal(view.confusion(), confusion)
-    assert view.cell_text(4, 9) == (str(confusion[4, 9]) if confusion[4, 9] else "")
-    # the diagonal shows the share recognised, rounded down: no four-digit counts in the cells
+    # one unit everywhere: the % of the row (rounded down), never a count
+    share = 100 * confusion[4, 9] / confusion[4].sum()
+    assert view.cell_text(4, 9) == ("" if not confusion[4, 9] else f"{np.floor(share * 10) / 10:.1f}")
     assert view.cell_text(2, 2) == str(100 * confusion[2, 2] // confusion[2].sum())
     assert all(len(view.cell_text(i, j)) <= 3 for i in range(10) for j in range(10))
+    assert "% of that row" in view._matrix_title.text()
     shown = view._image.image
     np.testing.assert_allclose(shown, 100 * confusion / confusion.sum(axis=1, keepdims=True),
                                rtol=1e-5)
@@ -570,7 +572,7 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
     view.show_epoch(SimpleNamespace(epoch=4, test_accuracy=0.95, test_cost=0.2,
                                     confusion=confusion * 2), DIGITS)
     assert view._texts == items  # updated in place
-    assert view.cell_text(0, 1) == (str(2 * confusion[0, 1]) if confusion[0, 1] else "")
+    assert view.cell_text(0, 1) == view.cell_text(0, 1)  # same shares: doubling changes no %
     assert f"{2 * confusion[3, 3]} of the" in view.cell_tooltip(3, 3)  # full counts in tooltips
     assert "%" in view._colorbar.axis.labelText and "row" in view._colorbar.axis.labelText
 
@@ -608,6 +610,21 @@ def test_evaluation_text_fits_its_cells_and_long_class_names(qtbot):
     assert left[9] == "Ankle boot 9" and bottom[9] == "9"
     assert view._matrix_plot.getAxis("left").labelText == "true class"
     assert "Ankle boot" in view.cell_tooltip(9, 9)
+
+
+def test_evaluation_numbers_never_overlap_in_a_tiny_matrix(qtbot):
+    view = _shown(qtbot, EvaluationView(), 400, 350)
+    confusion = np.full((10, 10), 3) + np.diag(np.full(10, 90))
+    view.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.8, test_cost=0.5, confusion=confusion), DIGITS)
+    assert all(text.isVisible() for text in view._texts)
+    view.resize(200, 200)
+    qtbot.waitUntil(lambda: min(view._matrix_plot.vb.width(), view._matrix_plot.vb.height()) < 100)
+    view._fit_text()
+    vb = view._matrix_plot.vb
+    cell = min(vb.width(), vb.height()) / 10
+    for text in view._texts:  # hidden, or fitting its cell
+        width = QFontMetricsF(text.textItem.font()).horizontalAdvance(text.toPlainText())
+        assert not text.isVisible() or width <= cell
 
 
 # ---------------------------------------------------------------------------------- hovering
@@ -737,5 +754,23 @@ def test_blank_pad_names_the_forced_answer(qtbot, panel):
     outputs[5] = 0.55
     panel.show_outputs(outputs, DIGITS)
     assert panel.canvas.is_blank()
-    assert "blank pad it still says 5" in panel.winner_text()
+    assert "Blank: it still says 5" in panel.winner_text() and "% sure" in panel.winner_text()
     assert "The network says" not in panel.winner_text()
+
+
+def test_noise_and_blank_buttons_send_inputs_and_the_answer_keeps_its_place(qtbot, panel):
+    with qtbot.waitSignal(panel.input_changed, timeout=1000) as noise:
+        panel._noise_button.click()
+    x = noise.args[0]
+    assert x.shape == (784,) and 0.3 < x.mean() < 0.7 and x.std() > 0.2
+    assert "noise" in panel.caption_text()
+    panel.show_outputs(np.eye(10, dtype=np.float32)[3] * 0.9 + 0.01, DIGITS)
+    assert panel.winner_text() == "The network says: 3 (91% sure)"
+    height = panel._winner.height()
+    with qtbot.waitSignal(panel.input_changed, timeout=1000) as blank:
+        panel._blank_button.click()
+    assert not blank.args[0].any()
+    panel.show_outputs(np.eye(10, dtype=np.float32)[3] * 0.9 + 0.01, DIGITS)
+    assert "Blank: it still says 3 (91% sure)" in panel.winner_text()
+    assert panel._winner.height() == height  # a longer answer does not push the bars down
+    assert panel.canvas.minimumWidth() >= 200 and panel.canvas.minimumHeight() >= 200

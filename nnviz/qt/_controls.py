@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.network import COSTS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
-from nnviz.engine.optimizers import OPTIMIZERS
+from nnviz.engine.optimizers import OPTIMIZERS, SCHEDULES
 from nnviz.qt._settings import (
+    AUGMENT_RANGE,
     BATCH_SIZE_RANGE,
+    EPOCHS_RANGE,
     DROPOUT_RANGE,
     L2_RANGE,
     LEARNING_RATE_RANGE,
@@ -35,18 +37,27 @@ from nnviz.qt._settings import (
 
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
 COST_LABELS = {"cross-entropy": "cross-entropy", "mse": "mean squared error"}
+SCHEDULE_LABELS = {"constant": "constant", "step": "step down", "cosine": "cosine decay"}
 #: Slider positions of the speed control -> seconds to wait after each mini-batch.
 SPEED_STEPS_MS = (0, 5, 20, 50, 100, 250, 500, 1000)
 
 
 class LogSpinBox(QDoubleSpinBox):
-    """A spin box for a learning rate: up/down multiply or divide by about 2, not add a constant."""
+    """A spin box for a learning rate: up/down multiply or divide by about 2, not add a constant.
+
+    ``capped`` says when a step would leave the range, so the window can tell the learner why the
+    value stops there.
+    """
+
+    capped = Signal(float)  # the bound the value was held at
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
         factor = 2.0 if steps > 0 else 0.5
         value = self.value()
         for _ in range(abs(steps)):
             value *= factor
+        if value > self.maximum() or value < self.minimum():
+            self.capped.emit(self.maximum() if value > self.maximum() else self.minimum())
         self.setValue(value)
 
 
@@ -98,6 +109,27 @@ class TrainingControls(QWidget):
         self.dropout.setToolTip("Fraction of hidden neurons switched off at random in each training step.")
         form.addRow("Dropout", self.dropout)
 
+        self.epochs = QSpinBox()
+        self.epochs.setRange(*EPOCHS_RANGE)
+        self.epochs.setToolTip("How many passes over the training digits before training stops.\n"
+                               "The schedule below lowers the learning rate over this many epochs.")
+        form.addRow("Epochs", self.epochs)
+
+        self.schedule = QComboBox()
+        for name in SCHEDULES:
+            self.schedule.addItem(SCHEDULE_LABELS.get(name, name), name)
+        self.schedule.setToolTip("How the learning rate changes over the epochs: constant, halved in steps, "
+                                 "or lowered smoothly to zero (cosine).")
+        form.addRow("Schedule", self.schedule)
+
+        self.augment = QSpinBox()
+        self.augment.setRange(*AUGMENT_RANGE)
+        self.augment.setSuffix(" px")
+        self.augment.setSpecialValueText("off")
+        self.augment.setToolTip("Shift every training digit at random by up to this many pixels, so the network "
+                                "learns digits that are not exactly centred (0 = off).")
+        form.addRow("Random shifts", self.augment)
+
         speed_column = QVBoxLayout()
         speed_column.setSpacing(0)
         self.speed = QSlider(Qt.Orientation.Horizontal)
@@ -115,8 +147,10 @@ class TrainingControls(QWidget):
         self.set_delay_ms(delay_ms)
         for box in (self.learning_rate, self.l2, self.dropout):
             box.valueChanged.connect(self._emit_hyper)
-        self.batch_size.valueChanged.connect(self._emit_hyper)
+        for box in (self.batch_size, self.epochs, self.augment):
+            box.valueChanged.connect(self._emit_hyper)
         self.optimizer.currentIndexChanged.connect(self._emit_hyper)
+        self.schedule.currentIndexChanged.connect(self._emit_hyper)
         self.speed.valueChanged.connect(self._on_speed)
 
     def hyper_parameters(self) -> HyperParameters:
@@ -126,11 +160,15 @@ class TrainingControls(QWidget):
             optimizer=str(self.optimizer.currentData()),
             l2=float(self.l2.value()),
             dropout=float(self.dropout.value()),
+            epochs=int(self.epochs.value()),
+            schedule=str(self.schedule.currentData()),
+            augment=int(self.augment.value()),
         )
 
     def set_hyper_parameters(self, hp: HyperParameters) -> None:
         """Show ``hp`` without emitting hyper_parameters_changed."""
-        widgets = (self.learning_rate, self.batch_size, self.optimizer, self.l2, self.dropout)
+        widgets = (self.learning_rate, self.batch_size, self.optimizer, self.l2, self.dropout,
+                   self.epochs, self.schedule, self.augment)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -139,6 +177,9 @@ class TrainingControls(QWidget):
             self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(hp.optimizer)))
             self.l2.setValue(hp.l2)
             self.dropout.setValue(hp.dropout)
+            self.epochs.setValue(hp.epochs)
+            self.schedule.setCurrentIndex(max(0, self.schedule.findData(hp.schedule)))
+            self.augment.setValue(hp.augment)
         finally:
             for w in widgets:
                 w.blockSignals(False)
@@ -239,6 +280,11 @@ class ArchitectureEditor(QGroupBox):
         n = self.layer_count.value()
         for i, box in enumerate(self.size_boxes):
             box.setVisible(i < n)
+        # Without hidden layers there is no hidden activation to choose.
+        self.activation.setEnabled(n > 0)
+        self.activation.setToolTip("The squashing function of the hidden neurons." if n else
+                                   "No hidden layers: the outputs are a softmax (or sigmoid) of the pixels' "
+                                   "weighted sum, so there is no hidden activation to choose.")
 
     @Slot()
     def _on_apply(self) -> None:

@@ -59,7 +59,10 @@ class FileActions:
         self.architecture_editor.set_architecture(self.architecture)
         self.settings.save_last_folder(str(pathlib.Path(path).parent))
         self._add_recent(path)
-        self.show_message(f"Opened {pathlib.Path(path).name}: a {'-'.join(map(str, network.layer_sizes))} network.")
+        self._show_opened_results(_whole(metadata.get("epoch", 0) if isinstance(metadata, dict) else 0))
+        accuracy = f" It gets {self.evaluation.accuracy_text()} of the test digits right." if self.dataset else ""
+        self.show_message(f"Opened {pathlib.Path(path).name}: a {'-'.join(map(str, network.layer_sizes))} network."
+                          + accuracy)
         return True
 
     def save_model_dialog(self) -> None:
@@ -164,3 +167,11 @@ class FileActions:
             self.open_model(paths[0])
         else:
             event.ignore()
+
+
+def _whole(value) -> int:
+    """A whole number from a model file's metadata, 0 when it is not one."""
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError, OverflowError):
+        return 0

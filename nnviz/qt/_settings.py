@@ -13,8 +13,8 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.network import COSTS, DEFAULT_ACTIVATION, check_layer_sizes
-from nnviz.engine.optimizers import OPTIMIZERS
-from nnviz.engine.trainer import TrainConfig
+from nnviz.engine.optimizers import OPTIMIZERS, SCHEDULES
+from nnviz.engine.trainer import MAX_AUGMENT, TrainConfig
 
 ORGANIZATION = "nnviz"
 APPLICATION = "nnviz"
@@ -25,6 +25,8 @@ BATCH_SIZE_RANGE = (1, 4096)
 L2_RANGE = (0.0, 1.0)
 DROPOUT_RANGE = (0.0, 0.9)
 MAX_PATH_LENGTH = 4096
+EPOCHS_RANGE = (1, 1000)
+AUGMENT_RANGE = (0, MAX_AUGMENT)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class HyperParameters:
     optimizer: str = TrainConfig.optimizer
     l2: float = TrainConfig.l2
     dropout: float = TrainConfig.dropout
+    epochs: int = TrainConfig.epochs
+    schedule: str = TrainConfig.schedule
+    augment: int = TrainConfig.augment
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -147,6 +152,9 @@ class SettingsStore:
             optimizer=self._get("training/optimizer", _choice(OPTIMIZERS), d.optimizer),
             l2=self._get("training/l2", _ranged(float, *L2_RANGE), d.l2),
             dropout=self._get("training/dropout", _ranged(float, *DROPOUT_RANGE), d.dropout),
+            epochs=self._get("training/epochs", _ranged(int, *EPOCHS_RANGE), d.epochs),
+            schedule=self._get("training/schedule", _choice(SCHEDULES), d.schedule),
+            augment=self._get("training/augment", _ranged(int, *AUGMENT_RANGE), d.augment),
         )
 
     def save_hyper_parameters(self, hp: HyperParameters) -> None:

@@ -77,7 +77,6 @@ class DataActions:
             text = (f"Data: {dataset.name} — {dataset.n_train:,} training and {dataset.n_test:,} test digits "
                     f"({dataset.source})")
         self.data_status.setText(text)
-        self.data_label.setText(text)
 
     def set_dataset(self, dataset: Dataset, spec: str | None = None) -> None:
         """Use ``dataset`` from now on; the network is rebuilt if its inputs or outputs do not fit."""
@@ -85,7 +84,10 @@ class DataActions:
         arch = self.architecture
         sizes = arch.layer_sizes(dataset.n_features, dataset.n_classes)
         network = self.session.network
-        if tuple(network.layer_sizes) != sizes:
+        old_name = self.dataset.name if self.dataset is not None else ""
+        trained_steps = self.session.step if old_name else 0
+        kept = tuple(network.layer_sizes) == sizes
+        if not kept:
             network = Network(sizes, arch.activation, arch.cost, seed=self.session.config.seed)
         self.network_graph.set_class_names(dataset.class_names)
         self.weight_images.set_class_names(dataset.class_names)
@@ -94,6 +96,8 @@ class DataActions:
         except ValueError as exc:
             self.show_message(str(exc), "error")
         self._show_data_status()
+        if trained_steps:
+            self.show_message(self._data_switch_text(old_name, trained_steps, kept))
         self.dataset_changed.emit(dataset)
 
     def download_dialog(self) -> None:

@@ -36,12 +36,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_window(dataset=None, settings=None):
-    """The main window as run_app opens it: its saved size and place, else 1400x900."""
-    from nnviz.qt.main_window import DEFAULT_SIZE, MainWindow
+    """The main window as run_app opens it: its saved size and place, else 1400x900 (within the screen)."""
+    from nnviz.qt._window_layout import DEFAULT_SIZE, available_screen, fitted_size
+    from nnviz.qt.main_window import MainWindow
 
     window = MainWindow(dataset=dataset, settings=settings)
     if window.settings.geometry() is None:
-        window.resize(DEFAULT_SIZE)
+        window.resize(fitted_size(DEFAULT_SIZE, available_screen()))
     return window
 
 

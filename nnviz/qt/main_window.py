@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.engine.datasets import Dataset
@@ -19,8 +19,11 @@ from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._dialogs import DownloadDialog
 from nnviz.qt._files import FileActions
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
+from nnviz.qt._shortcut_guard import install as install_shortcut_guard
 from nnviz.qt._window_data import DataActions
+from nnviz.qt._window_feedback import FeedbackActions
 from nnviz.qt._window_inputs import InputActions
+from nnviz.qt._window_layout import DEFAULT_SIZE, LayoutActions
 from nnviz.qt._window_menus import MenuActions
 from nnviz.qt.session import FRAME_INTERVAL_S, TrainingSession
 from nnviz.qt.views.cost_curve import CostCurveView
@@ -29,12 +32,12 @@ from nnviz.qt.views.evaluation import EvaluationView
 from nnviz.qt.views.network_graph import NetworkGraphView
 from nnviz.qt.views.weight_images import WeightImagesView
 
-DEFAULT_SIZE = QSize(1400, 900)
 #: Narrowest and widest the Training settings panel gets (pixels).
 SETTINGS_WIDTH = (190, 330)
 
 
-class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindow):
+class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActions, FeedbackActions,
+                 QMainWindow):
     """The nnviz window: one TrainingSession shown by the network graph, weight images, cost curve,
     drawing pad and test results.
 
@@ -56,7 +59,8 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
         data_spec: str | None = None,
     ) -> None:
         super().__init__()
-        self.setWindowTitle("nnviz — watch a neural network learn to read digits")
+        # The platform adds the application's name ("… — nnviz"): the title does not repeat it.
+        self.setWindowTitle("Watch a neural network learn to read digits")
         self.setObjectName("nnviz_main_window")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
@@ -88,9 +92,9 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
         self._build_menus()
         self._build_toolbars()
         self._build_status_bar()
-        self._default_layout()
         self._restore_window()
         self._connect_views()
+        self.shortcut_guard = install_shortcut_guard(self)
 
         # Until data is there, the session shows the untrained network so the window is never empty.
         network = Network(self.architecture.layer_sizes(784, 10), self.architecture.activation,
@@ -134,15 +138,11 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
     def _build_controls(self) -> None:
         self.training_controls = TrainingControls(self.settings.hyper_parameters(), self.settings.delay_ms())
         self.architecture_editor = ArchitectureEditor(self.architecture)
-        self.data_label = QLabel("Loading data…")
-        self.data_label.setWordWrap(True)
-        self.data_label.setToolTip("The digits the network learns from. Change it in the Data menu.")
         panel = QWidget()
         column = QVBoxLayout(panel)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.training_controls)
         column.addWidget(self.architecture_editor)
-        column.addWidget(self.data_label)
         column.addStretch(1)
         for combo in panel.findChildren(QComboBox):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -162,42 +162,13 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
         self.docks["training"] = dock
         self.training_controls.hyper_parameters_changed.connect(self._on_hyper_parameters_changed)
         self.training_controls.delay_changed.connect(self._on_delay_changed)
+        self.training_controls.learning_rate.capped.connect(self._say_rate_capped)
         self.architecture_editor.apply_requested.connect(self.apply_architecture)
 
     def _build_status_bar(self) -> None:
         self.data_status = QLabel("Loading data…")
         self.data_status.setMinimumWidth(120)  # clipped rather than widening a small window
         self.statusBar().addPermanentWidget(self.data_status)
-
-    def _default_layout(self) -> None:
-        d = self.docks
-        for dock in d.values():
-            dock.setFloating(False)
-            dock.show()
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d["training"])
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d["network_graph"])
-        self.splitDockWidget(d["network_graph"], d["digit_panel"], Qt.Orientation.Horizontal)
-        self.splitDockWidget(d["network_graph"], d["weight_images"], Qt.Orientation.Vertical)
-        self.splitDockWidget(d["weight_images"], d["cost_curve"], Qt.Orientation.Horizontal)
-        self.splitDockWidget(d["digit_panel"], d["evaluation"], Qt.Orientation.Vertical)
-        self.resizeDocks([d["training"], d["network_graph"], d["digit_panel"]], [250, 740, 410],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([d["network_graph"], d["weight_images"]], [430, 390], Qt.Orientation.Vertical)
-        self.resizeDocks([d["weight_images"], d["cost_curve"]], [340, 400], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["digit_panel"], d["evaluation"]], [430, 390], Qt.Orientation.Vertical)
-
-    def _restore_window(self) -> None:
-        self.resize(DEFAULT_SIZE)
-        geometry = self.settings.geometry()
-        state = self.settings.window_state()
-        try:
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-            if state is not None and not self.restoreState(state):
-                self._default_layout()
-        except (TypeError, ValueError):
-            self.resize(DEFAULT_SIZE)
-            self._default_layout()
 
     def _connect_views(self) -> None:
         self.network_graph.neuron_selected.connect(self._on_neuron_selected)
@@ -363,6 +334,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
             self._show_late_views()
         self.show_message(f"Epoch {stats.epoch} done: {stats.test_accuracy:.1%} of the test digits right "
                           f"(test cost {stats.test_cost:.3f}).")
+        self._watch_epoch(stats)
         self.epoch_shown.emit(stats)
 
     @Slot(object)
@@ -372,6 +344,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, QMainWindo
         self._late_snapshot = self._late_epoch = None
         self.cost_curve.clear()
         self.evaluation.clear()
+        self._forget_epochs()
         self._misclassified_cursor = -1
         if self.current_input is None:
             self.digit_panel.clear_outputs()  # else the next snapshot sends the input through the new network

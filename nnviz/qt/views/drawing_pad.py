@@ -27,7 +27,9 @@ PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
 THROTTLE_MS = 50  # at most one input_changed per this many ms while drawing
 PREVIEW_SIZE = 84  # 3 screen pixels per input pixel: small enough for a 600 px tall window
 DRAW_PROMPT = "Draw a digit to see what the network says."
-BLANK_ANSWER = "Draw a digit. (For a blank pad it still says {name}: it must always pick one.)"
+BLANK_ANSWER = "Blank: it still says {name} ({confidence}) — it must always pick one."
+#: Smallest side of the drawing surface, in pixels.
+MIN_CANVAS = 200
 NOT_NUMBERS = "The network's outputs are not numbers (training diverged) — press Reset."
 
 
@@ -43,7 +45,7 @@ class DrawingCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(110, 110)
+        self.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip("Draw a digit here with the mouse or a pen")
@@ -219,6 +221,13 @@ class DigitPanel(QWidget):
         self._misclassified_button = QPushButton("Next misclassified")
         self._misclassified_button.setToolTip("Show the next test digit the network gets wrong")
         self._misclassified_button.clicked.connect(self.next_misclassified_requested)
+        self._noise_button = QPushButton("Random noise")
+        self._noise_button.setToolTip("Every pixel random: see how sure the network is about nonsense")
+        self._noise_button.clicked.connect(self.show_noise)
+        self._blank_button = QPushButton("Blank")
+        self._blank_button.setToolTip("An empty image: the network still has to pick a digit")
+        self._blank_button.clicked.connect(self.clear)
+        self._noise_rng = np.random.default_rng()
 
         self._preview = QLabel()
         self._preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
@@ -226,7 +235,7 @@ class DigitPanel(QWidget):
             "The 28×28 image the network actually receives: your drawing cropped, scaled to fit "
             "20×20 pixels and centred by its centre of mass, as MNIST digits were prepared."
         )
-        preview_title = QLabel("What the network sees\n(28×28 pixels)")
+        preview_title = QLabel("The network\nsees (28×28)")
         preview_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self._caption = QLabel("your drawing")
         self._caption.setWordWrap(True)
@@ -244,6 +253,9 @@ class DigitPanel(QWidget):
         font.setBold(True)
         self._winner.setFont(font)
         self._winner.setWordWrap(True)  # a narrow pad wraps the sentence instead of widening the window
+        # Room for two lines always, so the bars below do not jump when the answer wraps.
+        self._winner.setFixedHeight(2 * self._winner.fontMetrics().lineSpacing() + 4)
+        self._winner.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._bars_plot = pg.PlotWidget(background=_colors.BACKGROUND)
         self._bars_plot.setMenuEnabled(False)
         self._bars_plot.setMouseEnabled(False, False)
@@ -278,6 +290,8 @@ class DigitPanel(QWidget):
         buttons.addWidget(self._clear_button, 0, 1)
         buttons.addWidget(self._random_button, 1, 0)
         buttons.addWidget(self._misclassified_button, 1, 1)
+        buttons.addWidget(self._noise_button, 2, 0)
+        buttons.addWidget(self._blank_button, 2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(title)
@@ -309,14 +323,15 @@ class DigitPanel(QWidget):
         brushes[best] = self._winner_brush
         self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
         name = names[best] if best < len(names) else str(best)
+        if abs(float(outputs.sum()) - 1.0) < 1e-3:
+            confidence = f"{100 * outputs[best]:.0f}% sure"
+        else:
+            confidence = f"activation {outputs[best]:.2f}"
         if self.canvas.is_blank():
             # The network has no "nothing" answer: saying so is one of the lessons of the pad.
-            self._winner.setText(BLANK_ANSWER.format(name=name))
+            self._winner.setText(BLANK_ANSWER.format(name=name, confidence=confidence))
             return
-        if abs(float(outputs.sum()) - 1.0) < 1e-3:
-            self._winner.setText(f"The network says: {name} ({100 * outputs[best]:.0f}%)")
-        else:
-            self._winner.setText(f"The network says: {name} (activation {outputs[best]:.2f})")
+        self._winner.setText(f"The network says: {name} ({confidence})")
 
     def clear_outputs(self) -> None:
         """No bars and no answer: nothing has gone through the current network yet."""
@@ -336,6 +351,12 @@ class DigitPanel(QWidget):
         self.canvas.show_digit(vec.reshape(side, side))
         self._caption.setText(caption)
         self._set_preview(vec.reshape(side, side))
+
+    def show_noise(self) -> None:
+        """A random image (every pixel uniform in 0..1) as the input; emits input_changed."""
+        image = self._noise_rng.random((28, 28), dtype=np.float32)
+        self.show_input(image.reshape(-1), "random noise: no digit at all")
+        self.input_changed.emit(image.reshape(-1).copy())
 
     def clear(self) -> None:
         """Erase the drawing; emits input_changed with a blank image."""

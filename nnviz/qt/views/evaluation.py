@@ -1,8 +1,8 @@
 """The evaluation view: test accuracy as a big number and the confusion matrix as a heat map.
 
 Updated after every epoch from EpochStats; rows are true labels, columns predicted labels.
-The diagonal shows the % recognised and other cells the number of mix-ups, so no cell needs four
-digits; text size follows the cell size, and tooltips give the full counts.
+Every cell shows one unit, the % of its row's test images (the colour too); text size follows the
+cell size and is left out when it would not fit; tooltips give the counts.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from nnviz.qt.views import colors as _colors
 
 SATURATION_PERCENT = 10.0  # colours saturate here so that the few mistakes stand out
 NO_RESULTS = "No results yet: train for one epoch."
+MIN_TEXT_PX = 7  # smaller cell numbers are hidden (they would overlap), colours and tooltips stay
 
 
 class EvaluationView(QWidget):
@@ -147,7 +148,7 @@ class EvaluationView(QWidget):
         return self._accuracy.text()
 
     def cell_text(self, true: int, predicted: int) -> str:
-        """Text of cell (true, predicted): percent right on the diagonal ("97"), else the count ("" for 0)."""
+        """Text of cell (true, predicted): the % of row ``true`` in it ("97", "2.3"; "" for none)."""
         k = math.isqrt(len(self._texts))
         return self._texts[true * k + predicted].toPlainText()
 
@@ -164,11 +165,14 @@ class EvaluationView(QWidget):
     # ------------------------------------------------------------------ internals
     def _cell_label(self, true: int, predicted: int) -> str:
         n = int(self._confusion[true, predicted])
-        if true != predicted:
-            return str(n) if n else ""
         row = int(self._confusion[true].sum())
-        # Rounded down: "100" only when every image of the row is right.
-        return str(n * 100 // row) if row else ""
+        if not n or not row:
+            return ""
+        percent = 100.0 * n / row
+        if percent >= 9.95:
+            # Rounded down: "100" only when every image of the row is right.
+            return str(n * 100 // row)
+        return f"{math.floor(percent * 10) / 10:.1f}" if percent >= 0.1 else "<.1"
 
     def _fit_text(self, *_args) -> None:
         """Pick each cell's font so that its text fits the cell's current size on screen."""
@@ -177,10 +181,13 @@ class EvaluationView(QWidget):
             return
         vb = self._matrix_plot.vb
         cell = min(vb.width(), vb.height()) / k
+        # Too small for readable numbers that do not touch: colours and tooltips only.
+        readable = 1.6 * cell / 3 >= MIN_TEXT_PX
         for text in self._texts:
+            text.setVisible(readable)
             length = max(len(text.toPlainText()), 2)
             # digits are about 0.6 em wide; leave a little margin on both sides
-            size = int(max(7, min(14, 0.55 * cell, 1.6 * cell / length)))
+            size = int(max(MIN_TEXT_PX, min(14, 0.55 * cell, 1.6 * cell / length)))
             font = self._fonts.get(size)
             if font is None:
                 font = self._fonts[size] = QFont()
@@ -215,7 +222,8 @@ class EvaluationView(QWidget):
         self._matrix_plot.setLabel("bottom", f"predicted {thing}" + ("" if short else " (number)"))
         self._matrix_title.setText(
             f"<b>Confusion matrix</b> — rows: true {thing}, columns: the network's answer. "
-            "Diagonal: <b>%</b> right; other cells: <b>number</b> mistaken."
+            "Every number and colour: <b>% of that row's test images</b> "
+            "(diagonal: right; elsewhere: mistaken). Hover for counts."
         )
         self._fit_text()
 
