@@ -114,7 +114,7 @@ def read_member(archive: zipfile.ZipFile, name: str, max_bytes: int) -> np.ndarr
             view = memoryview(out.view(np.uint8)) if nbytes else memoryview(b"")
             got = 0
             while got < nbytes:
-                n = stream.readinto(view[got:])
+                n = stream.readinto(view[got : got + (1 << 20)])  # chunks: zip streams copy each slice
                 if not n:
                     break
                 got += n

@@ -19,8 +19,10 @@ import numpy as np
 import nnviz
 
 from nnviz.engine import toy
+from nnviz.engine.bounded import LimitError, npz_members, open_npz, read_member
+from nnviz.engine.data_checks import DataCheckError, check_images, check_labels
 from nnviz.engine.dataset import Dataset
-from nnviz.engine.idx import IdxError, read_idx
+from nnviz.engine.idx import MAX_IDX_BYTES, IdxError, read_idx
 
 __all__ = [
     "DataError",
@@ -166,23 +168,19 @@ def _to_dataset(
     where: str,
 ) -> Dataset:
     """Check raw uint8 image/label arrays and turn them into a Dataset. ``where`` names the origin."""
-    for part in ("train", "test"):
+    for part, words in (("train", "training"), ("test", "test")):
         images, labels = parts[f"x_{part}"], parts[f"y_{part}"]
         if images.ndim == 2 and images.shape[1] == 784:
             images = images.reshape(-1, 28, 28)
-        if images.ndim != 3:
-            raise DataError(f"{where}: {part} images have shape {images.shape}, expected (n, rows, columns)")
-        if labels.ndim != 1:
-            raise DataError(f"{where}: {part} labels have shape {labels.shape}, expected (n,)")
+        try:
+            images = check_images(images, words)
+            labels = check_labels(labels, words, len(class_names))
+        except DataCheckError as exc:
+            raise DataError(f"{where}: {exc}") from None
         if len(images) != len(labels):
             raise DataError(
                 f"{where}: {len(images)} {part} images but {len(labels)} {part} labels; "
                 "the files do not belong together"
-            )
-        if len(labels) and (labels.min() < 0 or labels.max() >= len(class_names)):
-            raise DataError(
-                f"{where}: {part} labels range from {labels.min()} to {labels.max()}, "
-                f"expected 0..{len(class_names) - 1}"
             )
         parts[f"x_{part}"], parts[f"y_{part}"] = images, labels
     image_shape = parts["x_train"].shape[1:]
@@ -204,9 +202,9 @@ def _to_dataset(
         name=name,
         source=source,
         x_train=features(parts["x_train"]),
-        y_train=parts["y_train"].astype(np.int64),
+        y_train=parts["y_train"],
         x_test=features(parts["x_test"]),
-        y_test=parts["y_test"].astype(np.int64),
+        y_test=parts["y_test"],
         image_shape=(int(image_shape[0]), int(image_shape[1])),
         class_names=class_names,
     )
@@ -239,16 +237,22 @@ def load_keras_npz(
     """Load a Keras-style ``mnist.npz`` with arrays x_train, y_train, x_test, y_test."""
     path = pathlib.Path(path).expanduser()
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in IDX_FILES if key not in archive.files]
+        with open(path, "rb") as stream, open_npz(stream) as archive:
+            files = npz_members(archive)
+            missing = [key for key in IDX_FILES if key not in files]
             if missing:
                 raise DataError(
                     f"{path}: not a Keras-style MNIST .npz: missing {', '.join(missing)} "
-                    f"(it has {', '.join(archive.files) or 'no arrays'})"
+                    f"(it has {', '.join(files[:10]) or 'no arrays'})"
                 )
-            parts = {key: archive[key] for key in IDX_FILES}
+            # every array's declared size is checked before it is decompressed
+            parts = {key: read_member(archive, key, max_bytes=MAX_IDX_BYTES) for key in IDX_FILES}
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder, not a .npz file") from None
+    except LimitError as exc:
+        raise DataError(f"{path}: not a usable dataset .npz file ({exc})") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise DataError(f"{path}: cannot read it as a .npz file ({exc})") from None
     return _to_dataset(name, str(path), parts, class_names, str(path))

@@ -19,9 +19,15 @@ import numpy as np
 
 from nnviz.engine.atomic import atomic_write
 
-__all__ = ["IdxError", "read_idx", "write_idx"]
+__all__ = ["IdxError", "read_idx", "write_idx", "MAX_IDX_BYTES", "MAX_DIMENSIONS"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+#: Largest data one IDX file may declare (MNIST's training images are 47 MB).
+MAX_IDX_BYTES = 512 * 2**20
+#: Most dimensions an IDX header may declare (MNIST uses 1 and 3; NumPy allows 64).
+MAX_DIMENSIONS = 16
+_TRAILING_CHECK = 1 << 16
+_CHUNK = 1 << 20
 
 # IDX type code -> big-endian NumPy dtype.
 _CODE_TO_DTYPE: dict[int, np.dtype] = {
@@ -41,65 +47,103 @@ class IdxError(ValueError):
     """A file is not a valid IDX file; the message names the file and what is wrong."""
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+def read_idx(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """Read an IDX file (raw or gzipped) into a native-endian array of the shape it declares.
 
     MNIST's image files give ``(n, 28, 28)`` uint8 arrays, its label files ``(n,)`` uint8.
-    Raises ``IdxError`` if the file is missing, truncated, too long or not IDX at all.
+    The file is streamed: the header is read and checked first (magic, type, at most
+    ``MAX_DIMENSIONS`` dimensions, at most ``max_bytes`` of data declared), then exactly the
+    declared data, so a gzip bomb or a lying header costs no more than the cap.
+    Raises ``IdxError`` if the file is missing, truncated, too long, too large or not IDX at all.
     """
     path = pathlib.Path(path)
     try:
-        raw = path.read_bytes()
+        raw = open(path, "rb")  # noqa: SIM115 - closed below, with the gzip stream over it
     except FileNotFoundError:
         raise IdxError(f"{path}: file not found") from None
     except OSError as exc:
         raise IdxError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-
-    if raw[:2] == _GZIP_MAGIC:
+    with raw:
         try:
-            data = gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error) as exc:
+            compressed = raw.read(2) == _GZIP_MAGIC
+            raw.seek(0)
+            if compressed:
+                with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                    return _read_stream(stream, path, max_bytes, None)
+            size = os.fstat(raw.fileno()).st_size
+            return _read_stream(raw, path, max_bytes, size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise IdxError(f"{path}: the gzip stream is damaged or truncated ({exc})") from None
-    else:
-        data = raw
-    return _parse(data, path)
+        except OSError as exc:
+            raise IdxError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
 
 
-def _parse(data: bytes, path: pathlib.Path) -> np.ndarray:
-    if len(data) < 4:
-        raise IdxError(f"{path}: too short to be an IDX file ({len(data)} bytes)")
-    zero0, zero1, code, ndim = data[0], data[1], data[2], data[3]
+def _read_exactly(stream, n: int) -> bytes:
+    data = stream.read(n)
+    while len(data) < n:
+        more = stream.read(n - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _read_stream(stream, path: pathlib.Path, max_bytes: int, file_size: int | None) -> np.ndarray:
+    """Header first, checked; then exactly the declared body. ``file_size`` is known for raw files."""
+    magic = _read_exactly(stream, 4)
+    if len(magic) < 4:
+        raise IdxError(f"{path}: too short to be an IDX file ({len(magic)} bytes)")
+    zero0, zero1, code, ndim = magic
     if zero0 != 0 or zero1 != 0:
         raise IdxError(
-            f"{path}: not an IDX file (magic number starts with {data[:4].hex()}, "
+            f"{path}: not an IDX file (magic number starts with {magic.hex()}, "
             "expected 0000 followed by a type code and the number of dimensions)"
         )
     if code not in _CODE_TO_DTYPE:
         raise IdxError(f"{path}: unknown IDX data type code 0x{code:02x}")
     if ndim == 0:
         raise IdxError(f"{path}: the IDX header declares zero dimensions")
+    if ndim > MAX_DIMENSIONS:
+        raise IdxError(f"{path}: the IDX header declares {ndim} dimensions; nnviz reads at most {MAX_DIMENSIONS}")
     header_size = 4 + 4 * ndim
-    if len(data) < header_size:
+    sizes = _read_exactly(stream, 4 * ndim)
+    if len(sizes) < 4 * ndim:
         raise IdxError(
             f"{path}: truncated header: {ndim} dimensions need {header_size} bytes, "
-            f"the file has {len(data)}"
+            f"the file has {4 + len(sizes)}"
         )
-    shape = struct.unpack(f">{ndim}I", data[4:header_size])
+    shape = struct.unpack(f">{ndim}I", sizes)
     dtype = _CODE_TO_DTYPE[code]
     expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow on absurd headers
-    actual = len(data) - header_size
-    if actual < expected:
+    if file_size is not None and file_size - header_size < expected:
         raise IdxError(
             f"{path}: truncated: shape {shape} needs {expected} bytes of data, "
-            f"only {actual} are present"
+            f"only {file_size - header_size} are present"
         )
-    if actual > expected:
+    if expected > max_bytes:
         raise IdxError(
-            f"{path}: {actual - expected} unexpected bytes after the data of shape {shape}"
+            f"{path}: the header declares shape {shape} ({expected:,} bytes of data); "
+            f"nnviz reads at most {max_bytes:,} bytes from one IDX file"
         )
-    array = np.frombuffer(data, dtype=dtype, offset=header_size).reshape(shape)
-    # A writable, native-endian copy: callers may keep it for the life of the program.
-    return array.astype(dtype.newbyteorder("="))
+    array = np.empty(shape, dtype=dtype)
+    view = memoryview(array.reshape(-1).view(np.uint8)) if expected else memoryview(bytearray())
+    got = 0
+    while got < expected:
+        n = stream.readinto(view[got : got + _CHUNK])  # in chunks: gzip's readinto reads a whole slice
+        if not n:
+            break
+        got += n
+    if got < expected:
+        raise IdxError(
+            f"{path}: truncated: shape {shape} needs {expected} bytes of data, "
+            f"only {got} are present"
+        )
+    extra = len(_read_exactly(stream, _TRAILING_CHECK))
+    if extra:
+        more = "" if extra < _TRAILING_CHECK else " or more"
+        raise IdxError(f"{path}: {extra}{more} unexpected bytes after the data of shape {shape}")
+    # Native byte order: callers may keep it for the life of the program.
+    return array.astype(dtype.newbyteorder("="), copy=False)
 
 
 def write_idx(
