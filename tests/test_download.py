@@ -154,14 +154,14 @@ def test_server_breaking_mid_file(tmp_path, make_server, md5s):
     with pytest.raises(DownloadError, match="incomplete|broke") as info:
         download_mnist(dest=tmp_path / "dl", mirrors=[server.url], files=md5s)
     assert "train-images-idx3-ubyte.gz" in str(info.value)
-    assert list((tmp_path / "dl").iterdir()) == []
+    assert not (tmp_path / "dl").exists()  # no partial file, and no empty folder
 
 
 def test_wrong_checksum(tmp_path, make_server, md5s):
     server = make_server("corrupt")
     with pytest.raises(DownloadError, match="wrong checksum"):
         download_mnist(dest=tmp_path / "dl", mirrors=[server.url], files=md5s)
-    assert list((tmp_path / "dl").iterdir()) == []
+    assert not (tmp_path / "dl").exists()  # no partial file, and no empty folder
 
 
 def test_falls_back_to_next_mirror(tmp_path, make_server, md5s, dead_url):
@@ -186,7 +186,7 @@ def test_offline(tmp_path, dead_url):
         download_mnist(dest=tmp_path / "dl", mirrors=[dead_url, dead_url], timeout=5)
     assert "internet connection" in str(info.value)
     assert not isinstance(info.value, DownloadCancelled)
-    assert list((tmp_path / "dl").iterdir()) == []
+    assert not (tmp_path / "dl").exists()  # no partial file, and no empty folder
 
 
 def test_cancel_between_chunks(tmp_path, make_server, md5s):
@@ -199,7 +199,7 @@ def test_cancel_between_chunks(tmp_path, make_server, md5s):
 
     with pytest.raises(DownloadCancelled):
         download_mnist(dest=tmp_path / "dl", mirrors=[server.url], files=md5s, progress=progress, cancel=cancel)
-    assert list((tmp_path / "dl").iterdir()) == []
+    assert not (tmp_path / "dl").exists()  # no partial file, and no empty folder
     assert server.requests == ["train-images-idx3-ubyte.gz"]
 
 
@@ -221,7 +221,7 @@ def test_progress_exception_leaves_no_part_file(tmp_path, make_server, md5s):
 
     with pytest.raises(KeyboardInterrupt):
         download_mnist(dest=tmp_path / "dl", mirrors=[server.url], files=md5s, progress=progress)
-    assert list((tmp_path / "dl").iterdir()) == []
+    assert not (tmp_path / "dl").exists()  # no partial file, and no empty folder
 
 
 def test_default_destination_is_user_data_dir(tmp_path, monkeypatch, make_server, md5s):

@@ -1,7 +1,8 @@
 """Download the full MNIST (or Fashion-MNIST) into the user's data folder, safely.
 
-Each file is fetched from a list of mirrors in turn, into ``NAME.part``, and renamed to ``NAME``
-only when complete and MD5-verified, so a half-written file is never left behind.
+Each file is fetched over https from a list of mirrors in turn, into ``NAME.part``, and renamed to
+``NAME`` only when complete and MD5-verified, so a half-written file is never left behind. Known
+file sizes and an overall deadline bound what a broken or hostile mirror can cost.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import http.client
 import os
 import pathlib
 import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from typing import BinaryIO
@@ -24,6 +27,8 @@ __all__ = [
     "MNIST_MIRRORS",
     "FASHION_MNIST_FILES",
     "FASHION_MNIST_MIRRORS",
+    "MNIST_SIZES",
+    "FASHION_MNIST_SIZES",
     "DownloadError",
     "DownloadCancelled",
     "download_mnist",
@@ -39,8 +44,13 @@ MNIST_FILES: dict[str, str] = {
 MNIST_MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
-    "http://yann.lecun.com/exdb/mnist/",
 )
+MNIST_SIZES: dict[str, int] = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
+}
 # Checksums published in Fashion-MNIST's README for the files its mirror serves.
 FASHION_MNIST_FILES: dict[str, str] = {
     "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
@@ -48,7 +58,22 @@ FASHION_MNIST_FILES: dict[str, str] = {
     "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
     "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
 }
-FASHION_MNIST_MIRRORS: tuple[str, ...] = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",)
+FASHION_MNIST_MIRRORS: tuple[str, ...] = (
+    "https://storage.googleapis.com/tensorflow/tf-keras-datasets/fashion-mnist/",
+    "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
+)
+FASHION_MNIST_SIZES: dict[str, int] = {
+    "train-images-idx3-ubyte.gz": 26_421_880,
+    "train-labels-idx1-ubyte.gz": 29_515,
+    "t10k-images-idx3-ubyte.gz": 4_422_102,
+    "t10k-labels-idx1-ubyte.gz": 5_148,
+}
+#: Largest file accepted when no size is known for it.
+MAX_DOWNLOAD_BYTES = 64 * 2**20
+#: The whole download (all four files, all mirrors) must finish within this many seconds.
+DEFAULT_DEADLINE = 600.0
+# Plain http is accepted only from this machine itself (the tests' local servers).
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 _CHUNK = 64 * 1024
 Progress = Callable[[str, int, "int | None"], None]
@@ -77,6 +102,8 @@ def download_mnist(
     cancel: threading.Event | None = None,
     timeout: float = 15.0,
     files: Mapping[str, str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> pathlib.Path:
     """Download MNIST's four .gz files into ``dest`` (default ``user_data_dir() / "mnist"``).
 
@@ -84,8 +111,12 @@ def download_mnist(
     None when the server does not say). ``cancel`` is checked between chunks. ``files`` maps file
     names to MD5s (default ``MNIST_FILES``); ``mirrors`` are base URLs tried in turn. Files already
     present with the right checksum are skipped (reported once to ``progress`` as complete); a
-    present file with the wrong checksum is downloaded again. Returns the folder. Raises DownloadError (and
-    DownloadCancelled) with a message fit for the user.
+    present file with the wrong checksum is downloaded again. ``sizes`` maps file names to their
+    exact sizes in bytes (default: MNIST's, when ``files`` is the default); a file of unknown size
+    may be at most MAX_DOWNLOAD_BYTES. Mirrors must be https (plain http only from this machine).
+    ``timeout`` bounds each network wait, ``deadline`` (seconds) the whole download. Returns the
+    folder. Raises DownloadError (and DownloadCancelled) with a message fit for the user; a failed
+    download leaves no partial file and no empty folder it created.
     """
     folder = pathlib.Path(dest).expanduser() if dest is not None else user_data_dir() / "mnist"
     return _download_all(
@@ -95,6 +126,8 @@ def download_mnist(
         progress,
         cancel,
         timeout,
+        (MNIST_SIZES if files is None else {}) if sizes is None else sizes,
+        deadline,
     )
 
 
@@ -105,6 +138,8 @@ def download_fashion_mnist(
     cancel: threading.Event | None = None,
     timeout: float = 15.0,
     files: Mapping[str, str] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> pathlib.Path:
     """Like ``download_mnist`` for Fashion-MNIST, into ``user_data_dir() / "fashion-mnist"`` by default."""
     folder = pathlib.Path(dest).expanduser() if dest is not None else user_data_dir() / "fashion-mnist"
@@ -115,6 +150,8 @@ def download_fashion_mnist(
         progress,
         cancel,
         timeout,
+        (FASHION_MNIST_SIZES if files is None else {}) if sizes is None else sizes,
+        deadline,
     )
 
 
@@ -133,24 +170,65 @@ def _download_all(
     progress: Progress | None,
     cancel: threading.Event | None,
     timeout: float,
+    sizes: Mapping[str, int],
+    deadline: float,
 ) -> pathlib.Path:
     if not mirrors:
         raise DownloadError("no download mirrors were given")
+    for mirror in mirrors:
+        _check_mirror(mirror)
+    created = [parent for parent in (folder, *folder.parents) if not parent.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DownloadError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
-    for name, md5 in files.items():
-        if cancel is not None and cancel.is_set():
-            raise DownloadCancelled("download cancelled")
-        target = folder / name
-        if target.is_file() and _md5_of(target) == md5.lower():
-            size = target.stat().st_size
-            if progress is not None:
-                progress(name, size, size)
-            continue
-        _download_one(name, md5.lower(), target, mirrors, progress, cancel, timeout)
+    limits = _Limits(time.monotonic() + deadline, deadline, timeout, sizes)
+    try:
+        for name, md5 in files.items():
+            if cancel is not None and cancel.is_set():
+                raise DownloadCancelled("download cancelled")
+            target = folder / name
+            if target.is_file() and _md5_of(target) == md5.lower():
+                size = target.stat().st_size
+                if progress is not None:
+                    progress(name, size, size)
+                continue
+            _download_one(name, md5.lower(), target, mirrors, progress, cancel, limits)
+    except BaseException:
+        for made in created:  # innermost first: only folders this call made, and only if empty
+            try:
+                made.rmdir()
+            except OSError:
+                break
+        raise
     return folder
+
+
+def _check_mirror(mirror: str) -> None:
+    parts = urllib.parse.urlsplit(mirror)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS):
+        return
+    raise DownloadError(f"refusing the mirror {mirror}: downloads use https only")
+
+
+class _Limits:
+    """The overall deadline, the per-wait timeout and the known sizes of one download."""
+
+    def __init__(self, ends_at: float, deadline: float, timeout: float, sizes: Mapping[str, int]) -> None:
+        self.ends_at, self.deadline, self.timeout, self.sizes = ends_at, deadline, timeout, sizes
+
+    def wait(self, name: str) -> float:
+        """Seconds the next network wait may take; raises when the whole download is out of time."""
+        left = self.ends_at - time.monotonic()
+        if left <= 0:
+            raise DownloadError(
+                f"the download took longer than {self.deadline:.0f} seconds and was stopped while fetching "
+                f"{name}; the connection or the mirror is too slow. Try again later."
+            )
+        return min(self.timeout, left)
+
+    def largest(self, name: str) -> int:
+        return self.sizes.get(name, MAX_DOWNLOAD_BYTES)
 
 
 def _download_one(
@@ -160,7 +238,7 @@ def _download_one(
     mirrors: Sequence[str],
     progress: Progress | None,
     cancel: threading.Event | None,
-    timeout: float,
+    limits: _Limits,
 ) -> None:
     """Fetch ``name`` from the first mirror that delivers it intact; rename into ``target``."""
     failures: list[str] = []
@@ -169,7 +247,7 @@ def _download_one(
         url = mirror if mirror.endswith("/") else mirror + "/"
         url += name
         try:
-            _fetch(url, name, md5, target, progress, cancel, timeout)
+            _fetch(url, name, md5, target, progress, cancel, limits)
             return
         except _Unreachable as exc:
             failures.append(f"{url}: {exc}")
@@ -192,13 +270,13 @@ def _fetch(
     target: pathlib.Path,
     progress: Progress | None,
     cancel: threading.Event | None,
-    timeout: float,
+    limits: _Limits,
 ) -> None:
     part = target.with_name(target.name + ".part")
     request = urllib.request.Request(url, headers={"User-Agent": f"nnviz/{__version__}"})
     try:
         try:
-            response = urllib.request.urlopen(request, timeout=timeout)
+            response = urllib.request.urlopen(request, timeout=limits.wait(name))
         except urllib.error.HTTPError as exc:
             exc.close()
             raise _Failed(f"HTTP {exc.code} {exc.reason}") from None
@@ -206,14 +284,18 @@ def _fetch(
             reason = getattr(exc, "reason", None) or exc
             raise _Unreachable(str(reason)) from None
         with response:
+            if urllib.parse.urlsplit(response.geturl()).scheme != urllib.parse.urlsplit(url).scheme:
+                raise _Failed(f"the mirror redirected to {response.geturl()}, which is not https")
             try:
                 out = part.open("wb")
             except OSError as exc:
                 raise DownloadError(f"cannot write {part}: {exc.strerror or exc}") from None
             with out:
-                done, total, actual_md5 = _copy(response, out, name, cancel, progress)
+                done, total, actual_md5 = _copy(response, out, name, cancel, progress, limits)
         if total is not None and done != total:
             raise _Failed(f"incomplete: the connection closed after {done} of {total} bytes")
+        if name in limits.sizes and done != limits.sizes[name]:
+            raise _Failed(f"incomplete: {done} of {limits.sizes[name]} bytes")
         if actual_md5 != md5:
             raise _Failed(f"wrong checksum (MD5 {actual_md5}, expected {md5})")
         os.replace(part, target)
@@ -229,10 +311,19 @@ def _copy(
     name: str,
     cancel: threading.Event | None,
     progress: Progress | None,
+    limits: _Limits,
 ) -> tuple[int, int | None, str]:
-    """Stream ``response`` into ``out`` in chunks; returns (bytes received, Content-Length, MD5)."""
+    """Stream ``response`` into ``out`` in chunks; returns (bytes received, Content-Length, MD5).
+
+    Stops a mirror that announces or sends more than the file's known size (or MAX_DOWNLOAD_BYTES),
+    and checks the overall deadline between chunks; each chunk is whatever has arrived (read1), so
+    a mirror trickling one byte at a time cannot hold a read open past the deadline.
+    """
     length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None
+    largest = limits.largest(name)
+    if total is not None and total > largest:
+        raise _Failed(f"the mirror announces {total:,} bytes; {name} has {largest:,}")
     digest = hashlib.md5(usedforsecurity=False)
     done = 0
     if progress is not None:
@@ -240,12 +331,18 @@ def _copy(
     while True:
         if cancel is not None and cancel.is_set():
             raise DownloadCancelled(f"download of {name} cancelled")
+        wait = limits.wait(name)
         try:
-            chunk = response.read(_CHUNK)
+            _set_read_timeout(response, wait)
+            chunk = response.read1(_CHUNK)
         except (OSError, http.client.HTTPException) as exc:
+            if time.monotonic() >= limits.ends_at:
+                limits.wait(name)  # raises the deadline's message
             raise _Failed(f"the connection broke after {done} bytes ({exc})") from None
         if not chunk:
             return done, total, digest.hexdigest()
+        if done + len(chunk) > largest:
+            raise _Failed(f"the mirror sent more than the {largest:,} bytes {name} has")
         try:
             out.write(chunk)
         except OSError as exc:
@@ -254,3 +351,13 @@ def _copy(
         done += len(chunk)
         if progress is not None:
             progress(name, done, total)
+
+
+def _set_read_timeout(response: http.client.HTTPResponse, seconds: float) -> None:
+    """Shorten the socket's timeout so no single wait outlasts the deadline (best effort)."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        try:
+            sock.settimeout(max(0.05, seconds))
+        except OSError:
+            pass
