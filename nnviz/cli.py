@@ -133,6 +133,7 @@ def _build_parser() -> argparse.ArgumentParser:
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
 
     commands.add_parser("install-desktop", help="add nnviz to your desktop's application menu")
+    commands.add_parser("playground", help="open the Playground: small networks on 2-D points and curves")
 
     from nnviz import cli_lab
 
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             "download": _download,
             "bench": _bench,
             "install-desktop": _install_desktop,
+            "playground": _playground,
             "lab": _lab,
         }[args.command]
         return handler(args)
@@ -395,6 +397,12 @@ def _lab(args) -> int:
     from nnviz import cli_lab
 
     return cli_lab.run(args, _load_data, UsageError)
+
+
+def _playground(args) -> int:
+    from nnviz.qt.playground_window import run_playground
+
+    return run_playground()
 
 
 def _install_desktop(args) -> int:

@@ -50,6 +50,8 @@ class MenuActions:
         self.default_layout_action = a("Restore default layout", self._default_layout)
         self.help_action = a("How to read this window", self.show_help, QKeySequence.StandardKey.HelpContents)
         self.about_action = a("About nnviz", self.show_about)
+        self.playground_action = a("Playground", self.open_playground, tip="Small networks on 2-D points and "
+                                   "curves: feature crosses, hidden spaces, curves built from steps")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -79,6 +81,9 @@ class MenuActions:
         data_menu = bar.addMenu("&Data")
         for action in (self.download_action, self.open_dataset_action, self.use_sample_action, self.use_best_action):
             data_menu.addAction(action)
+
+        experiments_menu = bar.addMenu("&Experiments")
+        experiments_menu.addAction(self.playground_action)
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.clear_pad_action)
@@ -116,3 +121,8 @@ class MenuActions:
 
     def show_about(self) -> None:
         show_about(self)
+
+    def open_playground(self) -> None:
+        from nnviz.qt.playground_window import open_playground
+
+        self.playground_window = open_playground()

@@ -261,6 +261,17 @@ class TrainingSession(QObject):
             self.trainer.update(**changes)
         self.config = new_config
 
+    def set_parameter(self, kind: str, layer: int, index: tuple[int, ...], value: float) -> None:
+        """Set one weight ("weight", (row, col)) or bias ("bias", (row,)) by hand and show it at once.
+
+        ValueError in words for a bad place or value. Training (if running) goes on from the new value.
+        """
+        if self.trainer is None:
+            raise ValueError(self.cannot_train() or "This network has no trainer.")
+        self.trainer.set_parameter(kind, layer, index, value)
+        self.snapshot = self.trainer.snapshot()
+        self.snapshot_ready.emit(self.snapshot)
+
     # ---- new networks ---------------------------------------------------------------------------
 
     def reset(self, seed: int | None = None) -> None:

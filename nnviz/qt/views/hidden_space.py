@@ -1,0 +1,102 @@
+"""The plane as a hidden layer sees it: the data points and a grid of the input plane drawn in the
+layer's own coordinates (its two neurons, or the first two principal components of a wider layer),
+with the line where the output switches class when that line exists.
+
+Watch the spirals being unfolded: the grid bends until one straight line splits the two colours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.engine.playground import HiddenSpace
+from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.heatmap import CLASS_RGB
+
+GRID_COLOR = (120, 120, 120)
+LINE_COLOR = "#202020"
+
+
+class HiddenSpaceView(QWidget):
+    """Draws a HiddenSpace. The grid's lines come in runs of ``samples`` points (see engine.playground.grid_lines)."""
+
+    def __init__(self, samples: int, parent=None) -> None:
+        super().__init__(parent)
+        self.samples = samples
+        self.plot = pg.PlotWidget(background=_colors.BACKGROUND)
+        self.plot.setMinimumSize(220, 200)
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        self.grid = pg.PlotCurveItem(pen=pg.mkPen(GRID_COLOR, width=1))
+        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen("w", width=0.5))
+        self.boundary = pg.PlotCurveItem(pen=pg.mkPen(LINE_COLOR, width=2.5, style=pg.QtCore.Qt.PenStyle.DashLine))
+        item.addItem(self.grid)
+        item.addItem(self.points)
+        item.addItem(self.boundary, ignoreBounds=True)  # the line spans the view, it must not widen it
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.caption)
+        self._labels = np.zeros(0, np.int64)
+        self._connect = np.zeros(0, bool)
+        self.show_message("Add a hidden layer of 2 or more neurons to see the plane as it sees it.")
+
+    def set_labels(self, labels: np.ndarray) -> None:
+        """Classes of the points that show_space will place (0 red, 1 blue)."""
+        self._labels = np.asarray(labels)
+        brushes = [pg.mkBrush(*CLASS_RGB[0]), pg.mkBrush(*CLASS_RGB[1])]
+        self._brushes = [brushes[int(label) & 1] for label in self._labels]
+
+    def show_message(self, text: str) -> None:
+        """Nothing to draw (no hidden layer, or a 1-neuron layer): say why."""
+        for part in (self.grid, self.boundary):
+            part.setData([], [])
+        self.points.setData([], [])
+        self.plot.getPlotItem().setTitle("Hidden space", color=_colors.FOREGROUND)
+        self.caption.setText(text)
+
+    def show_space(self, space: HiddenSpace) -> None:
+        item = self.plot.getPlotItem()
+        pca = space.axes[0].startswith("principal")
+        item.setTitle("Hidden space", color=_colors.FOREGROUND)
+        item.setLabel("bottom", space.axes[0])
+        item.setLabel("left", space.axes[1])
+        grid = space.grid
+        if len(self._connect) != len(grid):
+            self._connect = np.ones(len(grid), bool)
+            self._connect[self.samples - 1 :: self.samples] = False  # break between grid lines
+        self.grid.setData(grid[:, 0], grid[:, 1], connect=self._connect)
+        if len(space.points) == len(self._labels):
+            self.points.setData(x=space.points[:, 0], y=space.points[:, 1], brush=self._brushes)
+        self._draw_boundary(space)
+        if pca:
+            self.caption.setText(f"The first two principal components keep {100 * space.explained:.0f}% of the "
+                                 f"variance of layer {space.layer}. Grey lines: a grid over the input plane.")
+        else:
+            self.caption.setText("Grey lines: a grid over the input plane, bent by the layer. "
+                                 + ("Dashed: where the output switches class — a straight line here."
+                                    if space.boundary is not None else ""))
+
+    def _draw_boundary(self, space: HiddenSpace) -> None:
+        if space.boundary is None or not len(space.points):
+            self.boundary.setData([], [])
+            return
+        w1, w2, b = space.boundary
+        both = np.concatenate([space.points, space.grid])
+        lo, hi = both.min(axis=0), both.max(axis=0)
+        if abs(w2) >= abs(w1) and w2 != 0:
+            u = np.array([lo[0], hi[0]])
+            v = -(w1 * u + b) / w2
+        elif w1 != 0:
+            v = np.array([lo[1], hi[1]])
+            u = -(w2 * v + b) / w1
+        else:
+            self.boundary.setData([], [])
+            return
+        self.boundary.setData(u, v)

@@ -1,0 +1,232 @@
+"""The Playground's network: every input feature and every neuron as a small heat map of its output
+over the plane, joined by edges coloured by sign and widened by |weight|.
+
+Hover an edge for its weight, a tile for its value under the mouse; click an edge to type a weight.
+Tiles and edge items are created when the architecture changes and updated in place every frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QToolTip
+
+from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.heatmap import heat_image, set_heat
+
+TILE = 1.0
+COLUMN_STEP = 2.3  # tile plus room for the edges
+ROW_STEP = 1.3
+WIDTH_BINS = 5  # edges are drawn by one item per (sign, width bin): tens, not hundreds, of items
+HOVER_PIXELS = 6.0
+
+
+def _layout(layer_sizes) -> list[np.ndarray]:
+    """Bottom-left corners (n, 2) of every column's tiles, each column centred on y = 0, first on top."""
+    corners = []
+    for column, n in enumerate(layer_sizes):
+        top = (n - 1) * ROW_STEP / 2
+        ys = top - ROW_STEP * np.arange(n) - TILE / 2
+        corners.append(np.column_stack([np.full(n, column * COLUMN_STEP), ys]))
+    return corners
+
+
+class PlaneNetworkView(pg.PlotWidget):
+    """Heat-map tiles per feature and neuron, edges per weight. ``edge_clicked(layer, row, col, value)``."""
+
+    edge_clicked = Signal(int, int, int, float)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background=_colors.BACKGROUND)
+        self.setMinimumSize(320, 240)
+        item = self.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        item.setMouseEnabled(False, False)
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        self.getViewBox().setAspectLocked(True)
+        self._tiles: list[list[pg.ImageItem]] = []
+        self._labels: list[pg.TextItem] = []
+        self._edges = self._make_edge_items()
+        self._sizes: tuple[int, ...] = ()
+        self._names: list[list[str]] = []
+        self._segments = np.zeros((0, 4))
+        self._segment_index = np.zeros((0, 3), np.int64)  # layer, row (to), col (from)
+        self._weights: tuple[np.ndarray, ...] = ()
+        self._biases: tuple[np.ndarray, ...] = ()
+        self._maps: list[np.ndarray] = []
+        self._extent = 1.0
+        self._resolution = 0
+        self._corners: list[np.ndarray] = []
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def _make_edge_items(self) -> list[pg.PlotCurveItem]:
+        items = []
+        for rgb in (_colors.NEGATIVE_RGB, _colors.POSITIVE_RGB):
+            for b in range(WIDTH_BINS):
+                share = (b + 1) / WIDTH_BINS
+                pen = pg.mkPen(_colors.on_background(rgb, int(70 + 185 * share)), width=0.6 + 4.4 * share)
+                curve = pg.PlotCurveItem(connect="pairs", pen=pen)
+                curve.setZValue(-1)
+                self.addItem(curve)
+                items.append(curve)
+        return items
+
+    # ---- structure ---------------------------------------------------------------------------------
+
+    def set_structure(self, layer_sizes, input_names, output_names, resolution: int, extent: float) -> None:
+        """Build tiles for inputs (named), hidden layers and outputs (named); keeps them if unchanged."""
+        names = [list(input_names)]
+        for i, n in enumerate(layer_sizes[1:-1]):
+            names.append([f"layer {i + 1}, neuron {j + 1}" for j in range(n)])
+        names.append([f"output: {name}" for name in output_names])
+        layer_sizes = tuple(layer_sizes)
+        self._extent = float(extent)
+        if layer_sizes == self._sizes and names == self._names and self._resolution == resolution:
+            return
+        for column in self._tiles:
+            for tile in column:
+                self.removeItem(tile)
+        for label in self._labels:
+            self.removeItem(label)
+        self._sizes, self._names, self._resolution = layer_sizes, names, resolution
+        corners = _layout(layer_sizes)
+        self._corners = corners
+        self._tiles = [[heat_image(QRectF(x, y, TILE, TILE), resolution) for x, y in column] for column in corners]
+        for column in self._tiles:
+            for tile in column:
+                self.addItem(tile)
+        self._labels = []
+        last = len(layer_sizes) - 1
+        for column, (n, xy) in enumerate(zip(layer_sizes, corners)):
+            title = "inputs" if column == 0 else "output" if column == last else f"layer {column}"
+            self._add_label(title, xy[0, 0] + TILE / 2, xy[0, 1] + TILE + 0.15, (0.5, 1.0), bold=True)
+        for name, (x, y) in zip(input_names, corners[0]):
+            self._add_label(name, x - 0.1, y + TILE / 2, (1.0, 0.5))
+        for name, (x, y) in zip(output_names, corners[-1]):
+            self._add_label(name, x + TILE + 0.1, y + TILE / 2, (0.0, 0.5))
+        segments, index = [], []
+        for layer in range(len(layer_sizes) - 1):
+            start, end = corners[layer], corners[layer + 1]
+            for row in range(len(end)):
+                for col in range(len(start)):
+                    segments.append((start[col, 0] + TILE, start[col, 1] + TILE / 2, end[row, 0], end[row, 1] + TILE / 2))
+                    index.append((layer, row, col))
+        self._segments = np.array(segments, dtype=np.float64).reshape(-1, 4)
+        self._segment_index = np.array(index, dtype=np.int64).reshape(-1, 3)
+        height = max(layer_sizes) * ROW_STEP
+        # room for the feature names on the left and the class names on the right
+        self.getViewBox().setRange(QRectF(-2.0, -height / 2 - 0.2, last * COLUMN_STEP + TILE + 4.6, height + 1.2),
+                                   padding=0)
+
+    def _add_label(self, text: str, x: float, y: float, anchor, bold: bool = False) -> None:
+        label = pg.TextItem(color=_colors.FOREGROUND, anchor=anchor)
+        weight = "bold" if bold else "normal"
+        label.setHtml(f'<div style="text-align:center; font-weight:{weight}">{text.replace(chr(10), "<br>")}</div>')
+        label.setPos(x, y)
+        self.addItem(label)
+        self._labels.append(label)
+
+    # ---- frames ------------------------------------------------------------------------------------
+
+    def show_maps(self, maps: list[np.ndarray], weights, biases) -> None:
+        """New heat maps ([inputs, hidden..., output score], each (n, res, res)) and weights of one snapshot.
+
+        The output column shows each output neuron: class 0's map is the negated score.
+        """
+        if not self._tiles:
+            return
+        self._maps, self._weights, self._biases = maps, tuple(weights), tuple(biases)
+        columns = list(maps[:-1])
+        score = maps[-1][0]
+        n_out = len(self._tiles[-1])
+        columns.append(np.stack([-score, score]) if n_out == 2 else maps[-1])
+        for tiles, values in zip(self._tiles, columns):
+            for tile, image in zip(tiles, values):
+                set_heat(tile, image)
+        self._draw_edges()
+
+    def _draw_edges(self) -> None:
+        if not len(self._segments) or len(self._weights) != len(self._sizes) - 1:
+            return
+        w = np.concatenate([np.asarray(m, np.float64).ravel() for m in self._weights])  # (layer, row, col) order
+        magnitude = np.abs(np.nan_to_num(w))
+        scale = max(float(magnitude.max()), 1.0)
+        bins = np.minimum((magnitude / scale * WIDTH_BINS).astype(np.int64), WIDTH_BINS - 1)
+        positive = w > 0
+        for sign in (0, 1):
+            for b in range(WIDTH_BINS):
+                chosen = self._segments[(positive == bool(sign)) & (bins == b)]
+                xs = chosen[:, [0, 2]].ravel()
+                ys = chosen[:, [1, 3]].ravel()
+                self._edges[sign * WIDTH_BINS + b].setData(xs, ys)
+
+    # ---- hover and click ---------------------------------------------------------------------------
+
+    def edge_at(self, point: QPointF) -> tuple[int, int, int] | None:
+        """(layer, row, col) of the edge within a few pixels of ``point`` (view coordinates), or None."""
+        if not len(self._segments):
+            return None
+        p = np.array([point.x(), point.y()])
+        a, b = self._segments[:, :2], self._segments[:, 2:]
+        ab = b - a
+        t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0, 1)
+        distance = np.hypot(*(a + t[:, None] * ab - p).T)
+        best = int(distance.argmin())
+        pixel = self.getViewBox().viewPixelSize()
+        if distance[best] > HOVER_PIXELS * max(pixel[0], pixel[1]):
+            return None
+        return tuple(int(v) for v in self._segment_index[best])
+
+    def tile_at(self, point: QPointF) -> tuple[int, int, float, float] | None:
+        """(column, row, x1, x2) of the tile under ``point`` and the plane point it shows there, or None."""
+        for column, corners in enumerate(self._corners):
+            for row, (x, y) in enumerate(corners):
+                u, v = (point.x() - x) / TILE, (point.y() - y) / TILE
+                if 0 <= u <= 1 and 0 <= v <= 1:
+                    e = self._extent
+                    return column, row, -e + 2 * e * u, -e + 2 * e * v
+        return None
+
+    def describe(self, point: QPointF) -> str:
+        """What the mouse is over, in words (the tooltip)."""
+        edge = self.edge_at(point)
+        if edge is not None and self._weights:
+            layer, row, col = edge
+            return (f"weight {float(self._weights[layer][row, col]):+.3f}\nfrom {self._names[layer][col]}\n"
+                    f"to {self._names[layer + 1][row]}\n(click to type a new value)")
+        tile = self.tile_at(point)
+        if tile is None or not self._maps:
+            return ""
+        column, row, x1, x2 = tile
+        text = self._names[column][row]
+        values = self._maps[min(column, len(self._maps) - 1)]
+        res = values.shape[-1]
+        c = min(int((x1 + self._extent) / (2 * self._extent) * res), res - 1)
+        r = min(int((x2 + self._extent) / (2 * self._extent) * res), res - 1)
+        value = float(values[min(row, len(values) - 1), r, c])
+        if column == len(self._sizes) - 1 and row == 0 and len(self._tiles[-1]) == 2:
+            value = -value
+        text += f"\nat x₁ = {x1:+.2f}, x₂ = {x2:+.2f}: {value:+.2f} (on the tile's -1..1 scale)"
+        if column > 0 and self._biases:
+            text += f"\nbias {float(self._biases[column - 1][row]):+.3f}"
+        return text
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        point = self.getViewBox().mapSceneToView(scene_pos)
+        text = self.describe(point)
+        if text:
+            QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), text, self)
+        else:
+            QToolTip.hideText()
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        edge = self.edge_at(self.getViewBox().mapSceneToView(event.scenePos()))
+        if edge is not None and self._weights:
+            layer, row, col = edge
+            self.edge_clicked.emit(layer, row, col, float(self._weights[layer][row, col]))

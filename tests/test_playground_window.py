@@ -1,0 +1,215 @@
+"""The Playground window on tiny data: controls, live training, the network view, editing weights,
+hidden space and curve mode. Driven through its widgets and signals, waiting on conditions."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from nnviz.qt._playground_state import PlaygroundState, needs_rebuild
+from nnviz.qt.playground_window import PlaygroundWindow
+
+TINY = dict(points=60, data="xor")
+
+
+@pytest.fixture
+def playground(qtbot):
+    def make(**settings):
+        window = PlaygroundWindow(PlaygroundState(**{**TINY, **settings}))
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        window.show()
+        return window
+
+    return make
+
+
+def _train_epochs(qtbot, window, epochs):
+    """Run to ``epochs`` epochs and wait until the window has shown the last one."""
+    window.session.set_epoch_limit(window.session.epoch + epochs)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.last_epoch is not None and window.last_epoch.epoch >= epochs
+                    and not window.session.is_busy, timeout=20000)
+
+
+def test_title_tiles_and_first_frame(playground):
+    window = playground(hidden=(3, 2))
+    assert "Playground" in window.windowTitle()
+    assert [len(column) for column in window.network_view._tiles] == [2, 3, 2, 2]
+    assert window.frames_drawn >= 1
+    assert window.epoch_label.text() == "Epoch 0"
+
+
+def test_run_trains_and_shows_epochs_losses_and_the_decision(qtbot, playground):
+    window = playground()
+    before = window.decision_view.image.image.copy()
+    _train_epochs(qtbot, window, 3)
+    window._flush_epochs()
+    assert window.loss_view.n_points == 3
+    assert window.epoch_label.text() == "Epoch 3"
+    assert "Test accuracy" in window.loss_label.text() and "Training loss" in window.loss_label.text()
+    assert not np.array_equal(before, window.decision_view.image.image)
+    assert window.run_action.text() == "Run"  # paused at the limit
+
+
+def test_step_trains_one_epoch(qtbot, playground):
+    window = playground()
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: window.session.epoch == 1 and not window.session.is_busy, timeout=10000)
+    qtbot.waitUntil(lambda: window.epoch_label.text() == "Epoch 1", timeout=5000)
+
+
+def test_features_checkboxes_change_the_inputs(playground):
+    window = playground(hidden=(2,))
+    window.controls.feature_boxes["x1x2"].setChecked(True)
+    window.controls.feature_boxes["x1"].setChecked(False)
+    assert window.state.features == ("x2", "x1x2")
+    assert window.session.network.layer_sizes == (2, 2, 2)
+    np.testing.assert_allclose(window.session.dataset.x_train[:, 1],
+                               window.raw_points.x_train[:, 0] * window.raw_points.x_train[:, 1], rtol=1e-6)
+    window.controls.feature_boxes["x2"].setChecked(False)
+    window.controls.feature_boxes["x1x2"].setChecked(False)  # the last one stays
+    assert window.state.features == ("x1x2",) and window.controls.feature_boxes["x1x2"].isChecked()
+
+
+def test_plus_and_minus_buttons_change_layers_and_neurons(playground):
+    window = playground(hidden=(2,))
+    controls = window.controls
+    controls.layers_counter.plus.click()
+    assert window.session.network.layer_sizes == (2, 2, 4, 2)
+    controls.neuron_counters[0].plus.click()
+    assert window.session.network.layer_sizes == (2, 3, 4, 2)
+    for _ in range(10):
+        controls.neuron_counters[1].plus.click()
+    assert window.session.network.layer_sizes == (2, 3, 8, 2)  # at most 8
+    assert not controls.neuron_counters[1].plus.isEnabled()
+    for _ in range(3):
+        controls.layers_counter.minus.click()
+    assert window.session.network.layer_sizes == (2, 2)
+    assert not controls.layers_counter.minus.isEnabled()
+    assert "No hidden layer" in window.hidden_view.caption.text()
+
+
+def test_training_settings_go_to_the_trainer_without_a_new_network(playground):
+    window = playground()
+    network = window.session.network
+    window.controls.learning_rate.setCurrentIndex(window.controls.learning_rate.findData(0.3))
+    window.controls.regularisation.setCurrentIndex(window.controls.regularisation.findData("L1"))
+    window.controls.batch_size.setValue(7)
+    config = window.session.trainer.config
+    assert (config.learning_rate, config.l1, config.l2, config.batch_size) == (0.3, 0.001, 0.0, 7)
+    assert window.session.network is network
+    window.controls.activation.setCurrentIndex(window.controls.activation.findData("relu"))
+    assert window.session.network is not network and window.session.network.activation == "relu"
+
+
+def test_sliders_make_new_data(playground):
+    window = playground()
+    window.controls.points.setValue(100)
+    assert window.session.dataset.n_train + window.session.dataset.n_test == 100
+    window.controls.split.setValue(50)
+    assert window.session.dataset.n_test == 50
+    window.controls.noise.setValue(30)
+    assert window.state.noise == pytest.approx(0.3)
+
+
+def test_test_points_switch(playground):
+    window = playground()
+    assert not window.decision_view.test_points.isVisible()
+    window.controls.show_test.setChecked(True)
+    assert window.decision_view.test_points.isVisible()
+    assert len(window.decision_view.test_points.data) == window.session.dataset.n_test
+
+
+def test_clicking_an_edge_sets_the_weight_typed(qtbot, playground, monkeypatch):
+    window = playground(hidden=(2,))
+    view = window.network_view
+    a, b = view._segments[0, :2], view._segments[0, 2:]
+    middle = QPointF(*((a + b) / 2))
+    layer, row, col = view.edge_at(middle)
+    assert "weight" in view.describe(middle) and "click" in view.describe(middle)
+    monkeypatch.setattr("nnviz.qt.playground_window.QInputDialog.getDouble", lambda *args, **kw: (2.5, True))
+    view.edge_clicked.emit(layer, row, col, 0.0)
+    assert window.session.snapshot.weights[layer][row, col] == 2.5
+    assert window.session.network.weights[layer][row, col] == 2.5
+    assert f"{2.5:+.3f}" in view.describe(middle)
+
+
+def test_hovering_a_tile_tells_its_value_there(playground):
+    window = playground(hidden=(2,))
+    view = window.network_view
+    x, y = view._corners[0][0]  # the x1 tile
+    text = view.describe(QPointF(x + 0.7, y + 0.5))
+    assert text.startswith("x₁") and "x₁ = +0.60" in text
+
+
+def test_hidden_space_of_a_two_neuron_layer_and_pca_of_a_wider_one(qtbot, playground):
+    window = playground(hidden=(4, 2))
+    assert window.hidden_layer_box.count() == 2
+    assert window.hidden_layer_box.currentData() == 2  # the 2-neuron layer is shown first
+    assert window.hidden_view.plot.getPlotItem().getAxis("bottom").labelText == "neuron 1"
+    assert len(window.hidden_view.boundary.getData()[0]) == 2  # the output's straight line
+    window.hidden_layer_box.setCurrentIndex(0)
+    assert window.hidden_view.plot.getPlotItem().getAxis("bottom").labelText == "principal component 1"
+    assert "variance" in window.hidden_view.caption.text()
+
+
+def test_curve_mode_shows_each_neurons_contribution(qtbot, playground):
+    window = playground(mode="curve", curve_neurons=5)
+    assert window.pages.currentIndex() == 1
+    assert window.session.network.layer_sizes == (1, 5, 1)
+    assert sum(part.isVisible() for part in window.curve_view.parts) == 5
+    window.controls.curve_neurons.setValue(12)
+    assert sum(part.isVisible() for part in window.curve_view.parts) == 12
+    _train_epochs(qtbot, window, 2)
+    window._flush_epochs()
+    assert window.curve_loss_view.n_points == 2
+    assert "Test accuracy" not in window.loss_label.text()
+
+
+def test_dragging_the_handle_moves_the_chosen_neurons_step_and_height(playground):
+    window = playground(mode="curve", curve_neurons=3)
+    window.neuron_editor.neuron.setValue(2)
+    window.curve_view.handle.setPos(0.4, 0.7)
+    snap = window.session.snapshot
+    w, b, v = snap.weights[0][1, 0], snap.biases[0][1], snap.weights[1][0, 1]
+    assert -b / w == pytest.approx(0.4, abs=1e-5) and v == pytest.approx(0.7, abs=1e-6)
+    assert "x = +0.40" in window.neuron_editor.where.text()
+    window.neuron_editor.weight.setValue(20.0)
+    assert window.session.snapshot.weights[0][1, 0] == 20.0
+
+
+def test_a_drawn_curve_becomes_the_target(playground):
+    window = playground(mode="curve")
+    stroke = np.array([[-1.0, -0.5], [0.0, 0.8], [1.0, -0.5]])
+    window.use_drawn_curve(stroke)
+    assert window.state.curve == "drawn"
+    data = window.session.dataset
+    expected = np.interp(data.x_train[:, 0], stroke[:, 0], stroke[:, 1])
+    assert np.abs(data.y_train - expected).mean() < 0.1  # the noise is 0.05
+    window.use_drawn_curve(np.array([[0.2, 0.1]]))
+    assert "not a curve" in window.banner.label.text()
+
+
+def test_needs_rebuild_only_for_data_and_network_changes():
+    state = PlaygroundState()
+    assert not needs_rebuild(state, state.replace(learning_rate=0.1, batch_size=5, show_test=True))
+    assert needs_rebuild(state, state.replace(noise=0.2))
+    with pytest.raises(ValueError, match="hidden layers"):
+        state.replace(hidden=(9,))
+
+
+def test_main_window_opens_the_playground_from_experiments(qtbot, window):
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    actions = {a.text(): a for a in menus["&Experiments"].actions()}
+    actions["Playground"].trigger()
+    playground = window.playground_window
+    qtbot.addWidget(playground)
+    assert "Playground" in playground.windowTitle() and playground.isVisible()
+
+
+def test_nnviz_playground_command_opens_the_window(monkeypatch):
+    from nnviz import cli
+
+    opened = []
+    monkeypatch.setattr("nnviz.qt.playground_window.run_playground", lambda: opened.append(True) or 0)
+    assert cli.main(["playground"]) == 0 and opened == [True]
