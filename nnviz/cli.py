@@ -400,7 +400,7 @@ def _lab(args) -> int:
 
 
 def _playground(args) -> int:
-    from nnviz.qt.playground_window import run_playground
+    from nnviz.qt.playground_app import run_playground
 
     return run_playground()
 

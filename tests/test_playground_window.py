@@ -211,5 +211,5 @@ def test_nnviz_playground_command_opens_the_window(monkeypatch):
     from nnviz import cli
 
     opened = []
-    monkeypatch.setattr("nnviz.qt.playground_window.run_playground", lambda: opened.append(True) or 0)
+    monkeypatch.setattr("nnviz.qt.playground_app.run_playground", lambda: opened.append(True) or 0)
     assert cli.main(["playground"]) == 0 and opened == [True]

@@ -379,18 +379,3 @@ def open_playground(parent=None) -> PlaygroundWindow:
     window.show()
     return window
 
-
-def run_playground() -> int:
-    """`nnviz playground`: the Playground on its own, until it is closed; the exit status."""
-    from nnviz.qt.app import make_application
-
-    app = make_application()
-    window = PlaygroundWindow()
-    screen = app.primaryScreen()
-    available = screen.availableGeometry() if screen is not None else None
-    if available is not None:
-        window.resize(min(1400, available.width()), min(900, available.height()))
-    else:
-        window.resize(1400, 900)
-    window.show()
-    return app.exec()
