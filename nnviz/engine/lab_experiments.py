@@ -241,13 +241,13 @@ def _shuffle(plan, runs, by, figures, epochs) -> str:
 def _noise(plan, runs, by, figures, epochs) -> str:
     if "noise_median_confidence" not in figures:
         return "When training ends, the network is fed 1,000 noise images, blank pages and scribbles."
-    kinds = [("noise", "uniform noise"), ("blank", "blank pages"), ("scribble", "scribbles")]
+    kinds = [("noise", "uniform-noise images"), ("blank", "blank pages"), ("scribble", "scribbles")]
     listing = "; ".join(
-        f"{label}: median {_pct(figures[f'{kind}_median_confidence'])}, "
-        f"{_pct(figures[f'{kind}_share_confident'])} answered with 90% or more"
+        f"{label} get a median of {_pct(figures[f'{kind}_median_confidence'])}, with "
+        f"{_pct(figures[f'{kind}_share_confident'])} of them read with 90% or more"
         for kind, label in kinds if f"{kind}_median_confidence" in figures)
     return (f"On real test digits the network's median top confidence is "
-            f"{_pct(figures['digits_median_confidence'])}. On nonsense it is ({listing}). Softmax outputs always "
+            f"{_pct(figures['digits_median_confidence'])}. On nonsense: {listing}. Softmax outputs always "
             "add up to 100%, so the network must pick a digit: it was never shown anything but digits, and has "
             "no way to say \"none of these\".")
 

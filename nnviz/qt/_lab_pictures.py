@@ -1,0 +1,281 @@
+"""Each Lab experiment's own picture: templates beside hidden features, accuracy against width and
+the 2-neuron hidden space, the collapsed matrix, training accuracy on given labels, confidence
+histograms and a gallery of nonsense read with confidence. Views only: they draw what they are given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+
+from nnviz.engine.lab_probes import CONFIDENT, collapse_linear, hidden_points
+from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.race_curves import RaceCurvesView, run_color
+from nnviz.qt.views.weight_images import WeightImagesView
+
+__all__ = ["make_picture"]
+
+DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+KIND_COLORS = {"digits": "#0072B2", "noise": "#D55E00", "blank": "#999999", "scribble": "#009E73"}
+KIND_NAMES = {"digits": "real test digits", "noise": "uniform noise", "blank": "blank pages", "scribble": "scribbles"}
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+def _plot(x_label: str, y_label: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget(background=_colors.BACKGROUND)
+    item = widget.getPlotItem()
+    pen = pg.mkPen(_colors.FOREGROUND)
+    for name in ("left", "bottom"):
+        item.getAxis(name).enableAutoSIPrefix(False)
+        item.getAxis(name).setPen(pen)
+        item.getAxis(name).setTextPen(pen)
+    item.setLabel("bottom", x_label)
+    item.setLabel("left", y_label)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.setMenuEnabled(False)
+    return widget
+
+
+class Picture(QWidget):
+    """Base: a picture follows the race (``update_live``) and then shows the result (``show_result``)."""
+
+    def __init__(self, plan, dataset, parent=None) -> None:
+        super().__init__(parent)
+        self.plan, self.dataset = plan, dataset
+
+    def update_live(self, race, record) -> None:
+        """An epoch's record arrived; ``race.snapshot(name)`` gives any run's latest network."""
+
+    def show_result(self, result) -> None:
+        """The race is over: draw the final networks and figures."""
+
+
+class _TwoTemplates(Picture):
+    """Two weight-image views side by side (reusing the main window's view)."""
+
+    def __init__(self, plan, dataset, left: tuple[str, str], right: tuple[str, str], parent=None) -> None:
+        super().__init__(plan, dataset, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.views = {}
+        for name, caption in (left, right):
+            box = QVBoxLayout()
+            box.addWidget(_caption(caption))
+            view = WeightImagesView()
+            view.set_class_names(dataset.class_names)
+            box.addWidget(view, 1)
+            layout.addLayout(box, 1)
+            self.views[name] = view
+
+
+class DepthPicture(_TwoTemplates):
+    def __init__(self, plan, dataset, parent=None) -> None:
+        flat, one = plan.runs[0].name, plan.runs[1].name
+        super().__init__(plan, dataset,
+                         (flat, f"<b>{flat}</b>: its only weights are one 28x28 template per digit"),
+                         (one, f"<b>{one}</b>: its 16 hidden neurons' features (first layer)"), parent)
+
+    def update_live(self, race, record) -> None:
+        if record.run in self.views:
+            self.views[record.run].show_snapshot(race.snapshot(record.run))
+
+    def show_result(self, result) -> None:
+        for name, view in self.views.items():
+            view.show_snapshot(result.run(name).snapshot)
+
+
+class LinearPicture(_TwoTemplates):
+    def __init__(self, plan, dataset, parent=None) -> None:
+        self._linear, self._flat = plan.runs[0].name, plan.runs[1].name
+        super().__init__(plan, dataset,
+                         ("collapsed", f"<b>{self._linear}</b>, its three matrices multiplied into one"),
+                         (self._flat, f"<b>{self._flat}</b>: the one-layer network's templates"), parent)
+
+    def update_live(self, race, record) -> None:
+        if record.run == self._linear:
+            self.views["collapsed"].show_snapshot(collapse_linear(race.snapshot(record.run)))
+        elif record.run == self._flat:
+            self.views[self._flat].show_snapshot(race.snapshot(record.run))
+
+    def show_result(self, result) -> None:
+        if "collapsed" in result.pictures:
+            self.views["collapsed"].show_snapshot(result.pictures["collapsed"])
+        self.views[self._flat].show_snapshot(result.run(self._flat).snapshot)
+
+
+class WidthPicture(Picture):
+    def __init__(self, plan, dataset, parent=None) -> None:
+        super().__init__(plan, dataset, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.widths = [spec.layers[1] for spec in plan.runs]
+        left = QVBoxLayout()
+        left.addWidget(_caption("<b>Test accuracy against width</b> (latest epoch of each network)"))
+        self.accuracy_plot = _plot("hidden neurons (log scale)", "test accuracy %")
+        self.accuracy_plot.getPlotItem().setLogMode(x=True, y=False)
+        self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        ticks = [(float(np.log10(w)), str(w)) for w in self.widths]  # the widths tried, not 10^x
+        self.accuracy_plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
+        self.accuracy_curve = self.accuracy_plot.plot(pen=pg.mkPen("#0072B2", width=2), symbol="o",
+                                                      symbolBrush="#0072B2", symbolPen=None)
+        left.addWidget(self.accuracy_plot, 1)
+        layout.addLayout(left, 1)
+        self._latest: dict[int, float] = {}
+        self.two = next((spec.name for spec in plan.runs if spec.layers[1] == 2), None)
+        right = QVBoxLayout()
+        text = ("<b>The test digits in the 2-neuron hidden layer</b> (784-2-10): each dot is a digit, "
+                "placed by its two hidden activations, coloured by its true label")
+        right.addWidget(_caption(text if self.two else "Add width 2 to see the digits in a 2-neuron hidden layer."))
+        names = dataset.class_names
+        right.addWidget(_caption(" ".join(
+            f'<span style="color:{DIGIT_COLORS[i % 10]}; font-size:13pt">&#9679;</span>{names[i]}'
+            for i in range(len(names)))))
+        self.scatter_plot = _plot("hidden neuron 1", "hidden neuron 2")
+        self.scatter = pg.ScatterPlotItem(size=4, pen=None)
+        self.scatter_plot.addItem(self.scatter)
+        right.addWidget(self.scatter_plot, 1)
+        layout.addLayout(right, 1)
+        self._brushes = None
+
+    def update_live(self, race, record) -> None:
+        spec = self.plan.run(record.run)
+        self._latest[spec.layers[1]] = 100 * record.test_accuracy
+        widths = sorted(self._latest)
+        self.accuracy_curve.setData(np.asarray(widths, float), np.asarray([self._latest[w] for w in widths]))
+        if record.run == self.two:
+            snapshot = race.snapshot(record.run)
+            self._show_points(hidden_points(snapshot, self.dataset.x_test), self.dataset.y_test[:2000])
+
+    def _show_points(self, points, labels) -> None:
+        if self._brushes is None or len(self._brushes) != len(labels):
+            brushes = [pg.mkBrush(pg.mkColor(c)) for c in DIGIT_COLORS]
+            self._brushes = [brushes[int(k) % 10] for k in labels]
+        self.scatter.setData(points[:, 0], points[:, 1], brush=self._brushes)
+        self.scatter_plot.getPlotItem().autoRange()
+
+    def show_result(self, result) -> None:
+        if "hidden_2d" in result.pictures:
+            self._show_points(*result.pictures["hidden_2d"])
+
+
+class ShufflePicture(Picture):
+    def __init__(self, plan, dataset, parent=None) -> None:
+        super().__init__(plan, dataset, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.curves = RaceCurvesView(
+            "<b>Training accuracy against the labels each network was given</b> (random ones included)",
+            "training accuracy %")
+        self.curves.set_runs([spec.name for spec in plan.runs], plan.epochs)
+        self.curves.set_chance(100.0 / dataset.n_classes)
+        layout.addWidget(self.curves)
+
+    def update_live(self, race, record) -> None:
+        self.curves.add_point(record.run, record.epoch, 100 * record.train_accuracy)
+
+
+class NoisePicture(Picture):
+    """Histograms of the top confidence, and the nonsense inputs read with 90% or more."""
+
+    send_to_pad = Signal(object)  # a (784,) image
+
+    def __init__(self, plan, dataset, parent=None) -> None:
+        super().__init__(plan, dataset, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        left.addWidget(_caption("<b>How sure the network is</b>: its top output for each input"))
+        self.legend = _caption(" &nbsp; ".join(
+            f'<span style="color:{c}; font-size:13pt">&#9632;</span>&nbsp;{KIND_NAMES[k]}'
+            for k, c in KIND_COLORS.items()))
+        left.addWidget(self.legend)
+        self.histogram = _plot("top softmax output (confidence) %", "share of inputs %")
+        self.histogram.getPlotItem().addLine(x=100 * CONFIDENT, pen=pg.mkPen(_colors.MUTED_TEXT, style=Qt.PenStyle.DashLine))
+        self.curves = {k: self.histogram.plot(stepMode="center", pen=pg.mkPen(c, width=2))
+                       for k, c in KIND_COLORS.items()}
+        left.addWidget(self.histogram, 1)
+        layout.addLayout(left, 3)
+        right = QVBoxLayout()
+        right.addWidget(_caption("<b>Nonsense read with 90% or more</b> (click one, then send it to the pad)"))
+        self.grid = QGridLayout()
+        self.gallery = []
+        for i in range(12):
+            cell = QToolButton()
+            cell.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            cell.setCheckable(True)
+            cell.setAutoExclusive(True)
+            cell.setIconSize(QSize(56, 56))
+            cell.setMinimumSize(76, 84)
+            cell.setStyleSheet("QToolButton:checked { border: 3px solid #00a000; }")
+            cell.setVisible(False)
+            self.grid.addWidget(cell, i // 4, i % 4)
+            self.gallery.append(cell)
+        right.addLayout(self.grid)
+        self.empty = _caption("The gallery fills when training ends.")
+        right.addWidget(self.empty)
+        self.send_button = QPushButton("Send to the pad")
+        self.send_button.setToolTip("Show the chosen image in the main window's drawing pad, with the network's answer")
+        self.send_button.setEnabled(False)
+        self.send_button.clicked.connect(self._send)
+        right.addWidget(self.send_button)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        self._images: list[np.ndarray] = []
+
+    def show_result(self, result) -> None:
+        self.show_probe(result.pictures)
+
+    def show_probe(self, pictures) -> None:
+        bins = np.linspace(0.0, 1.0, 21)
+        for kind, values in pictures.get("confidence", {}).items():
+            counts, _ = np.histogram(np.clip(values, 0, 1), bins=bins)
+            share = 100.0 * counts / max(len(values), 1)
+            self.curves[kind].setData(100 * bins, share)
+        self.histogram.getPlotItem().autoRange()
+        self._images = []
+        ink = _colors.ink_colormap()
+        for cell in self.gallery:
+            cell.setVisible(False)
+        for cell, item in zip(self.gallery, pictures.get("gallery", [])):
+            image = np.clip(item["image"].reshape(28, 28), 0, 1)
+            rgba = ink.map(image.reshape(-1), mode="byte").reshape(28, 28, 4)
+            from PySide6.QtGui import QIcon, QImage, QPixmap
+
+            qimage = QImage(np.ascontiguousarray(rgba).data, 28, 28, 28 * 4, QImage.Format.Format_RGBA8888).copy()
+            cell.setIcon(QIcon(QPixmap.fromImage(qimage).scaled(56, 56)))
+            names = self.dataset.class_names
+            cell.setText(f"{names[item['answer']]}: {100 * item['confidence']:.0f}%")
+            cell.setToolTip(f"{KIND_NAMES[item['kind']]}: read as {names[item['answer']]} "
+                            f"with {100 * item['confidence']:.1f}% confidence")
+            cell.setVisible(True)
+            self._images.append(item["image"])
+        self.empty.setText("" if self._images else "None of the nonsense inputs got 90% or more.")
+        self.empty.setVisible(not self._images)
+        self.send_button.setEnabled(bool(self._images))
+
+    def _send(self) -> None:
+        for cell, image in zip(self.gallery, self._images):
+            if cell.isChecked():
+                self.send_to_pad.emit(image)
+                return
+        if self._images:
+            self.send_to_pad.emit(self._images[0])
+
+
+_PICTURES = {"depth": DepthPicture, "width": WidthPicture, "linear": LinearPicture,
+             "shuffle": ShufflePicture, "noise": NoisePicture}
+
+
+def make_picture(plan, dataset) -> Picture:
+    return _PICTURES[plan.experiment](plan, dataset)
+
+
+__all__ += ["Picture", "DIGIT_COLORS", "run_color"]

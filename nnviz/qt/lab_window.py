@@ -1,0 +1,435 @@
+"""The Lab window: the learners' questions on the left, networks racing live in the centre (overlaid
+curves and the experiment's own picture), the answer with this run's numbers on the right.
+
+Layout and wiring only: the engine plans and measures (engine.lab*), LabRace trains through
+TrainingSessions, the views draw.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QMainWindow, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from nnviz.engine.lab import LabError
+from nnviz.engine.lab_experiments import EXPERIMENTS, NAMES, answer, make_plan, parse_widths
+from nnviz.qt import _lab_export
+from nnviz.qt._data_loader import DataLoader
+from nnviz.qt._lab_pictures import make_picture
+from nnviz.qt._lab_race import LabRace
+from nnviz.qt.views.race_curves import RaceCurvesView, run_color
+
+__all__ = ["LabWindow", "run_lab", "DATA_CHOICES"]
+
+#: Data menu entries: (label, load_dataset spec); "Other folder…" asks for a path.
+DATA_CHOICES = (("Bundled sample (5,000 digits)", "sample"), ("MNIST (70,000 digits)", "mnist"),
+                ("Fashion-MNIST", "fashion"), ("Other folder…", None))
+DEFAULT_SIZE = (1400, 900)
+
+
+class LabWindow(QMainWindow):
+    """Runs one experiment at a time; ``main_window`` (optional) receives "look inside" and the pad."""
+
+    race_started = Signal(object)   # LabRace
+    result_shown = Signal(object)   # LabResult
+    message_shown = Signal(str)
+
+    def __init__(self, main_window=None, dataset=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.main_window = main_window
+        self.dataset = dataset
+        self.race: LabRace | None = None
+        self.picture = None
+        self.result = None
+        self._experiment = "depth"
+        self._loader = DataLoader(self)
+        self._loader.loaded.connect(self._on_data_loaded)
+        self._loader.failed.connect(self._on_data_failed)
+        self._build()
+        self._build_menus()
+        self._choose(0)
+        self.resize(*DEFAULT_SIZE)
+        if dataset is None:
+            self._load_data("sample")
+        else:
+            self._data_label.setText(f"Data: {dataset.name}")
+
+    # ---- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        left = QWidget()
+        left.setMinimumWidth(250)
+        lay = QVBoxLayout(left)
+        lay.addWidget(QLabel("<b>Ask a question</b>"))
+        self.questions = QListWidget()
+        self.questions.setWordWrap(True)
+        self.questions.setSpacing(3)
+        for name in NAMES:
+            item = QListWidgetItem(f"{EXPERIMENTS[name].question}\n({name}: {EXPERIMENTS[name].title})")
+            item.setToolTip(f"nnviz lab {name}")
+            self.questions.addItem(item)
+        self.questions.currentRowChanged.connect(self._choose)
+        lay.addWidget(self.questions, 1)
+        form = QFormLayout()
+        self.data_box = QComboBox()
+        for label, _spec in DATA_CHOICES:
+            self.data_box.addItem(label)
+        self.data_box.activated.connect(self._on_data_chosen)
+        form.addRow("Data", self.data_box)
+        self.epochs_box = QSpinBox()
+        self.epochs_box.setRange(1, 500)
+        form.addRow("Epochs", self.epochs_box)
+        self.seed_box = QSpinBox()
+        self.seed_box.setRange(0, 2**31 - 1)
+        self.seed_box.setToolTip("Every network of the experiment starts from this seed")
+        form.addRow("Seed", self.seed_box)
+        self.widths_edit = QLineEdit(",".join(map(str, (1, 2, 4, 8, 16, 32, 64))))
+        self.widths_edit.setToolTip("Hidden layer sizes to compare, separated by commas")
+        form.addRow("Widths", self.widths_edit)
+        lay.addLayout(form)
+        self._data_label = QLabel("Data: loading…")
+        self._data_label.setWordWrap(True)
+        lay.addWidget(self._data_label)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("Start")
+        self.start_button.clicked.connect(self.toggle)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.restart_button = QPushButton("Restart")
+        self.restart_button.clicked.connect(self.restart)
+        for button in (self.start_button, self.stop_button, self.restart_button):
+            buttons.addWidget(button)
+        lay.addLayout(buttons)
+
+        self.curves = RaceCurvesView("", "test accuracy %")
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(self.curves)
+        self._picture_holder = QWidget()
+        QVBoxLayout(self._picture_holder).setContentsMargins(0, 0, 0, 0)
+        self.centre.addWidget(self._picture_holder)
+        self.centre.setSizes([380, 520])
+
+        right = QWidget()
+        right.setMinimumWidth(280)
+        rlay = QVBoxLayout(right)
+        rlay.addWidget(QLabel("<b>The answer</b>"))
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        rlay.addWidget(self.status_label)
+        self.answer_label = QLabel("")
+        self.answer_label.setWordWrap(True)
+        self.answer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.answer_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        rlay.addWidget(self.answer_label, 2)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["network", "epoch", "train %", "test %"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        rlay.addWidget(self.table, 2)
+        self.inside_button = QPushButton("Look inside this one")
+        self.inside_button.setToolTip("Open the chosen network in the main window, to see its neurons and test it")
+        self.inside_button.clicked.connect(self.look_inside)
+        rlay.addWidget(self.inside_button)
+        exports = QHBoxLayout()
+        for text, kind in (("PNG…", "png"), ("JSON…", "json"), ("CSV…", "csv")):
+            button = QPushButton(f"Export {text}")
+            button.clicked.connect(lambda _c=False, k=kind: self.export_dialog(k))
+            exports.addWidget(button)
+        rlay.addLayout(exports)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.centre)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 800, 320])
+        self.setCentralWidget(splitter)
+        self.statusBar()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        for text, kind in (("Export picture as PNG…", "png"), ("Export results as JSON…", "json"),
+                           ("Export results as CSV…", "csv")):
+            file_menu.addAction(text, lambda k=kind: self.export_dialog(k))
+        file_menu.addSeparator()
+        file_menu.addAction("Close", self.close)
+        race_menu = self.menuBar().addMenu("&Race")
+        self.start_action = race_menu.addAction("Start / Pause", self.toggle)
+        self.start_action.setShortcut(Qt.Key.Key_Space)
+        race_menu.addAction("Stop", self.stop)
+        race_menu.addAction("Restart", self.restart)
+
+    # ---- choosing and starting -----------------------------------------------------------------
+
+    @property
+    def experiment(self) -> str:
+        return self._experiment
+
+    @Slot(int)
+    def _choose(self, row: int) -> None:
+        if row < 0:
+            return
+        name = NAMES[row]
+        if self.questions.currentRow() != row:
+            self.questions.setCurrentRow(row)
+            return
+        self._end_race()
+        self._experiment = name
+        self.epochs_box.setValue(EXPERIMENTS[name].default_epochs)
+        self.widths_edit.setEnabled(name == "width")
+        self.setWindowTitle(f"nnviz Lab — {EXPERIMENTS[name].question}")
+        self._prepare()
+
+    def select(self, name: str) -> None:
+        """Choose experiment ``name`` (as a click on its question does)."""
+        self._choose(NAMES.index(name))
+
+    def _options(self) -> dict:
+        if self._experiment == "width":
+            return {"widths": parse_widths(self.widths_edit.text())}
+        return {}
+
+    def _prepare(self) -> bool:
+        """A fresh race for the chosen experiment and settings, ready to start; False with a message."""
+        self._end_race()
+        self.result = None
+        if self.dataset is None:
+            self._say("The data is still loading; the experiment can start in a moment.")
+            return False
+        try:
+            plan = make_plan(self._experiment, self.dataset, self.epochs_box.value(), self.seed_box.value(),
+                             **self._options())
+        except LabError as error:
+            self._say(str(error), warn=True)
+            return False
+        self.race = LabRace(plan, self.dataset, parent=self)
+        self.race.record_ready.connect(self._on_record)
+        self.race.finished.connect(self._on_result)
+        self.race.running_changed.connect(self._on_running_changed)
+        self.race.failed.connect(lambda text: self._say(text, warn=True))
+        names = [spec.name for spec in plan.runs]
+        self.curves.set_title(f"<b>Test accuracy after each epoch</b> — {EXPERIMENTS[plan.experiment].title}, "
+                              f"seed {plan.seed}, on {self.dataset.name}")
+        self.curves.set_runs(names, plan.epochs)
+        self.curves.set_chance(100.0 / self.dataset.n_classes if plan.experiment == "shuffle" else None)
+        self._set_picture(make_picture(plan, self.dataset))
+        self._fill_table()
+        self.answer_label.setText("Press <b>Start</b>: the networks train side by side from the same seed, "
+                                  "and the answer appears here as their results arrive.")
+        self.status_label.setText(f"{len(names)} networks ready, {plan.epochs} epochs each." +
+                                  (f" {plan.note}" if plan.note else ""))
+        self.race_started.emit(self.race)
+        return True
+
+    def _set_picture(self, picture) -> None:
+        layout = self._picture_holder.layout()
+        if self.picture is not None:
+            layout.removeWidget(self.picture)
+            self.picture.hide()
+            self.picture.setParent(None)  # gone from the window now, not when the event loop gets to it
+            self.picture.deleteLater()
+        self.picture = picture
+        layout.addWidget(picture)
+        if hasattr(picture, "send_to_pad"):
+            picture.send_to_pad.connect(self.send_to_pad)
+
+    @Slot()
+    def toggle(self) -> None:
+        """Start the race (a new one once the last has ended), or pause / continue it."""
+        if self.race is None or self.race.is_done or self._settings_changed():
+            if not self._prepare():
+                return
+        if self.race.is_running:
+            self.race.pause()
+        else:
+            self.race.start()
+
+    def start(self) -> None:
+        if self.race is None or not self.race.is_running:
+            self.toggle()
+
+    def _settings_changed(self) -> bool:
+        plan = self.race.plan
+        if plan.epochs != self.epochs_box.value() or plan.seed != self.seed_box.value():
+            return not any(self.race.histories.values())
+        return False
+
+    @Slot()
+    def stop(self) -> None:
+        if self.race is not None and not self.race.is_done:
+            self.race.stop()
+            self._say("Stopped. The answer below uses the epochs trained so far.")
+
+    @Slot()
+    def restart(self) -> None:
+        if self._prepare():
+            self.race.start()
+
+    def _end_race(self) -> None:
+        if self.race is not None:
+            self.race.close()
+            self.race.deleteLater()
+            self.race = None
+
+    # ---- results --------------------------------------------------------------------------------
+
+    def _on_record(self, record) -> None:
+        race = self.race
+        self.curves.add_point(record.run, record.epoch, 100 * record.test_accuracy)
+        self.picture.update_live(race, record)
+        self._fill_table()
+        partial = race.partial_runs()
+        self.status_label.setText(f"Epoch {race.epoch} of {race.plan.epochs} done by every network "
+                                  f"({race.seconds():.0f} s).")
+        self.answer_label.setText(f"<i>So far:</i> {answer(race.plan, partial, {})}")
+
+    def _on_result(self, result) -> None:
+        self.result = result
+        self.picture.show_result(result)
+        self._fill_table()
+        stopped = any(r.epochs < result.epochs for r in result.runs)
+        self.status_label.setText(("Stopped" if stopped else "Done") +
+                                  f" after {max(r.epochs for r in result.runs)} epochs, {result.seconds:.0f} s.")
+        self.answer_label.setText(result.answer + (f"<br><br><i>{result.note}</i>" if result.note else ""))
+        self.result_shown.emit(result)
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.start_button.setText("Pause" if running else "Start")
+
+    def _fill_table(self) -> None:
+        if self.race is None:
+            return
+        names = [spec.name for spec in self.race.plan.runs]
+        self.table.setRowCount(len(names))
+        for row, name in enumerate(names):
+            history = self.race.histories.get(name) or []
+            last = history[-1] if history else None
+            cells = [name, str(last.epoch) if last else "0",
+                     f"{100 * last.train_accuracy:.1f}" if last else "", f"{100 * last.test_accuracy:.1f}" if last else ""]
+            for col, text in enumerate(cells):
+                item = self.table.item(row, col)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, col, item)
+                item.setText(text)
+                if col == 0:
+                    item.setForeground(_qcolor(run_color(row)))
+        self.table.resizeColumnsToContents()
+        if self.table.currentRow() < 0:
+            self.table.selectRow(0)
+
+    # ---- the main window -------------------------------------------------------------------------
+
+    def _main(self):
+        if self.main_window is None:
+            from nnviz.qt.app import build_window
+
+            self.main_window = build_window(dataset=self.dataset)
+        return self.main_window
+
+    @Slot()
+    def look_inside(self) -> None:
+        """Open the network chosen in the table in the main window (a copy: the race goes on)."""
+        if self.race is None or self.table.currentRow() < 0:
+            return
+        name = self.race.plan.runs[self.table.currentRow()].name
+        snapshot = self.race.snapshot(name)
+        if snapshot is None:
+            return
+        from nnviz.engine.network import Network
+
+        main = self._main()
+        if main.dataset is not self.dataset and self.dataset is not None:
+            main.session.set_dataset(self.dataset, Network.from_snapshot(snapshot))
+        else:
+            main.use_network(Network.from_snapshot(snapshot))
+        main.show_message(f"Now showing {name} from the Lab ({snapshot.epoch} epochs trained).")
+        main.show()
+        main.raise_()
+        self._say(f"{name} is open in the main window.")
+
+    def send_to_pad(self, image) -> None:
+        """Show ``image`` (784,) on the main window's pad, read by the network it shows now."""
+        main = self._main()
+        main.digit_panel.show_input(image, "from the Lab: nonsense the network read with confidence")
+        main.show_input(image)
+        main.show()
+        main.raise_()
+
+    # ---- data and messages ------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_data_chosen(self, index: int) -> None:
+        spec = DATA_CHOICES[index][1]
+        if spec is None:
+            spec = QFileDialog.getExistingDirectory(self, "Folder with the four MNIST-format files")
+            if not spec:
+                return
+        self._load_data(spec)
+
+    def _load_data(self, spec: str) -> None:
+        self._data_label.setText(f"Data: loading {spec}…")
+        self._loader.load(spec, spec)
+
+    def _on_data_loaded(self, dataset, _remember) -> None:
+        self.dataset = dataset
+        self._data_label.setText(f"Data: {dataset.name} ({dataset.n_train:,} training, {dataset.n_test:,} test)")
+        self._prepare()
+
+    def _on_data_failed(self, message: str, _spec) -> None:
+        self._say(message + (f" Still using {self.dataset.name}." if self.dataset is not None else ""), warn=True)
+        if self.dataset is not None:
+            self._data_label.setText(f"Data: {self.dataset.name}")
+
+    def _say(self, text: str, warn: bool = False) -> None:
+        self.statusBar().showMessage(text, 20000)
+        if warn:
+            self.status_label.setText(f'<span style="color:#b2182b">{text}</span>')
+        self.message_shown.emit(text)
+
+    # ---- export and closing ----------------------------------------------------------------------
+
+    def export_dialog(self, kind: str) -> None:
+        filters = {"png": "PNG image (*.png)", "json": "JSON (*.json)", "csv": "CSV (*.csv)"}
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", f"lab-{self._experiment}.{kind}",
+                                              filters[kind])
+        if path:
+            self.export(kind, path)
+
+    def export(self, kind: str, path: str) -> bool:
+        """Write the picture (png) or the results (json, csv) to ``path`` atomically; False + message."""
+        try:
+            _lab_export.export(self, kind, path)
+        except (OSError, ValueError) as error:
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}: {error}")
+            self._say(f"Could not write {path}: {error}", warn=True)
+            return False
+        self._say(f"Saved {path}")
+        return True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._end_race()
+        self._loader.shutdown()
+        super().closeEvent(event)
+
+
+def _qcolor(hex_color: str):
+    from PySide6.QtGui import QColor
+
+    return QColor(hex_color)
+
+
+def run_lab(argv: list[str] | None = None) -> int:
+    """`nnviz lab` with no experiment: open the Lab window and run until it is closed."""
+    from nnviz.qt.app import make_application
+
+    app = make_application(argv)
+    window = LabWindow()
+    window.show()
+    return app.exec()
