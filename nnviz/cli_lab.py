@@ -45,7 +45,9 @@ def run(args, load_data, usage_error) -> int:
                   f"{experiment.default_epochs} epochs)")
         return EXIT_OK
     if args.name is None:
-        raise usage_error(f"name an experiment: {', '.join(EXPERIMENTS)} (nnviz lab --list)")
+        from nnviz.qt.lab_app import run_lab
+
+        return run_lab()
     if args.name not in EXPERIMENTS:
         raise usage_error(f"unknown experiment {args.name!r}; choose one of {', '.join(EXPERIMENTS)} "
                           "(nnviz lab --list)")

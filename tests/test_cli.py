@@ -175,3 +175,12 @@ def test_lab_usage_errors_are_one_line(args, fragment, capsys):
     err = capsys.readouterr().err.strip()
     assert fragment in err and "Traceback" not in err
     assert len(err.splitlines()) == 1
+
+
+def test_lab_without_a_name_opens_the_window(monkeypatch):
+    import nnviz.qt.lab_app
+
+    opened = []
+    monkeypatch.setattr(nnviz.qt.lab_app, "run_lab", lambda: opened.append(True) or 0)
+    assert main(["lab"]) == 0
+    assert opened == [True]

@@ -95,6 +95,9 @@ class MenuActions:
         view_menu.addSeparator()
         view_menu.addAction(self.default_layout_action)
 
+        from nnviz.qt._lab_menu import add_lab_entry
+
+        self.lab_action = add_lab_entry(self)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)

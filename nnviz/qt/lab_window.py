@@ -22,7 +22,7 @@ from nnviz.qt._lab_pictures import make_picture
 from nnviz.qt._lab_race import LabRace
 from nnviz.qt.views.race_curves import RaceCurvesView, run_color
 
-__all__ = ["LabWindow", "run_lab", "DATA_CHOICES"]
+__all__ = ["LabWindow", "DATA_CHOICES"]
 
 #: Data menu entries: (label, load_dataset spec); "Other folder…" asks for a path.
 DATA_CHOICES = (("Bundled sample (5,000 digits)", "sample"), ("MNIST (70,000 digits)", "mnist"),
@@ -31,15 +31,19 @@ DEFAULT_SIZE = (1400, 900)
 
 
 class LabWindow(QMainWindow):
-    """Runs one experiment at a time; ``main_window`` (optional) receives "look inside" and the pad."""
+    """Runs one experiment at a time; ``main_window`` receives "look inside" and the pad.
+
+    Without one, ``make_main_window(dataset)`` makes it when first needed (nnviz lab opens the Lab alone).
+    """
 
     race_started = Signal(object)   # LabRace
     result_shown = Signal(object)   # LabResult
     message_shown = Signal(str)
 
-    def __init__(self, main_window=None, dataset=None, parent: QWidget | None = None) -> None:
+    def __init__(self, main_window=None, dataset=None, make_main_window=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.main_window = main_window
+        self._make_main_window = make_main_window
         self.dataset = dataset
         self.race: LabRace | None = None
         self.picture = None
@@ -53,9 +57,9 @@ class LabWindow(QMainWindow):
         self._choose(0)
         self.resize(*DEFAULT_SIZE)
         if dataset is None:
-            self._load_data("sample")
+            self._load_data(None)  # the best available: the full MNIST if found, else the sample
         else:
-            self._data_label.setText(f"Data: {dataset.name}")
+            self._show_data(dataset)
 
     # ---- layout --------------------------------------------------------------------------------
 
@@ -327,10 +331,13 @@ class LabWindow(QMainWindow):
     # ---- the main window -------------------------------------------------------------------------
 
     def _main(self):
-        if self.main_window is None:
-            from nnviz.qt.app import build_window
-
-            self.main_window = build_window(dataset=self.dataset)
+        if self.main_window is not None:
+            try:
+                self.main_window.isVisible()
+            except RuntimeError:  # closed and deleted: make another
+                self.main_window = None
+        if self.main_window is None and self._make_main_window is not None:
+            self.main_window = self._make_main_window(self.dataset)
         return self.main_window
 
     @Slot()
@@ -345,6 +352,8 @@ class LabWindow(QMainWindow):
         from nnviz.engine.network import Network
 
         main = self._main()
+        if main is None:
+            return
         if main.dataset is not self.dataset and self.dataset is not None:
             main.session.set_dataset(self.dataset, Network.from_snapshot(snapshot))
         else:
@@ -357,6 +366,8 @@ class LabWindow(QMainWindow):
     def send_to_pad(self, image) -> None:
         """Show ``image`` (784,) on the main window's pad, read by the network it shows now."""
         main = self._main()
+        if main is None:
+            return
         main.digit_panel.show_input(image, "from the Lab: nonsense the network read with confidence")
         main.show_input(image)
         main.show()
@@ -373,14 +384,20 @@ class LabWindow(QMainWindow):
                 return
         self._load_data(spec)
 
-    def _load_data(self, spec: str) -> None:
-        self._data_label.setText(f"Data: loading {spec}…")
+    def _load_data(self, spec: str | None) -> None:
+        self._data_label.setText(f"Data: loading {spec or 'the best available data'}…")
         self._loader.load(spec, spec)
 
     def _on_data_loaded(self, dataset, _remember) -> None:
         self.dataset = dataset
-        self._data_label.setText(f"Data: {dataset.name} ({dataset.n_train:,} training, {dataset.n_test:,} test)")
+        self._show_data(dataset)
         self._prepare()
+
+    def _show_data(self, dataset) -> None:
+        self._data_label.setText(f"Data: {dataset.name} ({dataset.n_train:,} training, {dataset.n_test:,} test)")
+        name = dataset.name.lower()
+        index = 0 if "sample" in name else 2 if "fashion" in name else 1 if name == "mnist" else 3
+        self.data_box.setCurrentIndex(index)
 
     def _on_data_failed(self, message: str, _spec) -> None:
         self._say(message + (f" Still using {self.dataset.name}." if self.dataset is not None else ""), warn=True)
@@ -424,12 +441,3 @@ def _qcolor(hex_color: str):
 
     return QColor(hex_color)
 
-
-def run_lab(argv: list[str] | None = None) -> int:
-    """`nnviz lab` with no experiment: open the Lab window and run until it is closed."""
-    from nnviz.qt.app import make_application
-
-    app = make_application(argv)
-    window = LabWindow()
-    window.show()
-    return app.exec()

@@ -1,0 +1,162 @@
+"""The Lab window on the bundled sample: races run through sessions in lockstep, the answer appears,
+pause/stop/restart, exports are atomic, "look inside" reaches the main window, closing stops all."""
+
+import json
+import threading
+
+import pytest
+
+from nnviz.engine.lab_experiments import EXPERIMENTS
+
+@pytest.fixture
+def lab(qtbot, sample):
+    from nnviz.qt.lab_window import LabWindow
+
+    window = LabWindow(dataset=sample)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def _run(qtbot, lab, name, epochs=2, timeout=60_000):
+    lab.select(name)
+    lab.epochs_box.setValue(epochs)
+    lab.start()
+    qtbot.waitUntil(lambda: lab.result is not None, timeout=timeout)
+    return lab.result
+
+
+def test_title_and_questions(lab):
+    assert "Lab" in lab.windowTitle()
+    texts = [lab.questions.item(i).text() for i in range(lab.questions.count())]
+    assert len(texts) == 5
+    for text, experiment in zip(texts, EXPERIMENTS.values()):
+        assert experiment.question in text
+
+
+def test_depth_race_draws_curves_and_states_the_answer(qtbot, lab):
+    result = _run(qtbot, lab, "depth")
+    assert [r.name for r in result.runs] == ["784-10", "784-16-10", "784-16-16-10"]
+    for run in result.runs:
+        xs, ys = lab.curves.points(run.name)
+        assert xs == [1, 2]
+        assert ys[-1] == pytest.approx(100 * run.test_accuracy)
+        assert f"{100 * run.test_accuracy:.1f}%" in lab.answer_label.text()
+    assert lab.table.item(0, 3).text() == f"{100 * result.runs[0].test_accuracy:.1f}"
+    assert not any(s.is_running for s in lab.race.sessions.values())
+
+
+def test_racing_networks_stay_within_one_epoch(qtbot, lab):
+    spreads = []
+
+    def check(_record):
+        epochs = [s.epoch for s in lab.race.sessions.values() if s.trainer is not None]
+        spreads.append(max(epochs) - min(epochs))
+
+    lab.select("width")
+    lab.epochs_box.setValue(3)
+    lab.start()
+    lab.race.record_ready.connect(check)
+    qtbot.waitUntil(lambda: lab.result is not None, timeout=90_000)
+    assert len(spreads) == 7 * 3
+    assert max(spreads) <= 1
+    assert "hidden_2d" in lab.result.pictures
+
+
+def test_pause_stop_and_restart(qtbot, lab):
+    lab.select("depth")
+    lab.epochs_box.setValue(50)
+    lab.start()
+    qtbot.waitUntil(lambda: any(lab.race.histories.values()), timeout=30_000)
+    lab.toggle()  # pause
+    assert not lab.race.is_running
+    assert lab.start_button.text() == "Start"
+    lab.stop()
+    qtbot.waitUntil(lambda: lab.result is not None, timeout=30_000)
+    assert all(r.epochs < 50 for r in lab.result.runs)
+    assert "Stopped" in lab.status_label.text()
+    first = lab.race
+    lab.restart()
+    assert lab.race is not first and lab.race.is_running and lab.result is None
+    qtbot.waitUntil(lambda: any(lab.race.histories.values()), timeout=30_000)
+
+
+def test_closing_mid_race_leaves_no_thread(qtbot, sample):
+    from nnviz.qt.lab_window import LabWindow
+
+    before = {t.ident for t in threading.enumerate()}
+    window = LabWindow(dataset=sample)
+    qtbot.addWidget(window)
+    window.show()
+    window.select("width")
+    window.epochs_box.setValue(100)
+    window.start()
+    race = window.race
+    qtbot.waitUntil(lambda: any(race.histories.values()), timeout=30_000)
+    sessions = list(race.sessions.values())
+    window.close()
+    assert all(s.thread is None for s in sessions)
+    assert not race.measuring
+    assert {t.ident for t in threading.enumerate() if t.is_alive()} <= before
+
+
+def test_exports_are_written_whole(qtbot, lab, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    result = _run(qtbot, lab, "linear", epochs=1)
+    assert lab.export("json", str(tmp_path / "lab.json"))
+    data = json.loads((tmp_path / "lab.json").read_text())
+    assert data["experiment"] == "linear" and data["collapsed_agreement"] == result.figures["collapsed_agreement"]
+    assert lab.export("csv", str(tmp_path / "lab.csv"))
+    lines = (tmp_path / "lab.csv").read_text().splitlines()
+    assert lines[0].startswith("experiment,network,epoch") and len(lines) == 1 + 3
+    assert lab.export("png", str(tmp_path / "lab.png"))
+    assert (tmp_path / "lab.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args))
+    assert not lab.export("json", str(tmp_path / "missing" / "lab.json"))
+    assert warnings and not (tmp_path / "missing").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lab.csv", "lab.json", "lab.png"]
+
+
+def test_a_bad_width_list_is_a_message_not_a_race(lab):
+    lab.select("width")
+    lab.widths_edit.setText("0,abc")
+    lab.restart()
+    assert lab.race is None
+    assert "width" in lab.status_label.text()
+
+
+def test_look_inside_and_send_to_the_pad(qtbot, window, sample):
+    from nnviz.qt._lab_menu import open_lab
+
+    lab = open_lab(window)
+    qtbot.addWidget(lab)
+    assert "Lab" in lab.windowTitle() and lab.dataset is window.dataset
+    result = _run(qtbot, lab, "noise", epochs=1)
+    lab.table.selectRow(0)
+    lab.look_inside()
+    trained = result.runs[0].snapshot
+    assert window.session.network.layer_sizes == trained.layer_sizes
+    assert (window.session.snapshot.weights[0] == trained.weights[0]).all()
+    nonsense = lab.picture._images[0] if lab.picture._images else sample.x_test[0]
+    lab.send_to_pad(nonsense)
+    assert (window.current_input == nonsense).all()
+
+
+def test_experiments_menu_opens_the_lab_and_closes_with_the_main_window(qtbot, window):
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert "Experiments" in titles
+    window.lab_action.trigger()
+    lab = window.lab_window
+    assert lab is not None and lab.isVisible()
+    lab.select("depth")
+    lab.epochs_box.setValue(100)
+    lab.start()
+    race = lab.race
+    qtbot.waitUntil(lambda: any(race.histories.values()), timeout=30_000)
+    window.close()
+    assert not lab.isVisible()
+    assert all(s.thread is None for s in race.sessions.values())
