@@ -360,7 +360,9 @@ def stalled_server():
     class Stalling(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server's name
             self.send_response(200)
-            self.send_header("Content-Length", "10000000")
+            from nnviz.engine.download import MNIST_SIZES  # the real size: a larger one is refused at once
+
+            self.send_header("Content-Length", str(MNIST_SIZES["train-images-idx3-ubyte.gz"]))
             self.end_headers()
             self.wfile.flush()
             release.wait(30)
