@@ -13,12 +13,39 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["preprocess_digit", "area_resample", "center_of_mass", "SIZE", "BOX", "CENTER"]
+__all__ = ["preprocess_digit", "area_resample", "center_of_mass", "SIZE", "BOX", "CENTER", "MAX_SIDE"]
 
 SIZE = 28  # output is SIZE x SIZE
 BOX = 20  # the longer side of the ink's bounding box is scaled to BOX pixels
 CENTER = (14.0, 14.0)  # (row, column) of the centre of mass, pixel centres counted from 0
 _INK = 0.01  # values at or below this are paper, not ink (anti-aliasing and float dust)
+#: Largest image side the helpers take or make (a drawing pad is a few hundred pixels).
+MAX_SIDE = 4096
+
+
+def _as_image(image, what: str = "an image") -> np.ndarray:
+    """``image`` as a 2-D float64 array, or a ValueError saying why it is not one."""
+    array = np.asarray(image)
+    if array.dtype.kind not in "biuf" or array.dtype.names is not None:
+        raise ValueError(f"{what} must hold real numbers, not {array.dtype} values")
+    if array.ndim != 2:
+        raise ValueError(f"{what} must be a 2-D array (height, width), not shape {array.shape}")
+    if max(array.shape) > MAX_SIDE:
+        raise ValueError(f"{what} of shape {array.shape} is too large (at most {MAX_SIDE} pixels a side)")
+    return array.astype(np.float64, copy=False)
+
+
+def _check_scale(scale, shape: tuple[int, int]) -> float:
+    try:
+        value = float(scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a number, not {scale!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"scale must be a positive finite number, not {scale!r}")
+    biggest = max(shape) * value
+    if biggest > MAX_SIDE:
+        raise ValueError(f"scale {scale!r} would make an image {biggest:,.0f} pixels a side (at most {MAX_SIDE})")
+    return value
 
 
 def preprocess_digit(drawing: np.ndarray) -> np.ndarray:
@@ -30,9 +57,7 @@ def preprocess_digit(drawing: np.ndarray) -> np.ndarray:
     4. shift it (sub-pixel, bilinear) so that its centre of mass is at row 14, column 14.
     An empty drawing gives zeros. Flatten the result with ``.reshape(784)`` to feed a network.
     """
-    image = np.asarray(drawing, dtype=np.float64)
-    if image.ndim != 2:
-        raise ValueError(f"a drawing must be a 2-D array (height, width), not shape {image.shape}")
+    image = _as_image(drawing, "a drawing")
     if image.size == 0:
         return np.zeros((SIZE, SIZE), np.float32)
     image = np.clip(np.nan_to_num(image, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
@@ -64,9 +89,13 @@ def area_resample(image: np.ndarray, scale: float) -> np.ndarray:
     input pixels by the covered fraction: a box filter, free of aliasing when shrinking. The image
     covers ``H * scale`` by ``W * scale`` output pixels; when that is not a whole number, the last
     row/column is only partly covered and comes out fainter, so the ink's total is exact.
-    Returns ``(ceil(H * scale), ceil(W * scale))``.
+    Returns ``(ceil(H * scale), ceil(W * scale))``. Raises ValueError for anything but a finite 2-D
+    real image, or a scale that is not positive and finite or would make a side over MAX_SIDE pixels.
     """
-    image = np.asarray(image, dtype=np.float64)
+    image = _as_image(image)
+    if not np.isfinite(image).all():
+        raise ValueError("the image contains NaN or infinite values")
+    scale = _check_scale(scale, image.shape)
     return _area_matrix(image.shape[0], scale) @ image @ _area_matrix(image.shape[1], scale).T
 
 
@@ -87,7 +116,9 @@ def _area_matrix(n_in: int, scale: float) -> np.ndarray:
 
 def center_of_mass(image: np.ndarray) -> tuple[float, float]:
     """(row, column) of the intensity-weighted mean position of ``image`` ``(H, W)``; pixel centres at 0, 1, ..."""
-    image = np.asarray(image, dtype=np.float64)
+    image = _as_image(image)
+    if not np.isfinite(image).all():
+        raise ValueError("the image contains NaN or infinite values")
     total = image.sum()
     if total <= 0:
         return ((image.shape[0] - 1) / 2, (image.shape[1] - 1) / 2)
