@@ -192,9 +192,10 @@ def _load_data(spec: str):
 
 
 def _train(args) -> int:
+    from nnviz.engine.bounded import dumps_json
     from nnviz import cli_small
     from nnviz.engine.network import Network
-    from nnviz.engine.trainer import Diverged, EpochStats, TrainConfig, Trainer
+    from nnviz.engine.trainer import BatchStats, Diverged, EpochStats, NotLearning, TrainConfig, Trainer
 
     if cli_small.is_small_problem(args.data):
         if args.save is not None:
@@ -254,6 +255,7 @@ def _train(args) -> int:
         print(f"Training {'-'.join(map(str, layers))} ({network.activation}, {network.cost}) "
               f"on {dataset.name}: {dataset.n_train:,} training and {dataset.n_test:,} test samples")
     epochs: list = []
+    warning: NotLearning | None = None
     started = time.perf_counter()
     for record in trainer.run():
         if isinstance(record, EpochStats):
@@ -264,12 +266,17 @@ def _train(args) -> int:
                 print(f"epoch {record.epoch:3d}/{args.epochs}  train cost {record.train_cost:.4f}  "
                       f"test cost {record.test_cost:.4f}  test accuracy {100 * record.test_accuracy:6.2f}%  "
                       f"({record.seconds:.2f} s, {record.samples_per_second:,.0f} samples/s)", flush=True)
+            if warning is not None and warning.epoch == record.epoch:
+                print(f"nnviz train: warning: {warning.message}", file=sys.stderr, flush=True)
+        elif isinstance(record, NotLearning):
+            warning = record  # said right after its epoch's line
         elif isinstance(record, Diverged):
             if show_progress:
                 sys.stderr.write("\r\033[K")
             print(f"nnviz train: {record.message}", file=sys.stderr)
             return EXIT_FAILED
-        elif show_progress and (record.batch % 50 == 0 or record.batch + 1 == record.batches_per_epoch):
+        elif isinstance(record, BatchStats) and show_progress and (
+                record.batch % 50 == 0 or record.batch + 1 == record.batches_per_epoch):
             done = (record.batch + 1) / record.batches_per_epoch
             bar = "#" * int(30 * done)
             sys.stderr.write(f"\repoch {record.epoch + 1:3d} [{bar:<30}] {100 * done:5.1f}%  cost {record.cost:.4f}")
@@ -308,9 +315,10 @@ def _train(args) -> int:
         "seconds_per_epoch": train_seconds / len(epochs),
         "samples_per_second": dataset.n_train * len(epochs) / train_seconds,
         "total_seconds": total_seconds,
+        "warning": warning.message if warning is not None else None,
     }
     if args.json:
-        print(json.dumps(result))
+        print(dumps_json(result))
     return EXIT_OK
 
 

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 
 from nnviz.engine.network import REGRESSION_COST, Backprop, Evaluation, Network, Snapshot
+from nnviz.engine.learning_check import LearningCheck, NotLearning
 from nnviz.engine.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, scheduled_rate
 
 if TYPE_CHECKING:  # pragma: no cover
     from nnviz.engine.datasets import Dataset
 
-__all__ = ["TrainConfig", "BatchStats", "EpochStats", "Diverged", "Trainer", "MAX_AUGMENT"]
+__all__ = ["TrainConfig", "BatchStats", "EpochStats", "Diverged", "NotLearning", "Trainer", "MAX_AUGMENT"]
 
 #: Largest random shift, in pixels, the augmentation accepts.
 MAX_AUGMENT = 4
@@ -323,10 +324,29 @@ class Trainer:
         biggest_product = self.config.batch_size * max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         restore_threads = limit_blas_threads(1) if biggest_product < SINGLE_THREAD_WORK else None
         try:
-            yield from self._train()
+            if getattr(self.dataset, "is_regression", False):
+                yield from self._train()
+            else:
+                yield from self._watched(self._train())
         finally:
             if restore_threads is not None:
                 restore_threads()
+
+    def _watched(self, records):
+        """Pass ``records`` on; before an epoch's EpochStats, a NotLearning once if the run is going nowhere.
+
+        It comes before the EpochStats so a consumer that stops at the end of an epoch still gets it.
+        """
+        check = LearningCheck(self.dataset.y_test, self.network.layer_sizes[-1])
+        for record in records:
+            if check.start_cost is None and type(record) is BatchStats:
+                check.first_batch(record.cost)
+            elif type(record) is EpochStats and not check.reported:
+                warning = check.after_epoch(record.epoch, record.train_cost, record.test_accuracy,
+                                              record.confusion, self.config)
+                if warning is not None:
+                    yield warning
+            yield record
 
     def _train(self) -> Iterator[BatchStats | EpochStats | Diverged]:
         config = self.config

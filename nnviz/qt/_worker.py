@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nnviz.engine.network import Snapshot
-from nnviz.engine.trainer import BatchStats, Diverged, EpochStats, Trainer
+from nnviz.engine.trainer import BatchStats, Diverged, EpochStats, NotLearning, Trainer
 
 #: Seconds between two snapshots / batch-stat lists sent to the GUI (about 20 per second).
 EMIT_INTERVAL = 0.05
@@ -35,6 +35,7 @@ class TrainingWorker(QObject):
     batches_done = Signal(object)         # list[BatchStats], oldest first
     epoch_done = Signal(object)           # EpochStats
     diverged = Signal(object)             # Diverged; the worker pauses itself
+    not_learning = Signal(object)         # NotLearning: the run is going nowhere (training goes on)
     running_changed = Signal(bool)        # True when batches are being trained
     training_finished = Signal()          # the generator ran out (config.epochs reached)
     failed = Signal(str)                  # an unexpected error in the engine, in words; the loop ends
@@ -164,6 +165,8 @@ class TrainingWorker(QObject):
                     self._offer_snapshot()
                     self.epoch_done.emit(item)
                     last_emit = now
+                elif isinstance(item, NotLearning):
+                    self.not_learning.emit(item)
                 elif isinstance(item, Diverged):
                     self.has_diverged = True
                     self._flush()

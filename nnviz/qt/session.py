@@ -111,6 +111,7 @@ class TrainingSession(QObject):
     batches_ready = Signal(object)      # list[BatchStats], oldest first
     epoch_finished = Signal(object)     # EpochStats (with the test results)
     diverged = Signal(object)           # Diverged: the worker paused itself
+    not_learning = Signal(object)       # NotLearning: chance accuracy after an epoch; message says what to try
     running_changed = Signal(bool)      # True while mini-batches are being trained
     finished = Signal()                 # the configured number of epochs is done
     error = Signal(str)                 # the engine raised; in words. This trainer trains no more
@@ -328,6 +329,7 @@ class TrainingSession(QObject):
             worker.batches_done.connect(self._on_batches_done)
             worker.epoch_done.connect(self._on_epoch_done)
             worker.diverged.connect(self._on_diverged)
+            worker.not_learning.connect(self._on_not_learning)
             worker.running_changed.connect(self._on_running_changed)
             worker.training_finished.connect(self._on_training_finished)
             worker.failed.connect(self._on_failed)
@@ -397,6 +399,11 @@ class TrainingSession(QObject):
             self._queued.append(("epoch", stats))
             if not self.is_paced:
                 self.deliver_statistics()
+
+    @Slot(object)
+    def _on_not_learning(self, warning) -> None:
+        if self._current():
+            self.not_learning.emit(warning)
 
     @Slot(object)
     def _on_diverged(self, diverged) -> None:
