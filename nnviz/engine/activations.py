@@ -57,7 +57,8 @@ def backprop(name: str, grad: np.ndarray, a: np.ndarray, scratch: np.ndarray | N
     ``scratch`` is an optional buffer shaped like ``a``. Returns ``grad`` (now dC/dz).
     """
     if name == "relu":
-        np.multiply(grad, a > 0, out=grad)
+        # a >= 0, so sign(a) is the step function 0/1 (no boolean temporary to cast)
+        grad *= np.sign(a, out=scratch)
     elif name == "sigmoid":
         s = np.subtract(1, a, out=scratch)  # a (1 - a)
         s *= a
@@ -67,7 +68,8 @@ def backprop(name: str, grad: np.ndarray, a: np.ndarray, scratch: np.ndarray | N
         np.subtract(1, s, out=s)
         grad *= s
     elif name == "leaky_relu":
-        s = np.where(a > 0, a.dtype.type(1), a.dtype.type(LEAKY_SLOPE))
+        s = np.sign(a, out=scratch)  # -1, 0, 1 -> slope, slope, 1
+        np.maximum(s, a.dtype.type(LEAKY_SLOPE), out=s)
         grad *= s
     elif name == "linear":
         pass
