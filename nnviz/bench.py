@@ -1,7 +1,8 @@
 """Benchmark of nnviz's engine: training speed beside PyTorch CPU, and accuracy on the real MNIST.
 
 Run `python -m nnviz.bench` (or `nnviz bench`); it prints Markdown tables for the README.
-Each speed run is a fresh subprocess with the same BLAS/OpenMP thread count for both engines.
+Each speed run is a fresh subprocess with the same BLAS/OpenMP thread count for both engines;
+the probes themselves are in nnviz.bench_speed.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
 
 SPEED_LAYERS = (784, 16, 16, 10)
 SPEED_BATCH = 32
+WIDE_LAYERS = (784, 512, 512, 10)
+WIDE_BATCH = 128
 ACCURACY_RUNS = (
     ("784-16-16-10 (the video's network)", (784, 16, 16, 10), 0.960),
     ("784-128-10", (784, 128, 10), 0.980),
@@ -31,66 +33,6 @@ def _thread_env(threads: int) -> dict[str, str]:
     return env
 
 
-def _speed_nnviz(epochs: int, seed: int) -> dict:
-    """Seconds per epoch of the engine on the full MNIST training set, augmentation off."""
-    from nnviz.engine.datasets import load_dataset
-    from nnviz.engine.network import Network
-    from nnviz.engine.trainer import BatchStats, TrainConfig, Trainer
-
-    dataset = load_dataset("mnist")
-    network = Network(SPEED_LAYERS, seed=seed)
-    config = TrainConfig(batch_size=SPEED_BATCH, epochs=None, augment=0, seed=seed)
-    trainer = Trainer(network, dataset, config)
-    times = []
-    started = time.perf_counter()
-    for record in trainer.run():
-        # Epoch boundaries by batch count, so the test-set evaluation is not timed as training.
-        if isinstance(record, BatchStats) and record.batch + 1 == record.batches_per_epoch:
-            times.append(time.perf_counter() - started)
-            if len(times) == epochs:
-                break
-        elif not isinstance(record, BatchStats):
-            started = time.perf_counter()
-    return {"seconds_per_epoch": times, "n_train": dataset.n_train,
-            "activation": network.activation, "optimizer": config.optimizer, "lr": config.learning_rate}
-
-
-def _speed_torch(epochs: int, seed: int, threads: int, activation: str, lr: float) -> dict:
-    """The same network and loop in PyTorch CPU: shuffled mini-batches of 32, Adam, softmax + CE."""
-    import torch
-
-    from nnviz.engine.datasets import load_dataset
-
-    torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    dataset = load_dataset("mnist")
-    x = torch.from_numpy(dataset.x_train)
-    y = torch.from_numpy(dataset.y_train)
-    act = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
-           "leaky_relu": torch.nn.LeakyReLU, "linear": torch.nn.Identity}[activation]
-    layers = []
-    for i, (n_in, n_out) in enumerate(zip(SPEED_LAYERS[:-1], SPEED_LAYERS[1:])):
-        layers.append(torch.nn.Linear(n_in, n_out))
-        if i < len(SPEED_LAYERS) - 2:
-            layers.append(act())
-    model = torch.nn.Sequential(*layers)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    n = x.shape[0]
-    times = []
-    for _ in range(epochs):
-        started = time.perf_counter()
-        order = torch.randperm(n)
-        for start in range(0, n, SPEED_BATCH):
-            index = order[start:start + SPEED_BATCH]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[index]), y[index])
-            loss.backward()
-            optimizer.step()
-        times.append(time.perf_counter() - started)
-    return {"seconds_per_epoch": times, "n_train": n, "torch": torch.__version__}
-
-
 def _cpu_name() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
@@ -102,53 +44,112 @@ def _cpu_name() -> str:
     return platform.processor() or "unknown CPU"
 
 
-def _run_worker(kind: str, epochs: int, seed: int, threads: int, extra: dict) -> dict | None:
-    command = [sys.executable, "-m", "nnviz.bench", "--worker", kind, "--epochs", str(epochs),
-               "--seed", str(seed), "--threads", str(threads), "--worker-args", json.dumps(extra)]
+def _run_worker(kind: str, threads: int, args: dict) -> tuple[dict | None, str]:
+    """Run one speed probe in a fresh process with ``threads`` BLAS/OpenMP threads: (result, why not)."""
+    command = [sys.executable, "-m", "nnviz.bench", "--worker", kind, "--threads", str(threads),
+               "--worker-args", json.dumps(args)]
     done = subprocess.run(command, env=_thread_env(threads), capture_output=True, text=True)
     if done.returncode != 0:
-        print(f"  ({kind} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode})")
-        return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        lines = done.stderr.strip().splitlines()
+        return None, lines[-1] if lines else f"exit code {done.returncode}"
+    return json.loads(done.stdout.strip().splitlines()[-1]), ""
 
 
-def _torch_available() -> bool:
+def _torch_installed() -> bool:
+    """Whether PyTorch is installed (it is only needed for the comparison rows)."""
     import importlib.util
 
     return importlib.util.find_spec("torch") is not None
 
 
-def _speed_table(epochs: int, seed: int, threads: int) -> list[str]:
-    ours = _run_worker("speed-nnviz", epochs, seed, threads, {})
-    if ours is None:
-        return ["speed: the full MNIST was not found (set NNVIZ_DATA_DIR or run `nnviz download`)"]
-    rows = [("nnviz (NumPy)", ours)]
-    if _torch_available():
-        theirs = _run_worker("speed-torch", epochs, seed, threads,
-                             {"activation": ours["activation"], "lr": ours["lr"]})
-        if theirs is not None:
-            rows.append((f"PyTorch {theirs['torch']} CPU", theirs))
+TORCH_MISSING = "missing: PyTorch is not installed (pip install torch==2.13.0 adds this row)"
+
+
+def _sizes(layers) -> str:
+    return "-".join(map(str, layers))
+
+
+def _floor_table(epochs: int, seed: int, rounds: int, torch: bool) -> tuple[list[str], bool]:
+    """The small network on one thread: engine, matrix-product floor, and PyTorch, in alternating rounds."""
+    engine_runs, torch_runs, why_torch = [], [], "" if torch else TORCH_MISSING
+    args = {"layers": SPEED_LAYERS, "batch": SPEED_BATCH, "epochs": epochs, "seed": seed}
+    for _ in range(rounds):
+        ours, why = _run_worker("nnviz", 1, {**args, "floor": True})
+        if ours is None:
+            return [f"speed: not measured: {why}"], False
+        engine_runs.append(ours)
+        if torch:
+            theirs, why_torch = _run_worker("torch", 1, {**args, "activation": ours["activation"], "lr": ours["lr"]})
+            if theirs is None:
+                torch, why_torch = False, f"missing: PyTorch failed: {why_torch}"
+            else:
+                torch_runs.append(theirs)
+    first = engine_runs[0]
+    engine = statistics.median(t for r in engine_runs for t in r["seconds_per_epoch"])
+    floor = statistics.median(t for r in engine_runs for t in r["floor_seconds"])
+    ratio = statistics.median(e / f for r in engine_runs for e, f in zip(r["seconds_per_epoch"], r["floor_seconds"]))
+    n = first["n_train"]
     lines = [
-        f"Training speed: {'-'.join(map(str, SPEED_LAYERS))}, batch {SPEED_BATCH}, Adam, "
-        f"{ours['n_train']:,} MNIST digits per epoch, augmentation off, {threads} thread(s), "
-        f"median of {epochs} epochs",
+        f"Training speed: {_sizes(SPEED_LAYERS)}, batch {SPEED_BATCH}, {first['optimizer']}, {n:,} MNIST digits "
+        f"per epoch, augmentation off, 1 thread, median of {rounds} rounds x {epochs} epochs",
         "",
-        "| engine | seconds per epoch | samples per second |",
-        "|---|---:|---:|",
+        "| engine | seconds per epoch | samples per second | x matrix-product floor |",
+        "|---|---:|---:|---:|",
+        f"| nnviz (NumPy) | {engine:.3f} | {n / engine:,.0f} | {ratio:.2f}x |",
+        f"| matrix products alone (floor) | {floor:.3f} | {n / floor:,.0f} | 1.00x |",
     ]
-    rates = {}
-    for name, result in rows:
-        seconds = statistics.median(result["seconds_per_epoch"])
-        rates[name] = result["n_train"] / seconds
-        lines.append(f"| {name} | {seconds:.3f} | {rates[name]:,.0f} |")
-    if len(rows) == 2:
-        ratio = rates[rows[0][0]] / rates[rows[1][0]]
-        lines.append("")
-        lines.append(f"nnviz / PyTorch samples per second: {ratio:.2f}x")
-    return lines
+    if torch_runs:
+        theirs = statistics.median(t for r in torch_runs for t in r["seconds_per_epoch"])
+        lines.append(f"| PyTorch {torch_runs[0]['torch']} CPU | {theirs:.3f} | {n / theirs:,.0f} | {theirs / floor:.2f}x |")
+    else:
+        lines.append(f"| PyTorch CPU | {why_torch} | | |")
+    lines += ["", "The floor is measured in the same process right after each engine epoch: the same "
+              "matrix products at the same batch size plus one read of the inputs (nnviz.bench_speed.MatmulFloor); "
+              "the ratio is the median of the per-epoch ratios."]
+    return lines, True
 
 
-def _accuracy_table(epochs: int, seed: int) -> list[str]:
+def _wide_table(epochs: int, seed: int, rounds: int, torch: bool) -> tuple[list[str], bool]:
+    """The wide network with 1 and 2 threads, engine beside PyTorch, in alternating rounds."""
+    args = {"layers": WIDE_LAYERS, "batch": WIDE_BATCH, "epochs": epochs, "seed": seed}
+    lines = [
+        f"Wide network: {_sizes(WIDE_LAYERS)}, batch {WIDE_BATCH}, Adam, MNIST, augmentation off, "
+        f"median of {rounds} rounds x {epochs} epochs",
+        "",
+        "| threads | nnviz seconds per epoch | PyTorch seconds per epoch | nnviz / PyTorch time |",
+        "|---:|---:|---:|---:|",
+    ]
+    measured = False
+    for threads in (1, 2):
+        ours_runs, theirs_runs, why_torch = [], [], "" if torch else TORCH_MISSING
+        for _ in range(rounds):
+            ours, why = _run_worker("nnviz", threads, {**args, "floor": False})
+            if ours is None:
+                lines.append(f"| {threads} | not measured: {why} | | |")
+                break
+            ours_runs.append(ours)
+            if torch and not why_torch:
+                theirs, why = _run_worker("torch", threads, {**args, "activation": ours["activation"], "lr": ours["lr"]})
+                if theirs is None:
+                    why_torch = f"missing: PyTorch failed: {why}"
+                else:
+                    theirs_runs.append(theirs)
+        if not ours_runs:
+            continue
+        measured = True
+        ours_s = statistics.median(t for r in ours_runs for t in r["seconds_per_epoch"])
+        if theirs_runs and not why_torch:
+            theirs_s = statistics.median(t for r in theirs_runs for t in r["seconds_per_epoch"])
+            # ratio per round (the two ran back to back), then the median
+            ratio = statistics.median(statistics.median(o["seconds_per_epoch"]) / statistics.median(t["seconds_per_epoch"])
+                                      for o, t in zip(ours_runs, theirs_runs))
+            lines.append(f"| {threads} | {ours_s:.2f} | {theirs_s:.2f} | {ratio:.2f}x |")
+        else:
+            lines.append(f"| {threads} | {ours_s:.2f} | {why_torch} | |")
+    return lines, measured
+
+
+def _accuracy_table(epochs: int, seed: int) -> tuple[list[str], bool]:
     from nnviz.engine.datasets import DataError, load_dataset
     from nnviz.engine.network import Network
     from nnviz.engine.trainer import EpochStats, TrainConfig, Trainer
@@ -156,7 +157,7 @@ def _accuracy_table(epochs: int, seed: int) -> list[str]:
     try:
         dataset = load_dataset("mnist")
     except DataError as error:
-        return [f"accuracy: {error}"]
+        return [f"accuracy: not measured: {error}"], False
     config = TrainConfig(epochs=epochs, seed=seed)
     lines = [
         f"Accuracy on the {dataset.n_test:,} MNIST test digits after {epochs} epochs with the default "
@@ -177,44 +178,63 @@ def _accuracy_table(epochs: int, seed: int) -> list[str]:
         lines.append(f"| {label} | {activation} | {100 * final:.2f}% | "
                      f"{100 * best.test_accuracy:.2f}% (epoch {best.epoch}) | {verdict} | {seconds:.2f} |")
         print(lines[-1], file=sys.stderr, flush=True)
-    return lines
+    return lines, True
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nnviz bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--speed-epochs", type=int, default=5, help="epochs per speed run (median taken)")
+    parser = argparse.ArgumentParser(
+        prog="nnviz bench", description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--speed-epochs", type=int, default=3, help="epochs per speed run of the small network")
+    parser.add_argument("--wide-epochs", type=int, default=1, help="epochs per speed run of the wide network")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="speed runs per engine, alternating engines (medians and ratios over the rounds)")
     parser.add_argument("--epochs", type=int, default=30, help="epochs per accuracy run")
-    parser.add_argument(
-        "--threads", type=int, default=1,
-        help="BLAS/OpenMP/torch threads for both engines (default 1: the engine trains small "
-        "networks on one BLAS thread, see nnviz.engine.trainer.limit_blas_threads)",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--seed", type=int, default=0, help="seed of every run")
+    parser.add_argument("--skip-speed", action="store_true", help="skip the small network's speed table")
+    parser.add_argument("--skip-wide", action="store_true", help="skip the wide network's table")
+    parser.add_argument("--skip-accuracy", action="store_true", help="skip the accuracy table")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--worker-args", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
+        from nnviz import bench_speed
+
         extra = json.loads(args.worker_args)
-        if args.worker == "speed-nnviz":
-            result = _speed_nnviz(args.epochs, args.seed)
+        common = (tuple(extra["layers"]), extra["batch"], extra["epochs"], extra["seed"])
+        if args.worker == "nnviz":
+            result = bench_speed.nnviz_epochs(*common, floor=extra["floor"])
         else:
-            result = _speed_torch(args.epochs, args.seed, args.threads, **extra)
+            result = bench_speed.torch_epochs(*common, args.threads, extra["activation"], extra["lr"])
         print(json.dumps(result))
         return 0
 
     import numpy
 
+    torch = _torch_installed()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}; "
-          f"Python {platform.python_version()}, NumPy {numpy.__version__}")
+          f"Python {platform.python_version()}, NumPy {numpy.__version__}"
+          + ("" if torch else "; PyTorch not installed, so its rows are marked missing"), flush=True)
     print()
+    measured = []
+    tables = []
     if not args.skip_speed:
-        print("\n".join(_speed_table(args.speed_epochs, args.seed, args.threads)))
-        print()
+        tables.append(lambda: _floor_table(args.speed_epochs, args.seed, args.rounds, torch))
+    if not args.skip_wide:
+        tables.append(lambda: _wide_table(args.wide_epochs, args.seed, args.rounds, torch))
     if not args.skip_accuracy:
-        print("\n".join(_accuracy_table(args.epochs, args.seed)))
+        tables.append(lambda: _accuracy_table(args.epochs, args.seed))
+    for table in tables:
+        lines, ok = table()
+        measured.append(ok)
+        print("\n".join(lines), flush=True)
+        print()
+    if not any(measured):
+        print("nothing was measured (the speed and accuracy runs need the full MNIST: run `nnviz download` "
+              "or set NNVIZ_DATA_DIR)", file=sys.stderr)
+        return 1
     return 0
 
 

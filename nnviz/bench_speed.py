@@ -1,0 +1,145 @@
+"""Speed probes for the benchmark: engine epochs, the matrix-product floor, and PyTorch CPU epochs.
+
+Each function measures in the calling process; nnviz.bench runs them in fresh subprocesses.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def _layer_pairs(layer_sizes) -> list[tuple[int, int]]:
+    return list(zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+class MatmulFloor:
+    """The bare matrix products of one epoch of training, plus one read of the inputs.
+
+    For every mini-batch (in a shuffled order, at the engine's batch size): gather the batch's
+    rows of ``x`` into a buffer, then the products the engine's backprop makes, in its layouts
+    and with preallocated outputs: forward ``a @ W.T`` per hidden layer and ``W @ a.T`` for the
+    (transposed) output layer, backward the weight gradients ``delta.T @ a`` and the deltas
+    ``delta @ W`` of the hidden layers. No bias, activation, softmax, cost or optimizer: the time
+    an engine could not avoid with NumPy's BLAS.
+    """
+
+    def __init__(self, x: np.ndarray, layer_sizes, batch_size: int, seed: int = 0):
+        self.x = np.ascontiguousarray(x, dtype=np.float32)
+        self.layer_sizes = tuple(layer_sizes)
+        self.batch_size = int(batch_size)
+        rng = np.random.default_rng(seed)
+        self.weights = [rng.standard_normal((n_out, n_in), dtype=np.float32) * np.float32(0.05)
+                        for n_in, n_out in _layer_pairs(self.layer_sizes)]
+        self.grads = [np.empty_like(w) for w in self.weights]
+        self.order = rng.permutation(len(self.x))
+        self._buffers: dict[int, tuple] = {}
+
+    def _buffers_for(self, m: int) -> tuple:
+        if m not in self._buffers:
+            sizes = self.layer_sizes
+            batch = np.empty((m, sizes[0]), dtype=np.float32)
+            hidden = [np.empty((m, n), dtype=np.float32) for n in sizes[1:-1]]
+            deltas = [np.empty((m, n), dtype=np.float32) for n in sizes[1:-1]]
+            out_t = np.empty((sizes[-1], m), dtype=np.float32)
+            self._buffers[m] = (batch, hidden, deltas, out_t)
+        return self._buffers[m]
+
+    def epoch_seconds(self) -> float:
+        """Seconds for one epoch of the products (and input reads) alone."""
+        x, order, weights, grads = self.x, self.order, self.weights, self.grads
+        n, m = len(x), self.batch_size
+        n_hidden = len(weights) - 1
+        dot, take = np.dot, np.take
+        started = time.perf_counter()
+        for start in range(0, n, m):
+            index = order[start:start + m]
+            batch, hidden, deltas, out_t = self._buffers_for(len(index))
+            take(x, index, axis=0, out=batch)
+            a = batch
+            for i in range(n_hidden):
+                a = dot(a, weights[i].T, out=hidden[i])
+            dot(weights[-1], a.T, out=out_t)
+            dot(out_t, a, out=grads[-1])
+            if n_hidden:
+                delta = dot(out_t.T, weights[-1], out=deltas[-1])
+            for i in range(n_hidden - 1, -1, -1):
+                dot(delta.T, hidden[i - 1] if i > 0 else batch, out=grads[i])
+                if i > 0:
+                    delta = dot(delta, weights[i], out=deltas[i - 1])
+        return time.perf_counter() - started
+
+
+def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bool) -> dict:
+    """Seconds per epoch of the engine on the full MNIST, augmentation off, Adam.
+
+    With ``floor``, the matrix-product floor (see MatmulFloor) is timed right after every epoch,
+    on one BLAS thread, in the same process; the ratio of the two is taken epoch by epoch.
+    """
+    from nnviz.engine.datasets import load_dataset
+    from nnviz.engine.network import Network
+    from nnviz.engine.trainer import BatchStats, TrainConfig, Trainer, limit_blas_threads
+
+    dataset = load_dataset("mnist")
+    network = Network(layer_sizes, seed=seed)
+    config = TrainConfig(batch_size=batch_size, epochs=None, augment=0, seed=seed)
+    trainer = Trainer(network, dataset, config)
+    probe = MatmulFloor(dataset.x_train, layer_sizes, batch_size, seed) if floor else None
+    times: list[float] = []
+    floors: list[float] = []
+    run = trainer.run()
+    started = time.perf_counter()
+    for record in run:
+        # Epoch boundaries by batch count, so the test-set evaluation is not timed as training.
+        if isinstance(record, BatchStats) and record.batch + 1 == record.batches_per_epoch:
+            times.append(time.perf_counter() - started)
+            if probe is not None:
+                restore = limit_blas_threads(1)
+                floors.append(probe.epoch_seconds())
+                restore()
+            if len(times) == epochs:
+                break
+        elif not isinstance(record, BatchStats):
+            started = time.perf_counter()
+    run.close()
+    return {"seconds_per_epoch": times, "floor_seconds": floors, "n_train": dataset.n_train,
+            "activation": network.activation, "optimizer": config.optimizer, "lr": config.learning_rate}
+
+
+def torch_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, threads: int, activation: str,
+                 lr: float) -> dict:
+    """The same network and loop in PyTorch CPU: shuffled mini-batches, Adam, softmax + cross-entropy."""
+    import torch
+
+    from nnviz.engine.datasets import load_dataset
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    dataset = load_dataset("mnist")
+    x = torch.from_numpy(np.ascontiguousarray(dataset.x_train, dtype=np.float32))
+    y = torch.from_numpy(np.asarray(dataset.y_train, dtype=np.int64))
+    act = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
+           "leaky_relu": torch.nn.LeakyReLU, "linear": torch.nn.Identity}[activation]
+    layers: list = []
+    pairs = _layer_pairs(layer_sizes)
+    for i, (n_in, n_out) in enumerate(pairs):
+        layers.append(torch.nn.Linear(n_in, n_out))
+        if i < len(pairs) - 1:
+            layers.append(act())
+    model = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    n = x.shape[0]
+    times = []
+    for _ in range(epochs):
+        started = time.perf_counter()
+        order = torch.randperm(n)
+        for start in range(0, n, batch_size):
+            index = order[start:start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x[index]), y[index])
+            loss.backward()
+            optimizer.step()
+        times.append(time.perf_counter() - started)
+    return {"seconds_per_epoch": times, "n_train": n, "torch": torch.__version__}

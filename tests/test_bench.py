@@ -1,0 +1,49 @@
+"""The speed benchmark: the matrix-product floor probe, and honest tables when MNIST or PyTorch is missing."""
+
+import numpy as np
+import pytest
+
+from nnviz import bench
+from nnviz.bench_speed import MatmulFloor
+
+
+@pytest.mark.parametrize("sizes", [(20, 3), (20, 6, 3), (20, 6, 5, 3)])
+def test_the_floor_probe_runs_every_product_of_an_epoch_with_a_partial_last_batch(sizes):
+    x = np.random.default_rng(0).random((70, 20), dtype=np.float32)
+    probe = MatmulFloor(x, sizes, batch_size=32)  # batches of 32, 32 and 6
+    assert probe.epoch_seconds() > 0
+    assert sorted(probe._buffers) == [6, 32]
+    # the last products written are the first layer's weight gradient for the last (partial) batch
+    batch, hidden, deltas, out_t = probe._buffers[6]
+    np.testing.assert_array_equal(batch, x[probe.order[64:]])
+    first_delta = deltas[0] if deltas else out_t.T
+    np.testing.assert_allclose(probe.grads[0], first_delta.T @ batch, rtol=1e-5, atol=1e-6)
+
+
+def test_without_mnist_the_benchmark_says_so_and_exits_non_zero(monkeypatch, capsys):
+    monkeypatch.delenv("NNVIZ_DATA_DIR", raising=False)
+    code = bench.main(["--rounds", "1", "--skip-wide", "--epochs", "1"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "speed: not measured" in out and "accuracy: not measured" in out
+    assert "nothing was measured" in err
+
+
+def test_without_pytorch_its_rows_are_marked_missing_not_dropped(monkeypatch, capsys):
+    calls = []
+
+    def worker(kind, threads, args):
+        # stands in for the subprocess: times the real floor probe on small random data
+        calls.append((kind, threads))
+        probe = MatmulFloor(np.random.default_rng(0).random((64, 20), dtype=np.float32), (20, 4, 3), 16)
+        seconds = [probe.epoch_seconds() for _ in range(args["epochs"])]
+        return {"seconds_per_epoch": seconds, "floor_seconds": seconds if args["floor"] else [], "n_train": 64,
+                "activation": "leaky_relu", "optimizer": "adam", "lr": 0.003}, ""
+
+    monkeypatch.setattr(bench, "_torch_installed", lambda: False)
+    monkeypatch.setattr(bench, "_run_worker", worker)
+    assert bench.main(["--rounds", "2", "--speed-epochs", "1", "--wide-epochs", "1", "--skip-accuracy"]) == 0
+    out = capsys.readouterr().out
+    assert "PyTorch not installed" in out
+    assert out.count("missing: PyTorch is not installed") == 3  # the small network's row and both wide rows
+    assert all(kind == "nnviz" for kind, _ in calls) and {t for _, t in calls} == {1, 2}
