@@ -15,6 +15,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program stopped by a closed pipe
 
 
 class UsageError(Exception):
@@ -158,13 +159,24 @@ def main(argv: list[str] | None = None) -> int:
             "playground": _playground,
             "lab": _lab,
         }[args.command]
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as a message at exit
+        return code
     except UsageError as error:
         print(f"nnviz {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("\nnnviz: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`nnviz evaluate m.npz | head -3`): stop quietly, as a program
+        # stopped by SIGPIPE would; nothing more can be written to stdout.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
 
 
 def gui_main() -> int:
@@ -347,26 +359,41 @@ def _evaluate(args) -> int:
             f"the model takes {network.layer_sizes[0]} inputs and gives {network.layer_sizes[-1]} outputs, "
             f"but {dataset.name} has {dataset.n_features} features and {dataset.n_classes} classes"
         )
-    evaluation = network.evaluate(dataset.x_test, dataset.y_test)
+    import numpy as np
+
+    from nnviz.engine.bounded import dumps_json
+
+    with np.errstate(all="ignore"):  # a broken model overflows; that is reported below, not warned about
+        evaluation = network.evaluate(dataset.x_test, dataset.y_test)
+        largest = max(float(np.abs(w).max(initial=0.0)) for w in (*network.weights, *network.biases))
+    broken = None
+    if not math.isfinite(evaluation.cost):
+        broken = (f"the model is broken: its cost on the test data is not a finite number (its weights reach "
+                  f"{largest:.3g}, so its outputs overflow); train it again, with a lower learning rate")
     if args.json:
-        print(json.dumps({
+        print(dumps_json({
             "model": str(args.model),
             "data": dataset.name,
             "test_accuracy": evaluation.accuracy,
             "test_cost": evaluation.cost,
             "confusion": evaluation.confusion.tolist(),
+            "broken": broken,
         }))
-        return EXIT_OK
+        if broken:
+            print(f"nnviz evaluate: {args.model}: {broken}", file=sys.stderr)
+        return EXIT_FAILED if broken else EXIT_OK
     print(f"{args.model}: {'-'.join(map(str, network.layer_sizes))} ({network.activation}, {network.cost})")
-    print(f"on {dataset.name} ({dataset.n_test:,} test samples): accuracy {100 * evaluation.accuracy:.2f}%, "
-          f"cost {evaluation.cost:.4f}")
+    cost = f"cost {evaluation.cost:.4f}" if broken is None else "cost not a finite number"
+    print(f"on {dataset.name} ({dataset.n_test:,} test samples): accuracy {100 * evaluation.accuracy:.2f}%, {cost}")
+    if broken:
+        print(f"nnviz evaluate: {args.model}: {broken}", file=sys.stderr)
     names = dataset.class_names
     width = max(5, *(len(n) for n in names))
     print("confusion matrix (rows: true, columns: predicted)")
     print(" " * width + "".join(f"{n[:width]:>{width + 1}}" for n in names))
     for name, row in zip(names, evaluation.confusion):
         print(f"{name[:width]:>{width}}" + "".join(f"{count:>{width + 1}d}" for count in row))
-    return EXIT_OK
+    return EXIT_FAILED if broken else EXIT_OK
 
 
 def _download(args) -> int:

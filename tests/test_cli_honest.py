@@ -1,0 +1,84 @@
+"""Honest CLI output: valid JSON with null for a missing number, a broken model said to be broken,
+and a reader that goes away (`| head`) ends the command quietly."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnviz.engine.model_io import save_model
+from nnviz.engine.network import Network
+
+
+def nnviz(*args, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nnviz", *args], stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def maxfloat_model(tmp_path_factory):
+    """Finite weights of 3.4e38: loadable, but every output overflows."""
+    network = Network((784, 16, 16, 10), seed=0)
+    for w in network.weights:
+        w[...] = np.finfo(np.float32).max
+    path = tmp_path_factory.mktemp("m") / "maxfloat.npz"
+    save_model(path, network)
+    return path
+
+
+def strict_json(text: str):
+    return json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+
+
+def test_json_of_a_broken_model_is_valid_with_null(maxfloat_model):
+    done = nnviz("evaluate", str(maxfloat_model), "--data", "sample", "--json")
+    report = strict_json(done.stdout)
+    assert report["test_cost"] is None
+    assert "broken" in report["broken"]
+    assert done.returncode == 1
+    assert "RuntimeWarning" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_text_of_a_broken_model_says_it_is_broken(maxfloat_model):
+    done = nnviz("evaluate", str(maxfloat_model), "--data", "sample")
+    assert done.returncode == 1
+    assert "cost not a finite number" in done.stdout and "nan" not in done.stdout.lower()
+    assert "the model is broken" in done.stderr and "3.4e+38" in done.stderr
+
+
+def test_json_of_a_healthy_model_has_no_problem(tmp_path):
+    path = tmp_path / "ok.npz"
+    save_model(path, Network((784, 16, 16, 10), seed=0))
+    done = nnviz("evaluate", str(path), "--data", "sample", "--json")
+    assert done.returncode == 0
+    report = strict_json(done.stdout)
+    assert report["broken"] is None and isinstance(report["test_cost"], float)
+
+
+@pytest.mark.parametrize("command", [
+    ["evaluate", "{model}", "--data", "sample"],
+    ["train", "--data", "sample", "--epochs", "2"],
+])
+def test_a_closed_pipe_ends_quietly(tmp_path, command):
+    path = tmp_path / "ok.npz"
+    save_model(path, Network((784, 16, 16, 10), seed=0))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written, as `| head` after its lines
+    try:
+        done = nnviz(*[part.format(model=path) for part in command], stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 141
+
+
+def test_head_three_in_a_shell(tmp_path):
+    path = tmp_path / "ok.npz"
+    save_model(path, Network((784, 16, 16, 10), seed=0))
+    done = subprocess.run(f"'{sys.executable}' -m nnviz evaluate '{path}' --data sample | head -3",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert len(done.stdout.splitlines()) == 3
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
