@@ -30,6 +30,10 @@ TITLE = "nnviz Playground"
 #: Frames reach the views up to 25 times a second: small networks change fast and draw cheaply.
 FRAME_INTERVAL_S = 0.04
 GRID_LINES, GRID_SAMPLES = 13, 60
+#: The worker rests this long after every mini-batch. Small networks train in pure-Python-speed
+#: steps that would hold the GIL almost all the time; the rest hands it to the GUI thread, which
+#: then draws 20+ frames a second, at the cost of a cap of a few hundred epochs a second.
+WORKER_REST_S = 0.0002
 
 
 class PlaygroundWindow(QMainWindow):
@@ -51,6 +55,7 @@ class PlaygroundWindow(QMainWindow):
         dataset = self.state.make_dataset()
         self.session = TrainingSession(self.state.make_network(dataset), dataset, self.state.train_config(),
                                        clock=self.clock, parent=self)
+        self.session.set_delay(WORKER_REST_S)
         self.session.snapshot_ready.connect(self.draw)
         self.session.epoch_finished.connect(self._on_epoch)
         self.session.running_changed.connect(self._on_running_changed)
@@ -253,6 +258,7 @@ class PlaygroundWindow(QMainWindow):
         if (self.state.mode, snapshot.layer_sizes) != self._structure:
             return  # a new network whose views are being built: they draw it when ready
         self.frames_drawn += 1
+        self._flush_epochs()
         if self.state.is_curve:
             self._draw_curve(snapshot)
             return
@@ -283,17 +289,18 @@ class PlaygroundWindow(QMainWindow):
 
     @Slot(object)
     def _on_epoch(self, stats) -> None:
+        # hundreds of epochs a second: the loss curve and labels follow once per frame (see draw)
         self._pending_epochs.append(stats)
         self.last_epoch = stats
-        if len(self._pending_epochs) >= 1 and not self.session.is_running or len(self._pending_epochs) >= 5:
+        if not self.session.is_running:
             self._flush_epochs()
-        self._show_progress()
 
     def _flush_epochs(self) -> None:
         pending, self._pending_epochs = self._pending_epochs, []
         if pending:
             view = self.curve_loss_view if self.state.is_curve else self.loss_view
             view.add([s.epoch for s in pending], [s.train_cost for s in pending], [s.test_cost for s in pending])
+            self._show_progress()
 
     def _on_running_changed(self, running: bool) -> None:
         self.run_action.setText("Pause" if running else "Run")

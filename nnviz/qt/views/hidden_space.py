@@ -30,11 +30,16 @@ class HiddenSpaceView(QWidget):
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
+        for axis in ("left", "bottom"):  # the range moves every frame; SI prefixes would re-lay the labels
+            item.getAxis(axis).enableAutoSIPrefix(False)
         self.grid = pg.PlotCurveItem(pen=pg.mkPen(GRID_COLOR, width=1))
-        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen("w", width=0.5))
+        # one scatter per class: moving them every frame then needs no per-point brushes
+        self.class_points = [pg.ScatterPlotItem(size=5, pen=pg.mkPen("w", width=0.5), brush=pg.mkBrush(*rgb))
+                             for rgb in CLASS_RGB]
         self.boundary = pg.PlotCurveItem(pen=pg.mkPen(LINE_COLOR, width=2.5, style=pg.QtCore.Qt.PenStyle.DashLine))
         item.addItem(self.grid)
-        item.addItem(self.points)
+        for scatter in self.class_points:
+            item.addItem(scatter)
         item.addItem(self.boundary, ignoreBounds=True)  # the line spans the view, it must not widen it
         self.caption = QLabel()
         self.caption.setWordWrap(True)
@@ -45,41 +50,52 @@ class HiddenSpaceView(QWidget):
         layout.addWidget(self.caption)
         self._labels = np.zeros(0, np.int64)
         self._connect = np.zeros(0, bool)
+        self._axes: tuple[str, str] | None = None
+        self._caption = ""
         self.show_message("Add a hidden layer of 2 or more neurons to see the plane as it sees it.")
 
     def set_labels(self, labels: np.ndarray) -> None:
         """Classes of the points that show_space will place (0 red, 1 blue)."""
         self._labels = np.asarray(labels)
-        brushes = [pg.mkBrush(*CLASS_RGB[0]), pg.mkBrush(*CLASS_RGB[1])]
-        self._brushes = [brushes[int(label) & 1] for label in self._labels]
 
     def show_message(self, text: str) -> None:
         """Nothing to draw (no hidden layer, or a 1-neuron layer): say why."""
         for part in (self.grid, self.boundary):
             part.setData([], [])
-        self.points.setData([], [])
+        for scatter in self.class_points:
+            scatter.setData([], [])
         self.plot.getPlotItem().setTitle("Hidden space", color=_colors.FOREGROUND)
-        self.caption.setText(text)
+        self._axes = None
+        self._set_caption(text)
+
+    def _set_caption(self, text: str) -> None:
+        if text != self._caption:
+            self._caption = text
+            self.caption.setText(text)
 
     def show_space(self, space: HiddenSpace) -> None:
         item = self.plot.getPlotItem()
         pca = space.axes[0].startswith("principal")
-        item.setTitle("Hidden space", color=_colors.FOREGROUND)
-        item.setLabel("bottom", space.axes[0])
-        item.setLabel("left", space.axes[1])
+        if self._axes != space.axes:  # titles are rich text: set them when they change, not every frame
+            self._axes = space.axes
+            item.setTitle("Hidden space", color=_colors.FOREGROUND)
+            item.setLabel("bottom", space.axes[0])
+            item.setLabel("left", space.axes[1])
         grid = space.grid
         if len(self._connect) != len(grid):
             self._connect = np.ones(len(grid), bool)
             self._connect[self.samples - 1 :: self.samples] = False  # break between grid lines
         self.grid.setData(grid[:, 0], grid[:, 1], connect=self._connect)
         if len(space.points) == len(self._labels):
-            self.points.setData(x=space.points[:, 0], y=space.points[:, 1], brush=self._brushes)
+            for label, scatter in enumerate(self.class_points):
+                chosen = space.points[self._labels == label]
+                scatter.setData(x=chosen[:, 0], y=chosen[:, 1])
         self._draw_boundary(space)
         if pca:
-            self.caption.setText(f"The first two principal components keep {100 * space.explained:.0f}% of the "
+            self._set_caption(f"The first two principal components keep {100 * space.explained:.0f}% of the "
                                  f"variance of layer {space.layer}. Grey lines: a grid over the input plane.")
         else:
-            self.caption.setText("Grey lines: a grid over the input plane, bent by the layer. "
+            self._set_caption("Grey lines: a grid over the input plane, bent by the layer. "
                                  + ("Dashed: where the output switches class — a straight line here."
                                     if space.boundary is not None else ""))
 

@@ -27,7 +27,8 @@ class LossCurveView(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.showGrid(x=False, y=True, alpha=0.2)
-        item.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
+        for axis in ("left", "bottom"):  # "loss (x0.001)" reads badly, and re-lays the labels as it grows
+            item.getAxis(axis).enableAutoSIPrefix(False)
         item.addLegend(offset=(-5, 5), labelTextColor=_colors.FOREGROUND)
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOR, width=2), name="training")
         self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOR, width=2), name="test")

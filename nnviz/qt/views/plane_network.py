@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QToolTip
 
 from nnviz.qt.views import colors as _colors
-from nnviz.qt.views.heatmap import heat_image, set_heat
+from nnviz.qt.views.heatmap import heat_image, set_heat, to_rgba
 
 TILE = 1.0
 COLUMN_STEP = 2.3  # tile plus room for the edges
@@ -144,9 +144,9 @@ class PlaneNetworkView(pg.PlotWidget):
         score = maps[-1][0]
         n_out = len(self._tiles[-1])
         columns.append(np.stack([-score, score]) if n_out == 2 else maps[-1])
-        for tiles, values in zip(self._tiles, columns):
-            for tile, image in zip(tiles, values):
-                set_heat(tile, image)
+        colours = to_rgba(np.concatenate(columns))  # one LUT pass for every tile
+        for tile, rgba in zip((tile for tiles in self._tiles for tile in tiles), colours):
+            set_heat(tile, rgba)
         self._draw_edges()
 
     def _draw_edges(self) -> None:

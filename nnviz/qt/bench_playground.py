@@ -1,0 +1,130 @@
+"""How fast the Playground trains and draws: 2 inputs, 6 hidden layers of 8 neurons, 500 points, every
+heat map live at 50x50 and the output at 100x100, in the real window (offscreen).
+
+Measures epochs per second (while drawing), frames per second and the event loop's p99 lateness (a
+10 ms timer), beside the same training headless in the same run. ``python -m nnviz.qt.bench_playground``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+TARGETS = {"epochs_per_second": 50.0, "frames_per_second": 20.0, "p99_lateness_ms": 50.0}
+HIDDEN = (8, 8, 8, 8, 8, 8)
+
+
+def _state(points: int):
+    from nnviz.qt._playground_state import PlaygroundState
+
+    return PlaygroundState(data="spirals", points=points, hidden=HIDDEN, features=("x1", "x2"))
+
+
+def headless_epochs_per_second(points: int, seconds: float) -> float:
+    """The same network and data trained by the engine alone, no window: the ceiling."""
+    from nnviz.engine.trainer import EpochStats, Trainer
+
+    state = _state(points)
+    dataset = state.make_dataset()
+    trainer = Trainer(state.make_network(dataset), dataset, state.train_config())
+    epochs, started = 0, time.perf_counter()
+    for record in trainer.run():
+        if isinstance(record, EpochStats):
+            epochs += 1
+            if time.perf_counter() - started >= seconds:
+                break
+    return epochs / (time.perf_counter() - started)
+
+
+def window_measurements(points: int, seconds: float, size=(1400, 900)) -> dict:
+    """Train in the real window for ``seconds`` and count epochs, frames and timer lateness."""
+    from PySide6.QtCore import QTimer
+
+    from nnviz.qt._playground_state import HEATMAP_RESOLUTION, OUTPUT_RESOLUTION
+    from nnviz.qt._scripted import run_until
+    from nnviz.qt.app import make_application
+    from nnviz.qt.playground_window import PlaygroundWindow
+
+    app = make_application(["nnviz"])
+    window = PlaygroundWindow(_state(points))
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    tiles = sum(len(column) for column in window.network_view._tiles)
+    assert window.network_view._tiles[0][0].image.shape[:2] == (HEATMAP_RESOLUTION, HEATMAP_RESOLUTION)
+    assert window.decision_view.image.image.shape[:2] == (OUTPUT_RESOLUTION, OUTPUT_RESOLUTION)
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) - 0.010))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    window.session.start()
+    run_until(lambda: window.session.epoch >= 5, 30)  # warmed up
+    epoch0, frames0, started = window.session.epoch, window.frames_drawn, time.perf_counter()
+    last[0] = started
+    timer.start()
+    run_until(lambda: False, seconds)
+    timer.stop()
+    elapsed = time.perf_counter() - started
+    epochs, frames = window.session.epoch - epoch0, window.frames_drawn - frames0
+    window.session.pause()
+    run_until(lambda: not window.session.is_busy, 10)
+    accuracy = window.last_epoch.test_accuracy if window.last_epoch is not None else float("nan")
+    window.close()
+    app.processEvents()
+    late_ms = np.array(lateness) * 1000 if lateness else np.zeros(1)
+    return {
+        "tiles": tiles,
+        "epochs_per_second": epochs / elapsed,
+        "frames_per_second": frames / elapsed,
+        "p50_lateness_ms": float(np.percentile(late_ms, 50)),
+        "p99_lateness_ms": float(np.percentile(late_ms, 99)),
+        "max_lateness_ms": float(late_ms.max()),
+        "test_accuracy": accuracy,
+        "seconds": elapsed,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nnviz.qt.bench_playground", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long the window trains (default 10)")
+    parser.add_argument("--points", type=int, default=500)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    headless = headless_epochs_per_second(args.points, min(args.seconds, 5.0))
+    gui = window_measurements(args.points, args.seconds)
+    gui["headless_epochs_per_second"] = headless
+    passed = {name: (gui[name] >= goal if name != "p99_lateness_ms" else gui[name] < goal)
+              for name, goal in TARGETS.items()}
+    if args.json:
+        print(json.dumps({**gui, "passed": passed}))
+    else:
+        print(f"Playground: 2-{'-'.join(map(str, HIDDEN))}-2 tanh on {args.points} spiral points, "
+              f"{gui['tiles']} heat maps at 50x50 and the output at 100x100, {gui['seconds']:.1f} s")
+        rows = [("epochs per second (window drawing)", gui["epochs_per_second"], ">= 50", passed["epochs_per_second"]),
+                ("epochs per second (engine alone)", headless, "", None),
+                ("frames per second", gui["frames_per_second"], ">= 20", passed["frames_per_second"]),
+                ("event-loop lateness p50 (ms)", gui["p50_lateness_ms"], "", None),
+                ("event-loop lateness p99 (ms)", gui["p99_lateness_ms"], "< 50", passed["p99_lateness_ms"]),
+                ("event-loop lateness max (ms)", gui["max_lateness_ms"], "", None)]
+        for name, value, goal, ok in rows:
+            verdict = "" if ok is None else ("ok" if ok else "MISSED")
+            print(f"  {name:38s} {value:9.1f}  {goal:6s} {verdict}")
+        print(f"  test accuracy after the run: {100 * gui['test_accuracy']:.0f}%")
+    return 0 if all(passed.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
