@@ -113,7 +113,8 @@ def test_graph_edges_hold_weights_by_sign(qtbot, snapshot):
         if strength == len(BIN_ALPHAS) - 1:  # the strongest edges are nearly the pure colour
             pure = _colors.POSITIVE_RGB if sign > 0 else _colors.NEGATIVE_RGB
             assert max(abs(u - v) for u, v in zip((r, g, b), pure)) < 40
-    assert "positive" in view._legend.text() and "negative" in view._legend.text()
+    assert "excites" in view._legend.text() and "inhibits" in view._legend.text()
+    assert not view._legend.wordWrap()  # one line
 
 
 def test_graph_updates_in_place_and_rebuilds_for_new_architecture(qtbot, snapshot):
@@ -154,8 +155,11 @@ def test_graph_output_labels_and_tooltip(qtbot, snapshot, digit_image):
     assert "Hidden layer 2, neuron 5" in tip
     assert f"activation: {acts[2][5]:.3f}" in tip
     assert f"bias: {float(snapshot.biases[1][5]):+.3f}" in tip
-    strongest = int(np.argmax(np.abs(snapshot.weights[1][5])))
-    assert f"from hidden layer 1 neuron {strongest}" in tip
+    # for the current input: the inputs' contributions w×a, largest first
+    contributions = snapshot.weights[1][5] * acts[1]
+    strongest = int(np.argmax(np.abs(contributions)))
+    assert "largest contributions w×a" in tip
+    assert f"= {contributions[strongest]:+.3f} from hidden layer 1 neuron {strongest}" in tip
     first = view.neuron_tooltip(1, 0)
     assert "pixel (row" in first
 
@@ -195,10 +199,13 @@ def test_weight_images_show_weights_with_symmetric_levels(qtbot, snapshot):
     expected = snapshot.weights[1] @ snapshot.weights[0]
     np.testing.assert_allclose(templates[3].image, expected[3].reshape(28, 28), rtol=1e-5, atol=1e-6)
     outputs = view.image_items(3)
-    np.testing.assert_allclose(
-        outputs[7].image, pixel_templates(snapshot.weights)[2][7].reshape(28, 28), rtol=1e-5
-    )
+    # softmax outputs: what every output template shares is taken away (softmax ignores it)
+    t = pixel_templates(snapshot.weights)[2]
+    np.testing.assert_allclose(outputs[7].image, (t[7] - t.mean(axis=0)).reshape(28, 28), rtol=1e-4, atol=1e-6)
     assert "W2·W1" in view._layer_box.itemText(1)
+    x, y, w, h = view._cell_rect(1, 5)
+    assert view.pixel_text(1, 5, x + w * 3.5 / 28, y + h * 10.5 / 28) == \
+        f"\npixel (row 10, col 3): weight {float(snapshot.weights[0][5][10 * 28 + 3]):+.3f}"
 
 
 def test_weight_images_click_enlarges_and_select_switches_layer(qtbot, snapshot):
@@ -231,7 +238,8 @@ def test_weight_images_without_hidden_layers_and_for_non_images(qtbot):
     view.show_snapshot(snap)
     assert len(view.image_items(1)) == 10
     assert "Output" in view._layer_box.itemText(0)
-    np.testing.assert_array_equal(view.image_items(1)[9].image, snap.weights[0][9].reshape(28, 28))
+    w = snap.weights[0]
+    np.testing.assert_allclose(view.image_items(1)[9].image, (w[9] - w.mean(axis=0)).reshape(28, 28), atol=1e-6)
 
     view.show_snapshot(Network((2, 8, 2)).snapshot())
     assert view._stack.currentWidget() is view._message
@@ -560,7 +568,7 @@ def test_evaluation_shows_accuracy_and_confusion_matrix(qtbot):
     assert view.cell_text(4, 9) == ("" if not confusion[4, 9] else f"{np.floor(share * 10) / 10:.1f}")
     assert view.cell_text(2, 2) == str(100 * confusion[2, 2] // confusion[2].sum())
     assert all(len(view.cell_text(i, j)) <= 3 for i in range(10) for j in range(10))
-    assert "% of that row" in view._matrix_title.text()
+    assert "% of the row" in view._matrix_title.text()
     shown = view._image.image
     np.testing.assert_allclose(shown, 100 * confusion / confusion.sum(axis=1, keepdims=True),
                                rtol=1e-5)
@@ -740,8 +748,8 @@ def test_weight_images_update_only_the_layer_on_screen(qtbot, snapshot):
     view.show_snapshot(snapshot)
     assert updates[1] == 16  # one frame: the first layer's 16 images
     view.select_neuron(3, 4)  # showing the output layer brings it up to date
-    np.testing.assert_allclose(view._items[3][4].image,
-                               pixel_templates(snapshot.weights)[2][4].reshape(28, 28), rtol=1e-5, atol=1e-6)
+    t = pixel_templates(snapshot.weights)[2]
+    np.testing.assert_allclose(view._items[3][4].image, (t[4] - t.mean(axis=0)).reshape(28, 28), rtol=1e-4, atol=1e-6)
     count_updates(3)
     view.show_snapshot(snapshot)
     assert updates == {1: 16, 3: 10}  # now only the output layer's 10 images

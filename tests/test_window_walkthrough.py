@@ -126,3 +126,23 @@ def test_a_1280x720_screen_gets_tabs_and_readable_views(qtbot, window):
     window.resize(1400, 900)  # a big screen again: every view at once
     qtbot.waitUntil(lambda: not window._compact_shown, timeout=5000)
     assert all(isinstance(d, QDockWidget) and d.isVisible() for d in window.docks.values())
+
+
+def test_weight_images_stay_at_least_28_pixels_for_a_big_layer(qtbot):
+    from nnviz.qt.views.weight_images import WeightImagesView
+
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    view.resize(320, 320)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(Network((784, 128, 10), seed=1).snapshot())
+
+    def thumb_px() -> float:
+        pixel_x, _ = view._vb.viewPixelSize()
+        return 28 / pixel_x if pixel_x > 0 else 0.0
+
+    qtbot.waitUntil(lambda: thumb_px() >= 27.5, timeout=3000)  # the grid scrolls rather than shrinks
+    assert view._scroll.verticalScrollBar().maximum() > 0
+    assert "Hidden 1" in view._layer_box.currentText()
+    assert view._layer_box.width() >= view._layer_box.sizeHint().width() - 1  # "Show:" not cut

@@ -74,7 +74,7 @@ class LayoutActions:
                          Qt.Orientation.Horizontal)
         self.resizeDocks([d["network_graph"], d["weight_images"]], [430, 390], Qt.Orientation.Vertical)
         self.resizeDocks([d["weight_images"], d["cost_curve"]], [340, 400], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["digit_panel"], d["evaluation"]], [430, 390], Qt.Orientation.Vertical)
+        self.resizeDocks([d["digit_panel"], d["evaluation"]], [455, 365], Qt.Orientation.Vertical)
 
     def _compact_layout(self) -> None:
         """Small screens: settings on the left, the pad on the right, the other views as tabs between."""

@@ -97,8 +97,7 @@ def on_background(rgb: tuple[int, int, int], alpha: int) -> QColor:
 def legend_html() -> str:
     """One-line rich-text legend for weight colours, used under the network graph."""
     return (
-        f'<span style="color:{POSITIVE_HEX}; font-size:14pt">&#9632;</span> positive weight '
-        f"(excites) &nbsp; "
-        f'<span style="color:{NEGATIVE_HEX}; font-size:14pt">&#9632;</span> negative weight '
-        f"(inhibits) &nbsp; thicker, darker line = larger |weight|"
+        f'<span style="color:{POSITIVE_HEX}; font-size:14pt">&#9632;</span> weight excites &nbsp;'
+        f'<span style="color:{NEGATIVE_HEX}; font-size:14pt">&#9632;</span> inhibits &nbsp;·&nbsp; '
+        f"thicker = larger |weight|"
     )

@@ -273,7 +273,7 @@ class DigitPanel(QWidget):
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
         # Three ticks: six crowd the short axis and the top one is cut off at the plot's edge.
         self._bars_plot.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
-        self._bars_plot.setMinimumHeight(80)
+        self._bars_plot.setMinimumHeight(100)  # the axis title and three ticks stay readable
         self._bar_brush = pg.mkBrush(_colors.BAR_HEX)
         self._winner_brush = pg.mkBrush(_colors.WINNER_HEX)
         self._class_names: tuple[str, ...] = ()

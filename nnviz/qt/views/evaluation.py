@@ -66,7 +66,7 @@ class EvaluationView(QWidget):
             values=(0.0, SATURATION_PERCENT), colorMap=_colors.count_colormap(),
             interactive=False, width=14,
         )
-        self._colorbar.axis.setLabel("colour: % of the row's test images")
+        self._colorbar.axis.setLabel("% of the row")
         half = SATURATION_PERCENT / 2
         self._colorbar.axis.setTicks([[(0.0, "0%"), (half, f"{half:g}%"),
                                        (SATURATION_PERCENT, f"≥{SATURATION_PERCENT:g}%")]])
@@ -221,9 +221,8 @@ class EvaluationView(QWidget):
         self._matrix_plot.setLabel("left", f"true {thing}")
         self._matrix_plot.setLabel("bottom", f"predicted {thing}" + ("" if short else " (number)"))
         self._matrix_title.setText(
-            f"<b>Confusion matrix</b> — rows: true {thing}, columns: the network's answer. "
-            "Every number and colour: <b>% of that row's test images</b> "
-            "(diagonal: right; elsewhere: mistaken). Hover for counts."
+            f"<b>Confusion matrix</b> — rows: true {thing}, columns: the network's answer; "
+            "numbers and colours: <b>% of the row</b>. Hover for counts."
         )
         self._fit_text()
 

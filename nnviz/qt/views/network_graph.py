@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
 
@@ -58,13 +58,17 @@ class NetworkGraphView(QWidget):
         self._title.setWordWrap(True)
         self._legend = QLabel(
             _colors.legend_html()
-            + " &nbsp;|&nbsp; neuron fill: "
+            + " &nbsp;·&nbsp; fill: "
             + '<span style="background:#fafafa; border:1px solid #888">&nbsp;off&nbsp;</span>'
             + '<span style="background:#f0b060">&nbsp;&nbsp;</span>'
-            + '<span style="background:#e67800; color:white">&nbsp;strongly on&nbsp;</span>'
+            + '<span style="background:#e67800; color:white">&nbsp;on&nbsp;</span>'
             + ' <span style="background:#6e46aa; color:white">&nbsp;negative&nbsp;</span>'
         )
-        self._legend.setWordWrap(True)
+        # One line: a narrow view cuts its end rather than wrapping (the tooltip has it all).
+        self._legend.setWordWrap(False)
+        self._legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._legend.setToolTip("Lines: blue weights excite, red ones inhibit; thicker and darker = larger "
+                                "|weight|.\nNeuron fill: white = off, orange = strongly on, purple = negative.")
         self._legend.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(_colors.BACKGROUND)
@@ -214,6 +218,9 @@ class NetworkGraphView(QWidget):
             strip = ("all pixels,\nrow by row", "")
             item = self._add_text(strip[0], 4.05, HEIGHT + 0.1, anchor=(0.5, 0.0))
             self._fitted_texts.append((item, strip, 4.0, "below"))
+            column = (f"{sizes[0]}\ninputs", f"{sizes[0]}", "")  # the input column has a title too
+            item = self._add_text(column[0], 4.05, -0.3, anchor=(0.5, 1.0))
+            self._fitted_texts.append((item, column, 0.9 * LAYER_GAP, "above"))
             x = 4.2 + LAYER_GAP
             first = 1
         else:
@@ -223,6 +230,9 @@ class NetworkGraphView(QWidget):
         self._first_spot_layer = first
 
         sizes_all, xs, ys, ids = [], [], [], []
+        # Every column title sits above all the lines (the pixel column spans the full height).
+        tops = [HEIGHT / 2 - (n - 1) / 2 * min(HEIGHT / n, 0.8) for n in sizes[first:]]
+        title_y = min(tops + ([0.0] if self._image_mode else [])) - 0.3
         for layer in range(first, len(sizes)):
             n = sizes[layer]
             spacing = min(HEIGHT / n, 0.8)
@@ -238,7 +248,7 @@ class NetworkGraphView(QWidget):
                 titles = (f"{name}\n{n} neurons", f"{name}\n{n}", f"{tiny}\n{n}", str(n))
             else:
                 titles = (f"Input\n{n} values", f"Input\n{n}", f"In\n{n}", str(n))
-            item = self._add_text(titles[0], x, float(y[0]) - 0.5, anchor=(0.5, 1.0))
+            item = self._add_text(titles[0], x, title_y, anchor=(0.5, 1.0))
             self._column_titles.append(item)
             self._fitted_texts.append((item, titles, LAYER_GAP, "above"))
             x += LAYER_GAP
@@ -468,13 +478,15 @@ class NetworkGraphView(QWidget):
             b = float(snap.biases[layer - 1][neuron])
             lines.append(f"bias: {b:+.3f}")
             w = np.asarray(snap.weights[layer - 1][neuron])
-            top = np.argsort(-np.abs(w))[:5]
-            lines.append("strongest incoming weights:")
+            a = self._activations[layer - 1] if self._activations is not None else None
+            # For the current input, what each input adds (w×a); without one, the largest weights.
+            part = w * a if a is not None and a.shape == w.shape else w
+            top = np.argsort(-np.abs(part))[:5]
+            lines.append("largest contributions w×a:" if part is not w else "strongest incoming weights:")
             side = math.isqrt(w.size) if layer == 1 and self._image_mode else 0
             for j in top:
-                if side:
-                    src = f"pixel (row {j // side}, col {j % side})"
-                else:
-                    src = f"{layer_name(layer - 1, len(sizes)).lower()} neuron {j}"
-                lines.append(f"  {w[j]:+.3f} from {src}")
+                src = (f"pixel (row {j // side}, col {j % side})" if side
+                       else f"{layer_name(layer - 1, len(sizes)).lower()} neuron {j}")
+                lines.append(f"  {w[j]:+.3f} × {a[j]:.2f} = {part[j]:+.3f} from {src}" if part is not w
+                             else f"  {w[j]:+.3f} from {src}")
         return "\n".join(lines)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from nnviz.qt.views.network_graph import layer_name
 GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
 LABEL_SPACE = 6.0  # room above each image for its number
 MAX_NUMBERED = 36  # above this many images per layer, numbers are left out
+MIN_THUMB_PX = 28  # every image gets at least one screen pixel per weight: more neurons scroll
 
 
 def pixel_templates(weights) -> list[np.ndarray]:
@@ -102,8 +104,12 @@ class WeightImagesView(QWidget):
         )
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._message.setWordWrap(True)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setWidget(self._plot)
         self._stack = QStackedWidget()
-        self._stack.addWidget(self._plot)
+        self._stack.addWidget(self._scroll)
         self._stack.addWidget(self._message)
 
         layout = QVBoxLayout(self)
@@ -138,6 +144,7 @@ class WeightImagesView(QWidget):
         self._selected: tuple[int, int] | None = None
         self._enlarged_neuron: int | None = None
         self._class_names: tuple[str, ...] = ()
+        self._softmax = False
 
     # ------------------------------------------------------------------ public API
     def show_snapshot(self, snapshot) -> None:
@@ -151,6 +158,7 @@ class WeightImagesView(QWidget):
         if not self._side:
             return
         self._weights = list(snapshot.weights)
+        self._softmax = snapshot.cost == "cross-entropy"
         self._templates = []
         self._fresh = set()
         self._refresh_layer(self._layer)
@@ -175,6 +183,9 @@ class WeightImagesView(QWidget):
         if layer in self._fresh or not self._weights or layer not in self._items:
             return
         t = self._template(layer)
+        if layer == len(self._layer_sizes) - 1 and self._softmax and len(t) > 1:
+            # Softmax ignores what every output shares: without it each template shows its own digit.
+            t = t - t.mean(axis=0)
         # Robust scale: one outlier pixel must not wash out every image of the layer.
         m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
         m = m if m > 0 else 1.0
@@ -280,6 +291,8 @@ class WeightImagesView(QWidget):
             rows = math.ceil(n / cols)
             self._cells[layer] = (cols, rows)
             self._layer_box.addItem(self._group_short_name(layer), layer)
+            self._layer_box.setItemData(self._layer_box.count() - 1, self._group_caption_short(layer),
+                                        Qt.ItemDataRole.ToolTipRole)
         self._layer_box.blockSignals(False)
         self._highlight.setVisible(False)
         self._set_layer(1)
@@ -318,10 +331,12 @@ class WeightImagesView(QWidget):
         return (c * (s + GAP), r * (s + GAP + LABEL_SPACE) + LABEL_SPACE, float(s), float(s))
 
     def _group_short_name(self, layer: int) -> str:
+        name = layer_name(layer, len(self._layer_sizes)).replace(" layer", "")
+        return f"{name}: weights" if layer == 1 else f"{name}: templates ({_product_name(layer)})"
+
+    def _group_caption_short(self, layer: int) -> str:
         name = layer_name(layer, len(self._layer_sizes))
-        if layer == 1:
-            return f"{name}: incoming weights"
-        return f"{name}: pixel templates ({_product_name(layer)})"
+        return f"{name}: incoming weights" if layer == 1 else f"{name}: pixel templates ({_product_name(layer)})"
 
     def _group_caption(self, layer: int) -> str:
         name = layer_name(layer, len(self._layer_sizes))
@@ -368,6 +383,10 @@ class WeightImagesView(QWidget):
         if self._layer in self._cells:
             cols, rows = self._cells[self._layer]
             s = self._side
+            # At least MIN_THUMB_PX per image: a big layer scrolls instead of shrinking to specks.
+            scale = 1.08 * MIN_THUMB_PX / s  # with room for the range padding
+            self._plot.setMinimumSize(int(cols * (s + GAP) * scale) + 100,
+                                      int(rows * (s + GAP + LABEL_SPACE) * scale) + 20)
             self._vb.setRange(
                 xRange=(-GAP / 2, cols * (s + GAP) - GAP / 2),
                 yRange=(-LABEL_SPACE / 2, rows * (s + GAP + LABEL_SPACE)),  # room for the top labels
@@ -450,7 +469,20 @@ class WeightImagesView(QWidget):
             return
         p = self._vb.mapSceneToView(scene_pos)
         neuron = self.neuron_at(p.x(), p.y())
-        self._plot.setToolTip("" if neuron is None else self.image_tooltip(self._layer, neuron))
+        tip = "" if neuron is None else self.image_tooltip(self._layer, neuron)
+        if neuron is not None:
+            tip += self.pixel_text(self._layer, neuron, p.x(), p.y())
+        self._plot.setToolTip(tip)
+
+    def pixel_text(self, layer: int, neuron: int, x: float, y: float) -> str:
+        """"\npixel (row r, col c): +0.123" for view point (x, y) inside the neuron's image, else ""."""
+        cx, cy, w, h = self._cell_rect(layer, neuron)
+        row, col = int((y - cy) * self._side / h), int((x - cx) * self._side / w)
+        image = self._items[layer][neuron].image
+        if image is None or not (0 <= row < self._side and 0 <= col < self._side):
+            return ""
+        what = "weight" if layer == 1 else "template value"
+        return f"\npixel (row {row}, col {col}): {what} {float(image[row, col]):+.3f}"
 
     def _on_scene_clicked(self, ev) -> None:
         if not self._side:
