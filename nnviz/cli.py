@@ -185,6 +185,12 @@ def gui_main() -> int:
 
 
 def _open_app(self_check: bool = False) -> int:
+    from nnviz.display_check import display_problem
+
+    problem = display_problem()  # before Qt is loaded: Qt aborts on a missing display or library
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_FAILED
     from nnviz.qt.app import run_app
 
     return run_app(self_check=self_check)

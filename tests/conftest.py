@@ -35,6 +35,25 @@ import weakref  # noqa: E402
 import pytest  # noqa: E402
 
 
+def _qt_gui_import_error() -> str | None:
+    """Why Qt's GUI module cannot be loaded here (a missing libGL.so.1, ...), or None when it can."""
+    try:
+        import PySide6.QtGui  # noqa: F401
+    except ImportError as exc:
+        return str(exc)
+    return None
+
+
+def pytest_addoption(parser, pluginmanager):
+    """Engine tests need no Qt libraries: without Qt's GUI libraries pytest-qt is left out (it would
+    stop the whole run at start-up); the tests that need Qt then fail naming the missing library."""
+    problem = _qt_gui_import_error()
+    if problem is not None:
+        pluginmanager.set_blocked("pytest-qt")
+        print(f"conftest: Qt's GUI cannot be loaded ({problem}); only tests without Qt can run",
+              file=sys.stderr)
+
+
 def _caller() -> str:
     """The line of project or test code that started a thread or timer, for the failure message."""
     for frame in reversed(traceback.extract_stack()[:-2]):
