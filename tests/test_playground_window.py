@@ -213,3 +213,17 @@ def test_nnviz_playground_command_opens_the_window(monkeypatch):
     opened = []
     monkeypatch.setattr("nnviz.qt.playground_app.run_playground", lambda: opened.append(True) or 0)
     assert cli.main(["playground"]) == 0 and opened == [True]
+
+
+def test_the_decision_map_is_coloured_by_the_network(qtbot, playground):
+    window = playground(data="circles", features=("x1sq", "x2sq"), hidden=(), points=300)
+    _train_epochs(qtbot, window, 30)
+    view = window.decision_view.plot
+    shot = view.grab().toImage()
+    centre = view.mapFromScene(view.getViewBox().mapViewToScene(QPointF(0.0, 0.0)))
+    corner = view.mapFromScene(view.getViewBox().mapViewToScene(QPointF(1.4, 1.4)))
+    inside, outside = shot.pixelColor(centre.x() + 3, centre.y() + 3), shot.pixelColor(corner.x(), corner.y())
+    assert inside.red() > inside.blue() + 60  # the circle: red
+    assert outside.blue() > outside.red() + 60  # outside it: blue
+    tile = window.network_view._tiles[-1][1].image  # "ring" output tile, RGBA
+    assert tile.shape == (50, 50, 4) and len(np.unique(tile.reshape(-1, 4), axis=0)) > 3

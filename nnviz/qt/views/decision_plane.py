@@ -28,7 +28,7 @@ class DecisionPlaneView(QWidget):
         item.hideButtons()
         item.setMouseEnabled(False, False)
         self.plot.getViewBox().setAspectLocked(True)
-        self.image = heat_image(plane_rect(extent), resolution)
+        self.image = heat_image(plane_rect(extent), resolution, rgba=False)
         item.addItem(self.image)
         self.plot.setRange(rect=plane_rect(extent), padding=0)
         self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=_colors.weight_colormap(), interactive=False,

@@ -41,10 +41,19 @@ def shared_lut_words() -> np.ndarray:
     return _WORDS[0]
 
 
-def heat_image(rect: QRectF, resolution: int) -> pg.ImageItem:
-    """An ImageItem showing a (resolution, resolution) map indexed [x2, x1] over ``rect``, x2 up."""
+def heat_image(rect: QRectF, resolution: int, rgba: bool = True) -> pg.ImageItem:
+    """An ImageItem showing a (resolution, resolution) map indexed [x2, x1] over ``rect``, x2 up.
+
+    ``rgba``: it is given ready colours (see to_rgba; many small maps). Otherwise it takes the
+    values with the heat lookup table and fixed levels, as a ColorBarItem beside it expects.
+    """
     image = pg.ImageItem(axisOrder="row-major")
-    image.setImage(to_rgba(np.zeros((resolution, resolution), np.float32)), autoLevels=False)
+    zeros = np.zeros((resolution, resolution), np.float32)
+    if rgba:
+        image.setImage(to_rgba(zeros), autoLevels=False)
+    else:
+        image.setLookupTable(shared_lut())
+        image.setImage(zeros, levels=LEVELS, autoLevels=False)
     image.setRect(rect)
     return image
 
@@ -65,8 +74,11 @@ def to_rgba(values: np.ndarray) -> np.ndarray:
 
 
 def set_heat(image: pg.ImageItem, values: np.ndarray) -> None:
-    """Show new values (res, res) in -1..1, or ready colours (res, res, 4) from to_rgba."""
-    image.setImage(values if values.ndim == 3 else to_rgba(values), autoLevels=False)
+    """Show ready colours (res, res, 4) from to_rgba, or values (res, res) in -1..1 with fixed levels."""
+    if values.ndim == 3:
+        image.setImage(values, autoLevels=False)
+    else:
+        image.setImage(np.nan_to_num(values), levels=LEVELS, autoLevels=False)
 
 
 def class_brushes(labels: np.ndarray, alpha: int = 255) -> list:
