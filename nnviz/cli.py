@@ -22,8 +22,24 @@ class UsageError(Exception):
     """A mistake in the command line: reported in one line with exit code 2."""
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default, unless its help already says it or there is none."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if ("default" in text.lower() or not action.option_strings or default is None or default is False
+                or default == "" or default is argparse.SUPPRESS or isinstance(action, argparse._VersionAction)):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr and exit code 2, never a traceback."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # noqa: D401 - argparse's hook
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
@@ -101,36 +117,42 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="standard deviation of the jitter in the data's units (default 0.05; gaussians: their spread, 0.3)")
     train.add_argument("--activation", choices=ACTIVATIONS, default=None, help="hidden-layer activation")
     train.add_argument("--cost", choices=COSTS, default=None, help="cost function")
-    train.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer,
+                       help="how the weights follow the gradient")
     small = "; points and curves: {}"
     train.add_argument("--lr", type=_positive_float, default=None,
                        help=f"learning rate (default {defaults.learning_rate:g}" + small.format("0.03)"))
     train.add_argument("--batch", type=_positive_int, default=None,
                        help=f"mini-batch size (default {defaults.batch_size}" + small.format("32)"))
-    train.add_argument("--epochs", type=_positive_int, default=None, help=f"(default {defaults.epochs}" + small.format("400)"))
+    train.add_argument("--epochs", type=_positive_int, default=None,
+                       help=f"passes over the training data (default {defaults.epochs}" + small.format("400)"))
     train.add_argument("--l2", type=_non_negative_float, default=defaults.l2, help="L2 weight decay")
     train.add_argument("--l1", type=_non_negative_float, default=defaults.l1, help="L1 regularisation rate")
     train.add_argument("--dropout", type=_fraction, default=defaults.dropout, help="dropout rate on hidden layers")
     train.add_argument("--schedule", choices=SCHEDULES, default=None,
-                       help=f"(default {defaults.schedule}" + small.format("constant)"))
+                       help=f"how the learning rate changes over the epochs (default {defaults.schedule}"
+                       + small.format("constant)"))
     train.add_argument(
         "--augment", type=_number(int, lambda v: 0 <= v <= MAX_AUGMENT, f"must be 0 to {MAX_AUGMENT}"),
         default=defaults.augment, help=f"largest random shift of training digits in pixels, 0 to {MAX_AUGMENT} (0 = off)",
     )
-    train.add_argument("--seed", type=_non_negative_int, default=defaults.seed)
+    train.add_argument("--seed", type=_non_negative_int, default=defaults.seed,
+                       help="random seed of the first weights, the batch order and the data's shuffling")
     train.add_argument("--save", type=Path, default=None, metavar="FILE", help="save the trained model (.npz)")
     train.add_argument("--json", action="store_true", help="print one JSON object with the results")
 
     evaluate = commands.add_parser("evaluate", help="report a saved model's accuracy on test data")
-    evaluate.add_argument("model", type=Path, metavar="MODEL")
-    evaluate.add_argument("--data", default="auto", help="sample | mnist | fashion | PATH")
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("model", type=Path, metavar="MODEL", help="a model file saved by nnviz (.npz)")
+    evaluate.add_argument("--data", default="auto", help="sample | mnist | fashion | PATH (default: best available)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object with the results")
 
     download = commands.add_parser("download", help="download the full MNIST (70,000 digits)")
     download.add_argument("--dest", type=Path, default=None, help="folder (default: your nnviz data folder)")
     download.add_argument("--fashion", action="store_true", help="download Fashion-MNIST instead")
 
-    bench = commands.add_parser("bench", help="measure training speed and accuracy (see nnviz.bench)")
+    # no help of its own: `nnviz bench --help` shows the benchmark's options
+    bench = commands.add_parser("bench", help="measure training speed and accuracy (nnviz bench --help)",
+                                add_help=False)
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
 
     commands.add_parser("install-desktop", help="add nnviz to your desktop's application menu")
@@ -145,6 +167,8 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `nnviz` console script."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:  # everything after it, --help included, is the benchmark's own
+        return _bench(argparse.Namespace(bench_args=argv[1:]))
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:

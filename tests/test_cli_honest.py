@@ -82,3 +82,48 @@ def test_head_three_in_a_shell(tmp_path):
                           shell=True, capture_output=True, text=True, timeout=120)
     assert len(done.stdout.splitlines()) == 3
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+# ---- help ------------------------------------------------------------------------------------
+
+
+def test_every_option_has_a_help_line_and_shows_its_default():
+    import argparse
+
+    from nnviz.cli import _build_parser
+
+    parser = _build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name in ("train", "evaluate", "download"):
+        sub = commands.choices[name]
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help, f"nnviz {name} {action.dest} has no help line"
+        text = sub.format_help()
+        for action in sub._actions:
+            if action.option_strings and action.default not in (None, False, "", argparse.SUPPRESS):
+                shown = ",".join(map(str, action.default)) if isinstance(action.default, tuple) else str(action.default)
+                assert "default" in (action.help or "").lower() or f"(default: {shown})" in " ".join(text.split()), \
+                    f"nnviz {name} {action.option_strings[0]} does not show its default"
+    train = " ".join(commands.choices["train"].format_help().split())
+    assert "(default: adam)" in train and "(default: 0)" in train  # --optimizer, --seed
+
+
+def test_bench_help_shows_the_benchmarks_own_options():
+    done = nnviz("bench", "--help")
+    assert done.returncode == 0
+    assert "usage: nnviz bench" in done.stdout and "--skip-accuracy" in done.stdout
+
+
+def test_fashion_without_the_data_suggests_the_download(tmp_path):
+    import os
+
+    env = dict(os.environ, NNVIZ_DATA_DIR=str(tmp_path / "none"), XDG_DATA_HOME=str(tmp_path / "data"))
+    done = subprocess.run([sys.executable, "-c",
+                           "import sys; from nnviz.engine import datasets; "
+                           f"datasets.DEBIAN_FASHION_DIR = datasets.pathlib.Path({str(tmp_path / 'no-debian')!r}); "
+                           "from nnviz.cli import main; sys.exit(main(['train', '--data', 'fashion', '--epochs', '1']))"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "nnviz download --fashion" in done.stderr

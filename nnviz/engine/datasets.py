@@ -321,7 +321,8 @@ def load_fashion_mnist(path: str | os.PathLike | None = None) -> Dataset:
             return load_idx_folder(path, "Fashion-MNIST", FASHION_CLASS_NAMES)  # raises with details
         raise DataError(
             f"Fashion-MNIST was not found in {DEBIAN_FASHION_DIR} or {user_data_dir() / 'fashion-mnist'}. "
-            "Install it with `sudo apt install dataset-fashion-mnist` (Debian/Ubuntu), or put the four "
+            "Run `nnviz download --fashion` to fetch it, or install it with "
+            "`sudo apt install dataset-fashion-mnist` (Debian/Ubuntu), or put the four "
             "files (train-images-idx3-ubyte.gz, ...) from https://github.com/zalandoresearch/fashion-mnist "
             f"into {user_data_dir() / 'fashion-mnist'}."
         )
