@@ -51,9 +51,13 @@ def test_depth_race_draws_curves_and_states_the_answer(qtbot, lab):
 def test_racing_networks_stay_within_one_epoch(qtbot, lab):
     spreads = []
 
+    training_at_once = []
+
     def check(_record):
-        epochs = [s.epoch for s in lab.race.sessions.values() if s.trainer is not None]
+        race = lab.race
+        epochs = [s.epoch for s in race.sessions.values() if s.trainer is not None]
         spreads.append(max(epochs) - min(epochs))
+        training_at_once.append(sum(race._limits[n] > race._epochs[n] for n in race.sessions))
 
     lab.select("width")
     lab.epochs_box.setValue(3)
@@ -62,6 +66,7 @@ def test_racing_networks_stay_within_one_epoch(qtbot, lab):
     qtbot.waitUntil(lambda: lab.result is not None, timeout=90_000)
     assert len(spreads) == 7 * 3
     assert max(spreads) <= 1
+    assert max(training_at_once) <= lab.race.concurrent
     assert "hidden_2d" in lab.result.pictures
 
 

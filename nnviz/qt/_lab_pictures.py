@@ -139,11 +139,13 @@ class WidthPicture(Picture):
             f'<span style="color:{DIGIT_COLORS[i % 10]}; font-size:13pt">&#9679;</span>{names[i]}'
             for i in range(len(names)))))
         self.scatter_plot = _plot("hidden neuron 1", "hidden neuron 2")
-        self.scatter = pg.ScatterPlotItem(size=4, pen=None)
-        self.scatter_plot.addItem(self.scatter)
+        self.scatters = []
+        for i in range(len(names)):
+            item = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(DIGIT_COLORS[i % 10]))
+            self.scatter_plot.addItem(item)
+            self.scatters.append(item)
         right.addWidget(self.scatter_plot, 1)
         layout.addLayout(right, 1)
-        self._brushes = None
 
     def update_live(self, race, record) -> None:
         spec = self.plan.run(record.run)
@@ -155,10 +157,10 @@ class WidthPicture(Picture):
             self._show_points(hidden_points(snapshot, self.dataset.x_test), self.dataset.y_test[:2000])
 
     def _show_points(self, points, labels) -> None:
-        if self._brushes is None or len(self._brushes) != len(labels):
-            brushes = [pg.mkBrush(pg.mkColor(c)) for c in DIGIT_COLORS]
-            self._brushes = [brushes[int(k) % 10] for k in labels]
-        self.scatter.setData(points[:, 0], points[:, 1], brush=self._brushes)
+        # one item per digit with one brush: per-point brushes cost far more per redraw
+        for digit, item in enumerate(self.scatters):
+            mask = labels == digit
+            item.setData(points[mask, 0], points[mask, 1])
         self.scatter_plot.getPlotItem().autoRange()
 
     def show_result(self, result) -> None:

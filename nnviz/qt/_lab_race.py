@@ -1,9 +1,11 @@
 """A Lab race: one TrainingSession per network of a plan, on the shared FrameClock, in lockstep.
 
-Every session may train one epoch past the slowest, so no network is more than one epoch ahead
-of another. A session that reports epoch e is held exactly at its end (its limit is e), so the
-snapshot taken then is that epoch's; a background thread measures its training-set accuracy
-(engine.lab.epoch_record) and, at the end, the experiment's figures, off the GUI thread.
+A session may train only the epoch after the slowest network's, so no network is more than one
+epoch ahead of another, and only ``concurrent`` sessions train at once: more threads would not
+train faster (the GIL) but would keep the GUI thread waiting for it longer. A session that reports epoch e
+is held exactly at its end (its limit is e), so the snapshot taken then is that epoch's; a
+background thread measures its training-set accuracy (engine.lab.epoch_record) and, at the end,
+the experiment's figures, off the GUI thread.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from nnviz.engine.lab import EpochRecord, LabResult, Plan, RunResult, epoch_reco
 from nnviz.engine.lab_experiments import partial_results, result
 from nnviz.qt.session import FrameClock, TrainingSession
 
-__all__ = ["LabRace"]
+__all__ = ["LabRace", "CONCURRENT"]
+
+#: Sessions training at once. Measured with python -m nnviz.qt.bench_lab_gui on 2 cores: one at a
+#: time finishes a 7-network race as fast as two (the GIL serialises them) with a lower p99
+#: event-loop lateness; the other core is left to the GUI thread and the measurements.
+CONCURRENT = 1
 
 
 class _Measurer(QObject):
@@ -78,7 +85,7 @@ class LabRace(QObject):
     failed = Signal(str)               # a session or a measurement failed, in words
 
     def __init__(self, plan: Plan, dataset: Dataset, clock: FrameClock | None = None,
-                 parent: QObject | None = None) -> None:
+                 concurrent: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
         self.dataset = dataset
@@ -86,7 +93,8 @@ class LabRace(QObject):
         self.results: dict[str, RunResult] = {}
         self.result: LabResult | None = None
         self._epochs = {spec.name: 0 for spec in plan.runs}  # epochs reported (held at the end of)
-        self._limit = 1
+        self._limits = {spec.name: 0 for spec in plan.runs}  # epochs each session may complete
+        self.concurrent = max(1, concurrent if concurrent is not None else CONCURRENT)
         self._running = False
         self._closed = False
         self._started = time.perf_counter()
@@ -97,7 +105,7 @@ class LabRace(QObject):
         for spec in plan.runs:
             session = TrainingSession(make_network(spec, plan.seed), self._train[spec.name], spec.config,
                                       clock=clock, parent=self)
-            session.set_epoch_limit(self._limit)
+            session.set_epoch_limit(0)  # held until _schedule lets it train
             session.epoch_finished.connect(lambda stats, name=spec.name: self._on_epoch(name, stats))
             session.diverged.connect(lambda d, name=spec.name: self._on_diverged(name, d))
             session.error.connect(self.failed)
@@ -142,6 +150,7 @@ class LabRace(QObject):
             if name not in self.results:
                 session.start()
         self._running = True
+        self._schedule()
         self.running_changed.emit(True)
 
     def pause(self) -> None:
@@ -191,7 +200,7 @@ class LabRace(QObject):
         self._measurer.submit(lambda: epoch_record(name, stats, snapshot, train, seconds), self._on_record)
         if stats.epoch >= self.plan.epochs:
             self._finish_run(name, None)
-        self._raise_limit()
+        self._schedule()
 
     def _on_record(self, record) -> None:
         if isinstance(record, Exception):
@@ -206,15 +215,22 @@ class LabRace(QObject):
     def _on_diverged(self, name: str, diverged) -> None:
         if name not in self.results:
             self._finish_run(name, diverged.message)
-            self._raise_limit()
+            self._schedule()
 
-    def _raise_limit(self) -> None:
-        limit = self.epoch + 1
-        if limit != self._limit:
-            self._limit = limit
-            for name, session in self.sessions.items():
-                if name not in self.results:
-                    session.set_epoch_limit(limit)
+    def _schedule(self) -> None:
+        """Let sessions behind the next epoch train it, ``concurrent`` at a time, in the plan's order."""
+        live = [spec.name for spec in self.plan.runs if spec.name not in self.results]
+        if not live or self._closed:
+            return
+        target = min(self._epochs[n] for n in live) + 1
+        training = [n for n in live if self._limits[n] > self._epochs[n]]
+        for name in live:
+            if len(training) >= self.concurrent:
+                break
+            if self._epochs[name] < target and name not in training:
+                self._limits[name] = target
+                self.sessions[name].set_epoch_limit(target)
+                training.append(name)
 
     def _finish_run(self, name: str, diverged: str | None) -> None:
         spec = self.plan.run(name)

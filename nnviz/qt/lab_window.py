@@ -46,6 +46,7 @@ class LabWindow(QMainWindow):
         self._make_main_window = make_main_window
         self.dataset = dataset
         self.race: LabRace | None = None
+        self.race_concurrency: int | None = None  # networks training at once (None: LabRace's default)
         self.picture = None
         self.result = None
         self._experiment = "depth"
@@ -212,7 +213,7 @@ class LabWindow(QMainWindow):
         except LabError as error:
             self._say(str(error), warn=True)
             return False
-        self.race = LabRace(plan, self.dataset, parent=self)
+        self.race = LabRace(plan, self.dataset, concurrent=self.race_concurrency, parent=self)
         self.race.record_ready.connect(self._on_record)
         self.race.finished.connect(self._on_result)
         self.race.running_changed.connect(self._on_running_changed)
