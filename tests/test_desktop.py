@@ -87,7 +87,12 @@ def test_entry_has_the_keys_a_menu_needs(tmp_path):
     assert entry["Name"] == "nnviz"
     assert entry["Icon"] == "nnviz"
     assert entry["Terminal"] == "false"
-    assert entry["Categories"] == "Education;Science;"
+    # exactly one main category (freedesktop menu spec), so the app shows once in a menu
+    main = {"AudioVideo", "Audio", "Video", "Development", "Education", "Game", "Graphics", "Network",
+            "Office", "Science", "Settings", "System", "Utility"}
+    categories = [c for c in entry["Categories"].split(";") if c]
+    assert [c for c in categories if c in main] == ["Education"]
+    assert entry["Categories"] == "Education;ComputerScience;ArtificialIntelligence;"
     assert entry["Comment"]
     assert "@" not in "".join(entry.values()), "a template placeholder was left unfilled"
 
@@ -98,6 +103,7 @@ def test_entry_passes_desktop_file_validate(tmp_path):
     result = subprocess.run(["desktop-file-validate", str(desktop_file)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "error" not in result.stdout
+    assert "hint" not in result.stdout, result.stdout  # e.g. "more than one main category"
 
 
 def test_install_twice_then_uninstall_removes_everything(tmp_path):
