@@ -34,7 +34,7 @@ def _train_epochs(qtbot, window, epochs):
 def test_title_tiles_and_first_frame(playground):
     window = playground(hidden=(3, 2))
     assert "Playground" in window.windowTitle()
-    assert [len(column) for column in window.network_view._tiles] == [2, 3, 2, 2]
+    assert window.network_view.tile_counts == [2, 3, 2, 2]
     assert window.frames_drawn >= 1
     assert window.epoch_label.text() == "Epoch 0"
 
@@ -225,5 +225,8 @@ def test_the_decision_map_is_coloured_by_the_network(qtbot, playground):
     inside, outside = shot.pixelColor(centre.x() + 3, centre.y() + 3), shot.pixelColor(corner.x(), corner.y())
     assert inside.red() > inside.blue() + 60  # the circle: red
     assert outside.blue() > outside.red() + 60  # outside it: blue
-    tile = window.network_view._tiles[-1][1].image  # "ring" output tile, RGBA
-    assert tile.shape == (50, 50, 4) and len(np.unique(tile.reshape(-1, 4), axis=0)) > 3
+    ring = window.network_view.tile_colours(1, 1)  # the "ring" output, RGBA
+    assert ring.shape == (50, 50, 4) and ring[25, 25, 0] > ring[25, 25, 2] + 60  # red in the middle
+    assert ring[0, 0, 2] > ring[0, 0, 0] + 60  # blue in the corner
+    x1 = window.network_view.tile_colours(0, 0)  # x1², white at x1 = 0, blue at the sides
+    assert min(x1[25, 25, :3]) > 235 and x1[25, 0, 2] > x1[25, 0, 0] + 60

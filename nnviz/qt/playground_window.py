@@ -30,6 +30,10 @@ TITLE = "nnviz Playground"
 #: Frames reach the views up to 25 times a second: small networks change fast and draw cheaply.
 FRAME_INTERVAL_S = 0.04
 GRID_LINES, GRID_SAMPLES = 13, 60
+#: The loss curve and the numbers above it follow every this many frames while training runs
+#: (about 8 times a second): they change little from one frame to the next, and redrawing a
+#: plot with its axes costs as much as a heat map.
+LOSS_EVERY_FRAMES = 3
 #: The worker rests this long after every mini-batch. Small networks train in pure-Python-speed
 #: steps that would hold the GIL almost all the time; the rest hands it to the GUI thread, which
 #: then draws 20+ frames a second, at the cost of a cap of a few hundred epochs a second.
@@ -258,7 +262,8 @@ class PlaygroundWindow(QMainWindow):
         if (self.state.mode, snapshot.layer_sizes) != self._structure:
             return  # a new network whose views are being built: they draw it when ready
         self.frames_drawn += 1
-        self._flush_epochs()
+        if self.frames_drawn % LOSS_EVERY_FRAMES == 0 or not self.session.is_running:
+            self._flush_epochs()
         if self.state.is_curve:
             self._draw_curve(snapshot)
             return

@@ -2,7 +2,9 @@
 over the plane, joined by edges coloured by sign and widened by |weight|.
 
 Hover an edge for its weight, a tile for its value under the mouse; click an edge to type a weight.
-Tiles and edge items are created when the architecture changes and updated in place every frame.
+Each column of tiles is one image (its tiles stacked, transparent between them), so a frame paints
+a handful of items, not one per neuron; they are created when the architecture changes and
+updated in place every frame.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ class PlaneNetworkView(pg.PlotWidget):
         item.hideButtons()
         item.setMenuEnabled(False)
         self.getViewBox().setAspectLocked(True)
-        self._tiles: list[list[pg.ImageItem]] = []
+        self._columns: list[pg.ImageItem] = []  # one image per column of tiles
+        self._mosaics: list[np.ndarray] = []  # (rows, res, 4) RGBA of each column, gaps transparent
         self._labels: list[pg.TextItem] = []
         self._edges = self._make_edge_items()
         self._sizes: tuple[int, ...] = ()
@@ -87,18 +90,25 @@ class PlaneNetworkView(pg.PlotWidget):
         self._extent = float(extent)
         if layer_sizes == self._sizes and names == self._names and self._resolution == resolution:
             return
-        for column in self._tiles:
-            for tile in column:
-                self.removeItem(tile)
+        for image in self._columns:
+            self.removeItem(image)
         for label in self._labels:
             self.removeItem(label)
         self._sizes, self._names, self._resolution = layer_sizes, names, resolution
         corners = _layout(layer_sizes)
         self._corners = corners
-        self._tiles = [[heat_image(QRectF(x, y, TILE, TILE), resolution) for x, y in column] for column in corners]
-        for column in self._tiles:
-            for tile in column:
-                self.addItem(tile)
+        gap = int(round(resolution * (ROW_STEP - TILE) / TILE))
+        self._gap = gap
+        self._columns, self._mosaics = [], []
+        for xy in corners:
+            n = len(xy)
+            mosaic = np.zeros((n * resolution + (n - 1) * gap, resolution, 4), np.uint8)
+            bottom = xy[-1, 1]
+            image = heat_image(QRectF(xy[0, 0], bottom, TILE, xy[0, 1] + TILE - bottom), resolution)
+            image.setImage(mosaic, autoLevels=False)
+            self.addItem(image)
+            self._columns.append(image)
+            self._mosaics.append(mosaic)
         self._labels = []
         last = len(layer_sizes) - 1
         for column, (n, xy) in enumerate(zip(layer_sizes, corners)):
@@ -137,17 +147,35 @@ class PlaneNetworkView(pg.PlotWidget):
 
         The output column shows each output neuron: class 0's map is the negated score.
         """
-        if not self._tiles:
+        if not self._columns:
             return
         self._maps, self._weights, self._biases = maps, tuple(weights), tuple(biases)
         columns = list(maps[:-1])
         score = maps[-1][0]
-        n_out = len(self._tiles[-1])
+        n_out = self._sizes[-1]
         columns.append(np.stack([-score, score]) if n_out == 2 else maps[-1])
         colours = to_rgba(np.concatenate(columns))  # one LUT pass for every tile
-        for tile, rgba in zip((tile for tiles in self._tiles for tile in tiles), colours):
-            set_heat(tile, rgba)
+        res, step = self._resolution, self._resolution + self._gap
+        first = 0
+        for image, mosaic, values in zip(self._columns, self._mosaics, columns):
+            n = len(values)
+            for j in range(n):  # tile j (0 = top) sits at the mosaic's rows counted from the bottom
+                offset = (n - 1 - j) * step
+                mosaic[offset:offset + res] = colours[first + j]
+            first += n
+            set_heat(image, mosaic)
         self._draw_edges()
+
+    @property
+    def tile_counts(self) -> list[int]:
+        """Tiles per column: inputs, each hidden layer, outputs."""
+        return [len(c) for c in self._corners]
+
+    def tile_colours(self, column: int, row: int) -> np.ndarray:
+        """The RGBA pixels (res, res, 4) shown by one tile (row 0 = top of its column)."""
+        n, step = len(self._corners[column]), self._resolution + self._gap
+        offset = (n - 1 - row) * step
+        return self._mosaics[column][offset:offset + self._resolution]
 
     def _draw_edges(self) -> None:
         if not len(self._segments) or len(self._weights) != len(self._sizes) - 1:
@@ -208,7 +236,7 @@ class PlaneNetworkView(pg.PlotWidget):
         c = min(int((x1 + self._extent) / (2 * self._extent) * res), res - 1)
         r = min(int((x2 + self._extent) / (2 * self._extent) * res), res - 1)
         value = float(values[min(row, len(values) - 1), r, c])
-        if column == len(self._sizes) - 1 and row == 0 and len(self._tiles[-1]) == 2:
+        if column == len(self._sizes) - 1 and row == 0 and self._sizes[-1] == 2:
             value = -value
         text += f"\nat x₁ = {x1:+.2f}, x₂ = {x2:+.2f}: {value:+.2f} (on the tile's -1..1 scale)"
         if column > 0 and self._biases:
