@@ -27,7 +27,7 @@ class InputActions:
         if self.current_input is None or self.current_input.size != self.snapshot.layer_sizes[0]:
             self.digit_panel.clear_outputs()  # bars of another network or input would mislead
             return
-        activations = self.snapshot.forward(self.current_input)
+        activations = self._input_snapshot().forward(self.current_input)
         self.digit_panel.show_outputs(activations[-1], self._class_names())
         self.network_graph.show_activations(activations)
         self.outputs_shown.emit(activations[-1])

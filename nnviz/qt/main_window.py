@@ -24,6 +24,7 @@ from nnviz.qt._window_data import DataActions
 from nnviz.qt._window_feedback import FeedbackActions
 from nnviz.qt._window_inputs import InputActions
 from nnviz.qt._window_layout import DEFAULT_SIZE, LayoutActions
+from nnviz.qt._window_neuron import NeuronActions
 from nnviz.qt._window_menus import MenuActions
 from nnviz.qt.session import FRAME_INTERVAL_S, TrainingSession
 from nnviz.qt.views.cost_curve import CostCurveView
@@ -37,7 +38,7 @@ SETTINGS_WIDTH = (190, 330)
 
 
 class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActions, FeedbackActions,
-                 QMainWindow):
+                 NeuronActions, QMainWindow):
     """The nnviz window: one TrainingSession shown by the network graph, weight images, cost curve,
     drawing pad and test results.
 
@@ -383,11 +384,13 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         for view in (self.network_graph, self.weight_images):
             if view is not sender:
                 view.select_neuron(layer, neuron)
+        self.open_neuron_card(layer, neuron)
 
     # ---- closing --------------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._closing = True
+        self._close_neuron_card()
         if not self.session.close():
             self.show_message("The training thread did not stop in time.", "error")
         self._late_timer.stop()
