@@ -33,11 +33,12 @@ def _train(data, hidden, activation="tanh", epochs=60, l1=0.0, seed=0):
 # ---------------------------------------------------------------- the claims
 
 
+@pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("name", ["circles", "xor"])
-def test_a_straight_line_cannot_split_circles_or_xor(name):
-    _, result = _train(with_features(make_toy(name, n=400), ["x1", "x2"]), ())
-    assert result.test_accuracy < 0.7
-    assert result.test_cost > 0.6  # about ln 2 = 0.69: no better than a coin
+def test_a_straight_line_cannot_split_circles_or_xor(name, seed):
+    _, result = _train(with_features(make_toy(name, n=400, seed=seed), ["x1", "x2"]), (), seed=seed)
+    assert result.test_cost > 0.66  # about ln 2 = 0.69: every answer a coin toss
+    assert result.test_accuracy < 0.8  # at best three of XOR's four quadrants
 
 
 @pytest.mark.parametrize("name, cross", [("circles", ["x1sq", "x2sq"]), ("xor", ["x1x2"])])

@@ -34,7 +34,13 @@ def _train_epochs(qtbot, window, epochs):
 def test_title_tiles_and_first_frame(playground):
     window = playground(hidden=(3, 2))
     assert "Playground" in window.windowTitle()
-    assert window.network_view.tile_counts == [2, 3, 2, 2]
+    view = window.network_view
+    assert view.tile_counts == [2, 3, 2, 2]
+    for column, corners in enumerate(view._corners):  # each column's image covers exactly its tiles
+        rect = view.column_rect(column)
+        top = corners[0, 1] + 1.0
+        assert (rect.left(), rect.width()) == pytest.approx((corners[0, 0], 1.0))
+        assert (rect.top(), rect.bottom()) == pytest.approx((corners[-1, 1], top))
     assert window.frames_drawn >= 1
     assert window.epoch_label.text() == "Epoch 0"
 

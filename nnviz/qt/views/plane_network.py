@@ -104,8 +104,9 @@ class PlaneNetworkView(pg.PlotWidget):
             n = len(xy)
             mosaic = np.zeros((n * resolution + (n - 1) * gap, resolution, 4), np.uint8)
             bottom = xy[-1, 1]
-            image = heat_image(QRectF(xy[0, 0], bottom, TILE, xy[0, 1] + TILE - bottom), resolution)
+            image = heat_image(QRectF(0, 0, 1, 1), resolution)
             image.setImage(mosaic, autoLevels=False)
+            image.setRect(QRectF(xy[0, 0], bottom, TILE, xy[0, 1] + TILE - bottom))  # after: it scales the image's size
             self.addItem(image)
             self._columns.append(image)
             self._mosaics.append(mosaic)
@@ -170,6 +171,11 @@ class PlaneNetworkView(pg.PlotWidget):
     def tile_counts(self) -> list[int]:
         """Tiles per column: inputs, each hidden layer, outputs."""
         return [len(c) for c in self._corners]
+
+    def column_rect(self, column: int) -> QRectF:
+        """Where a column's image is drawn, in the view's coordinates."""
+        image = self._columns[column]
+        return image.mapRectToParent(image.boundingRect())
 
     def tile_colours(self, column: int, row: int) -> np.ndarray:
         """The RGBA pixels (res, res, 4) shown by one tile (row 0 = top of its column)."""
