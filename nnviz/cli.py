@@ -465,6 +465,12 @@ def _lab(args) -> int:
 
 
 def _playground(args) -> int:
+    from nnviz.display_check import display_problem
+
+    problem = display_problem()  # before Qt is loaded, as for the app: Qt aborts without a display
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_FAILED
     from nnviz.qt.playground_app import run_playground
 
     return run_playground()

@@ -218,7 +218,17 @@ def test_nnviz_playground_command_opens_the_window(monkeypatch):
 
     opened = []
     monkeypatch.setattr("nnviz.qt.playground_app.run_playground", lambda: opened.append(True) or 0)
+    monkeypatch.setattr("nnviz.display_check.display_problem", lambda: None)
     assert cli.main(["playground"]) == 0 and opened == [True]
+
+
+def test_nnviz_playground_without_a_display_says_so(monkeypatch, capsys):
+    from nnviz import cli
+
+    monkeypatch.setattr("nnviz.display_check.display_problem", lambda: "nnviz: no display found")
+    monkeypatch.setattr("nnviz.qt.playground_app.run_playground", lambda: 1 / 0)  # never reached
+    assert cli.main(["playground"]) == 1
+    assert capsys.readouterr().err.strip() == "nnviz: no display found"
 
 
 def test_the_decision_map_is_coloured_by_the_network(qtbot, playground):
