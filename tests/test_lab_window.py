@@ -165,3 +165,17 @@ def test_experiments_menu_opens_the_lab_and_closes_with_the_main_window(qtbot, w
     window.close()
     assert not lab.isVisible()
     assert all(s.thread is None for s in race.sessions.values())
+
+
+def test_changed_settings_make_a_new_race_on_start(qtbot, lab):
+    lab.select("width")
+    prepared = lab.race
+    lab.widths_edit.setText("2,8")
+    lab.seed_box.setValue(3)
+    lab.epochs_box.setValue(1)
+    lab.start()
+    assert lab.race is not prepared
+    assert [s.name for s in lab.race.plan.runs] == ["784-2-10", "784-8-10"]
+    assert lab.race.plan.seed == 3 and lab.race.plan.epochs == 1
+    qtbot.waitUntil(lambda: lab.result is not None, timeout=60_000)
+    assert [r.epochs for r in lab.result.runs] == [1, 1]

@@ -170,10 +170,16 @@ def _depth(plan, runs, by, figures, epochs) -> str:
         parts.append(f"; one hidden layer of 16 ({one.name}) reaches {_pct(one.test_accuracy)} and two "
                      f"({two.name}) {_pct(two.test_accuracy)}.")
     text = "".join(parts) or "Waiting for the first epoch."
-    if flat:
-        text += (" Without a hidden layer each digit's score is one weighted sum of the pixels, a single "
-                 "template per digit, so it stalls there; hidden neurons pick out strokes and parts first, "
-                 "and the next layer combines them.")
+    deeper = [r for r in (one, two) if r is not None and r.history]
+    if flat and deeper:
+        gap = max(r.test_accuracy for r in deeper) - flat.test_accuracy
+        if gap > 0.01:
+            text += (" Without a hidden layer each digit's score is one weighted sum of the pixels, a single "
+                     "template per digit, so it stalls there; hidden neurons pick out strokes and parts first, "
+                     "and the next layer combines them.")
+        else:
+            text += (f" So far the hidden layers gain only {100 * gap:.1f} points: they need more epochs or more "
+                     "training digits (the full MNIST) before they pull ahead of one template per digit.")
     return text
 
 
@@ -192,8 +198,8 @@ def _width(plan, runs, by, figures, epochs) -> str:
         half = [r for r in done if r.layers[1] <= widest.layers[1] // 4]
         if half:
             gain = widest.test_accuracy - half[-1].test_accuracy
-            text += (f" Going from {half[-1].layers[1]} to {widest.layers[1]} neurons adds "
-                     f"{100 * gain:.1f} points; the best was {best.layers[1]} ({_pct(best.test_accuracy)}).")
+            text += (f" Going from {half[-1].layers[1]} to {widest.layers[1]} neurons changes test accuracy by "
+                     f"{100 * gain:+.1f} points; the best was {best.layers[1]} ({_pct(best.test_accuracy)}).")
     return text
 
 
@@ -231,7 +237,10 @@ def _shuffle(plan, runs, by, figures, epochs) -> str:
         clean_half = next((h.epoch for h in clean.history if h.train_accuracy >= 0.5), None)
         pace = (f" It took {half} epochs to fit half of the random labels (true labels: {clean_half})."
                 if half and clean_half else "")
-        text += (f" Random labels are learnt too ({_pct(rand.train_accuracy)} of them fitted), only more slowly, "
+        learnt = ("Random labels are learnt too" if rand.train_accuracy >= 0.5 else
+                  "Random labels are being learnt")
+        fitted = "fitted" if rand.epochs >= plan.epochs else "fitted so far"
+        text += (f" {learnt} ({_pct(rand.train_accuracy)} of them {fitted}), only more slowly, "
                  f"and that knowledge is worthless on new digits: test accuracy stays at {_pct(rand.test_accuracy)}"
                  + (f", chance being {_pct(chance)}." if chance else ".") + pace +
                  " A network this size can memorise; real labels let it learn something that carries over.")

@@ -117,7 +117,7 @@ def main(argv=None) -> int:
     print(f"| largest epoch gap between racing networks | {m['spread']} | at most 1 |")
     print(f"| race in the window (threads) / headless `nnviz lab width` (processes) | {m['seconds']:.1f} s / "
           f"{headless:.1f} s | |")
-    print(f"| closing the window mid-race until every thread ended | {m['close_seconds']:.2f} s, "
+    print(f"| closing the window mid-race until every thread ended | {1000 * m['close_seconds']:.0f} ms, "
           f"{m['left_running']} left running | none left |")
     return 0
 

@@ -261,7 +261,12 @@ class LabWindow(QMainWindow):
 
     def _settings_changed(self) -> bool:
         plan = self.race.plan
-        if plan.epochs != self.epochs_box.value() or plan.seed != self.seed_box.value():
+        try:
+            options = tuple(self._options().items())
+        except LabError:
+            return True  # _prepare will say what is wrong
+        chosen = (self.epochs_box.value(), self.seed_box.value(), dict(options).get("widths"))
+        if (plan.epochs, plan.seed, dict(plan.options).get("widths")) != chosen:
             return not any(self.race.histories.values())
         return False
 
