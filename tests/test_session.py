@@ -200,3 +200,17 @@ def test_close_while_training_leaves_no_thread_running(qtbot, sample, clock):
     assert session.close()
     assert thread.isFinished() and session.thread is None
     assert not session.start(), "a closed session trains no more"
+
+
+def test_set_parameters_changes_weights_by_hand_in_one_snapshot(qtbot):
+    from nnviz.engine.toy import make_toy
+
+    session = TrainingSession(Network((2, 3, 2)), make_toy("xor", n=40))
+    shown = []
+    session.snapshot_ready.connect(shown.append)
+    session.set_parameters([("weight", 0, (1, 0), 4.0), ("bias", 1, (0,), -2.0)])
+    assert len(shown) == 1 and shown[0].weights[0][1, 0] == 4.0 and shown[0].biases[1][0] == -2.0
+    assert session.network.weights[0][1, 0] == 4.0  # the trainer goes on from there
+    with pytest.raises(ValueError, match="no weight"):
+        session.set_parameter("weight", 0, (9, 0), 1.0)
+    session.close()

@@ -352,11 +352,13 @@ class PlaygroundWindow(QMainWindow):
         self.session.pause()
         j = self.neuron_editor.chosen
         w = float(snapshot.weights[0][j, 0])
-        if abs(w) < 1e-3:
+        if abs(w) < 1e-3:  # a flat neuron has no step to move: give it a steep one
             w = 10.0
-            self.set_parameter("weight", 0, (j, 0), w)
-        self.set_parameter("bias", 0, (j,), -w * x)
-        self.set_parameter("weight", 1, (0, j), y)
+        changes = [("weight", 0, (j, 0), w), ("bias", 0, (j,), -w * x), ("weight", 1, (0, j), y)]
+        try:
+            self.session.set_parameters(changes)  # one snapshot, one redraw per mouse move
+        except ValueError as error:
+            self.banner.show_message(str(error), "warning")
 
     def _on_draw_requested(self, on: bool) -> None:
         self.curve_view.set_drawing(on)

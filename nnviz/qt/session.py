@@ -267,9 +267,14 @@ class TrainingSession(QObject):
 
         ValueError in words for a bad place or value. Training (if running) goes on from the new value.
         """
+        self.set_parameters([(kind, layer, index, value)])
+
+    def set_parameters(self, changes) -> None:
+        """Several set_parameter changes (kind, layer, index, value) shown as one new snapshot."""
         if self.trainer is None:
             raise ValueError(self.cannot_train() or "This network has no trainer.")
-        self.trainer.set_parameter(kind, layer, index, value)
+        for kind, layer, index, value in changes:
+            self.trainer.set_parameter(kind, layer, index, value)
         self.snapshot = self.trainer.snapshot()
         self.snapshot_ready.emit(self.snapshot)
 
