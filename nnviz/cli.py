@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from nnviz.cli_support import HelpFormatter, exit_at_once, silence_stdout
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -22,23 +24,11 @@ class UsageError(Exception):
     """A mistake in the command line: reported in one line with exit code 2."""
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """Help that shows each option's default, unless its help already says it or there is none."""
-
-    def _get_help_string(self, action):
-        text = action.help or ""
-        default = action.default
-        if ("default" in text.lower() or not action.option_strings or default is None or default is False
-                or default == "" or default is argparse.SUPPRESS or isinstance(action, argparse._VersionAction)):
-            return text
-        return f"{text} (default: %(default)s)"
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr and exit code 2, never a traceback."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str):  # noqa: D401 - argparse's hook
@@ -193,13 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nnnviz: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (`nnviz evaluate m.npz | head -3`): stop quietly, as a program
-        # stopped by SIGPIPE would; nothing more can be written to stdout.
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+        silence_stdout()  # the reader went away (`nnviz evaluate m.npz | head -3`): stop quietly
         return EXIT_BROKEN_PIPE
 
 
@@ -219,27 +203,8 @@ def _open_app(self_check: bool = False) -> int:
 
     code = run_app(self_check=self_check)
     if not self_check:
-        _exit_at_once(code)
+        exit_at_once(code)
     return code
-
-
-def _exit_at_once(code: int) -> None:
-    """End the process as soon as the window has closed and saved what it keeps.
-
-    Python's own teardown (collecting every object, then destroying each Qt wrapper one by one)
-    took 0.2-0.6 s here after Ctrl+Q and up to 2.3 s on slower machines, with the window already
-    gone; it saves nothing, so skip it. atexit handlers still run and output is flushed.
-    """
-    import atexit
-    import os
-
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
 
 
 def _load_data(spec: str):

@@ -131,10 +131,10 @@ def test_fashion_without_the_data_suggests_the_download(tmp_path):
 
 def test_leaving_the_app_at_once_still_runs_exit_handlers_and_flushes():
     code = ("import atexit, sys\n"
-            "from nnviz.cli import _exit_at_once\n"
+            "from nnviz.cli_support import exit_at_once\n"
             "atexit.register(lambda: print('handler ran'))\n"
             "print('output', end=' ')\n"
-            "_exit_at_once(3)\n")
+            "exit_at_once(3)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert done.stdout == "output handler ran\n"
