@@ -239,3 +239,31 @@ def test_partial_answer_before_any_epoch(tiny):
 def test_run_spec_names_activation():
     spec = RunSpec("784-10", (784, 10), "leaky_relu", TrainConfig())
     assert spec.activation_name == "none"
+
+
+# ---------------------------------------------------------------------------------- real MNIST
+
+
+def _real_mnist():
+    import os
+    import pathlib
+
+    from nnviz.engine.datasets import DataError, load_dataset
+
+    repo = pathlib.Path(__file__).resolve().parent.parent
+    for candidate in (os.environ.get("NNVIZ_DATA_DIR"), repo.parent / "shared" / "mnist"):
+        if candidate and pathlib.Path(candidate).is_dir():
+            try:
+                return load_dataset(str(candidate))
+            except DataError:
+                continue
+    pytest.skip("the real MNIST is not here (set NNVIZ_DATA_DIR)")
+
+
+@pytest.mark.mnist
+def test_on_real_mnist_linear_layers_collapse_and_leaky_relu_pulls_ahead():
+    result = _result(run_experiment("linear", _real_mnist(), epochs=1))
+    assert result.figures["collapsed_agreement"] > 0.999
+    linear, flat, leaky = (result.run(n).test_accuracy for n in RUN_NAMES["linear"])
+    assert abs(linear - flat) < 0.02  # three linear layers do what one does
+    assert leaky > linear + 0.01

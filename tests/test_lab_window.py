@@ -179,3 +179,13 @@ def test_changed_settings_make_a_new_race_on_start(qtbot, lab):
     assert lab.race.plan.seed == 3 and lab.race.plan.epochs == 1
     qtbot.waitUntil(lambda: lab.result is not None, timeout=60_000)
     assert [r.epochs for r in lab.result.runs] == [1, 1]
+
+
+def test_data_that_cannot_be_loaded_is_a_message_and_the_old_data_stays(qtbot, lab, sample, tmp_path):
+    lab.select("depth")
+    messages = []
+    lab.message_shown.connect(messages.append)
+    lab._load_data(str(tmp_path / "no-such-folder"))
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    assert "no-such-folder" in messages[-1] and sample.name in messages[-1]
+    assert lab.dataset is sample and lab.race is not None
