@@ -246,3 +246,14 @@ def test_the_decision_map_is_coloured_by_the_network(qtbot, playground):
     assert ring[0, 0, 2] > ring[0, 0, 0] + 60  # blue in the corner
     x1 = window.network_view.tile_colours(0, 0)  # x1², white at x1 = 0, blue at the sides
     assert min(x1[25, 25, :3]) > 235 and x1[25, 0, 2] > x1[25, 0, 0] + 60
+
+
+def test_reset_starts_again_from_new_weights_on_the_same_data(qtbot, playground):
+    window = playground(hidden=(3,))
+    _train_epochs(qtbot, window, 2)
+    window._flush_epochs()
+    data, weights = window.session.dataset, window.session.snapshot.weights[0].copy()
+    window.reset_action.trigger()
+    assert window.session.dataset is data and window.session.epoch == 0
+    assert not np.array_equal(weights, window.session.snapshot.weights[0])
+    assert window.loss_view.n_points == 0 and window.epoch_label.text() == "Epoch 0"
