@@ -92,11 +92,18 @@ class LayoutActions:
         self.resizeDocks([d["training"], d["network_graph"], d["digit_panel"]],
                          [230, max(400, width - 230 - 330), 330], Qt.Orientation.Horizontal)
 
-    def _place_extra_docks(self, compact: bool) -> None:
-        """Docks beyond the five views (e.g. the run list) go into the tabs; windows may override."""
+    def _place_extra_docks(self, compact: bool, only_unplaced: bool = False) -> None:
+        """Docks beyond the five views (activation space, saliency, runs ...) go into the tabs."""
+        anchor = self.docks["network_graph" if compact else "cost_curve"]
         for key, dock in self.docks.items():
-            if key not in ("training", "network_graph", "weight_images", "cost_curve", "digit_panel", "evaluation"):
-                self.tabifyDockWidget(self.docks["network_graph" if compact else "cost_curve"], dock)
+            if key in ("training", "network_graph", "weight_images", "cost_curve", "digit_panel", "evaluation"):
+                continue
+            if only_unplaced and self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea:
+                continue
+            if only_unplaced:
+                self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.tabifyDockWidget(anchor, dock)
+        anchor.raise_()
 
     def _restore_window(self) -> None:
         """The remembered geometry and docks, else the default size fitted to the screen and its layout."""
@@ -109,6 +116,7 @@ class LayoutActions:
                 self.restoreGeometry(geometry)
             if state is not None and self.restoreState(state):
                 self._compact_shown = self.is_compact()  # the learner's own arrangement stays
+                self._place_extra_docks(self._compact_shown, only_unplaced=True)  # views new since then
             else:
                 self._default_layout()
         except (TypeError, ValueError):

@@ -25,6 +25,7 @@ from nnviz.qt._window_feedback import FeedbackActions
 from nnviz.qt._window_inputs import InputActions
 from nnviz.qt._window_layout import DEFAULT_SIZE, LayoutActions
 from nnviz.qt._window_neuron import NeuronActions
+from nnviz.qt._window_views import MoreViews
 from nnviz.qt._window_menus import MenuActions
 from nnviz.qt.session import FRAME_INTERVAL_S, TrainingSession
 from nnviz.qt.views.cost_curve import CostCurveView
@@ -38,7 +39,7 @@ SETTINGS_WIDTH = (190, 330)
 
 
 class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActions, FeedbackActions,
-                 NeuronActions, QMainWindow):
+                 NeuronActions, MoreViews, QMainWindow):
     """The nnviz window: one TrainingSession shown by the network graph, weight images, cost curve,
     drawing pad and test results.
 
@@ -88,6 +89,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._late_epoch = None
 
         self._build_views()
+        self._build_more_views()
         self._build_controls()
         self._build_actions()
         self._build_menus()
@@ -103,6 +105,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self.session = TrainingSession(network, config=self._config(self.settings.seed()), parent=self)
         self.session.set_delay(self.training_controls.delay_ms() / 1000.0)
         self._connect_session()
+        self._connect_more_views()
         self._on_network_changed(self.session.snapshot)
         self._show_snapshot(self.session.snapshot)
         if dataset is not None:

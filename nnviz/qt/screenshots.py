@@ -53,6 +53,7 @@ def take_screenshots(folder: pathlib.Path, data: str | None = None, during_steps
     from PySide6.QtCore import QSettings
 
     from nnviz.engine.datasets import load_dataset
+    from nnviz.qt._screenshots_inside import take_inside_screenshots
     from nnviz.qt._settings import Architecture, SettingsStore
     from nnviz.qt.app import make_application
     from nnviz.qt.main_window import MainWindow
@@ -126,6 +127,8 @@ def take_screenshots(folder: pathlib.Path, data: str | None = None, during_steps
         window.digit_panel.show_input(digit, f"test digit #{shown}, label {label}")
         window.show_input(digit)
         shoot("diverged")
+        window.close()
+        written += take_inside_screenshots(folder, new_window, _wait_until)
     finally:
         window.close()
         app.processEvents()

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -23,7 +23,12 @@ MIN_TEXT_PX = 7  # smaller cell numbers are hidden (they would overlap), colours
 
 
 class EvaluationView(QWidget):
-    """Test accuracy and a k x k confusion matrix (rows: true class, columns: predicted class)."""
+    """Test accuracy and a k x k confusion matrix (rows: true class, columns: predicted class).
+
+    Clicking a cell emits ``cell_clicked(true, predicted)`` (e.g. to show those test digits).
+    """
+
+    cell_clicked = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +83,7 @@ class EvaluationView(QWidget):
         self._colorbar.setMaximumWidth(80)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._plot.scene().sigMouseClicked.connect(self._on_clicked)
         self._matrix_plot.vb.sigResized.connect(self._fit_text)
 
         layout = QVBoxLayout(self)
@@ -230,6 +236,19 @@ class EvaluationView(QWidget):
         k = self._confusion.shape[0]
         if not k or self._accuracy_value is None:
             return
+        cell = self.cell_at(scene_pos)
+        self._plot.setToolTip("" if cell is None else self.cell_tooltip(*cell) + " Click to see them.")
+
+    def cell_at(self, scene_pos) -> tuple[int, int] | None:
+        """(true, predicted) of the cell under a scene point, None outside the matrix or without results."""
+        k = self._confusion.shape[0]
+        if not k or self._accuracy_value is None:
+            return None
         p = self._matrix_plot.vb.mapSceneToView(scene_pos)
         j, i = int(round(p.x())), int(round(p.y()))
-        self._plot.setToolTip(self.cell_tooltip(i, j) if 0 <= i < k and 0 <= j < k else "")
+        return (i, j) if 0 <= i < k and 0 <= j < k else None
+
+    def _on_clicked(self, event) -> None:
+        cell = self.cell_at(event.scenePos())
+        if cell is not None:
+            self.cell_clicked.emit(*cell)

@@ -1,0 +1,121 @@
+"""Activation space: every test digit as a point in a hidden layer's space, coloured by its label,
+so that clusters can be watched forming while the network trains.
+
+Draws a Projection (nnviz.engine.projection) it is given; the window measures it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.network_graph import layer_name
+
+#: One colour per class (Tableau 10: distinct, and readable on white).
+CLASS_RGB = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+             (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
+
+
+def class_color(k: int, alpha: int = 170) -> QColor:
+    r, g, b = CLASS_RGB[k % len(CLASS_RGB)]
+    return QColor(r, g, b, alpha)
+
+
+class ActivationSpaceView(QWidget):
+    """A scatter of (n, 2) points with one colour per class, a layer selector and a colour legend."""
+
+    layer_chosen = Signal(int)  # 1 = first hidden layer
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Activation space")
+        title = QLabel("<b>Activation space</b> — each dot is a test digit, placed by how the neurons of one "
+                       "hidden layer fire for it, coloured by its true label. Clusters = the layer tells digits apart.")
+        title.setWordWrap(True)
+        self._layer_box = QComboBox()
+        self._layer_box.setToolTip("The hidden layer whose activations place the dots")
+        self._layer_box.currentIndexChanged.connect(self._on_layer)
+        self._note = QLabel()
+        self._note.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
+        self._note.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer:"))
+        top.addWidget(self._layer_box)
+        top.addStretch(1)
+        self._plot = pg.PlotWidget(background=_colors.BACKGROUND)
+        self._plot.setMenuEnabled(False)
+        self._plot.hideButtons()
+        for name in ("left", "bottom"):
+            axis = self._plot.getAxis(name)
+            axis.enableAutoSIPrefix(False)
+            axis.setPen(pg.mkPen(_colors.FOREGROUND))
+            axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
+        self._scatter = pg.ScatterPlotItem(size=6, pen=None)
+        self._plot.addItem(self._scatter)
+        self._legend = QLabel()
+        self._legend.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(title)
+        layout.addLayout(top)
+        layout.addWidget(self._plot, 1)
+        layout.addWidget(self._note)
+        layout.addWidget(self._legend)
+        self._brushes: list = []
+        self._labels = np.zeros(0, np.int64)
+        self._names: tuple[str, ...] = ()
+        self._hidden_layers = 0
+        self.set_classes(np.zeros(0, np.int64), tuple(str(i) for i in range(10)))
+        self.set_layers((784, 16, 16, 10))
+
+    def set_layers(self, layer_sizes) -> None:
+        """Offer the hidden layers of a network with these sizes (none: a message instead)."""
+        sizes = tuple(layer_sizes)
+        hidden = len(sizes) - 2
+        if hidden == self._hidden_layers and self._layer_box.count() == hidden:
+            return
+        self._hidden_layers = hidden
+        self._layer_box.blockSignals(True)
+        self._layer_box.clear()
+        for layer in range(1, len(sizes) - 1):
+            self._layer_box.addItem(f"{layer_name(layer, len(sizes)).replace(' layer', '')} ({sizes[layer]})", layer)
+        self._layer_box.blockSignals(False)
+        self._layer_box.setEnabled(hidden > 0)
+        if hidden == 0:
+            self._scatter.setData(x=[], y=[])
+            self._note.setText("This network has no hidden layer: add one (Network shape) to see its space.")
+
+    def set_classes(self, labels, class_names) -> None:
+        """The true labels (n,) of the points to come, and the class names for the legend."""
+        self._labels = np.asarray(labels, dtype=np.int64)
+        self._names = tuple(str(c) for c in class_names)
+        brushes = [pg.mkBrush(class_color(k)) for k in range(max(len(self._names), 1))]
+        self._brushes = [brushes[k % len(brushes)] for k in self._labels]
+        self._legend.setText("&nbsp; ".join(
+            f'<span style="color:{class_color(k).name()}; font-size:14pt">&#9679;</span>{name}'
+            for k, name in enumerate(self._names)))
+
+    def current_layer(self) -> int:
+        return int(self._layer_box.currentData() or 1)
+
+    def show_projection(self, projection) -> None:
+        """Draw (n, 2) points, one per label given to set_classes, and name the axes."""
+        points = projection.points
+        if len(points) != len(self._brushes):
+            return
+        self._scatter.setData(x=points[:, 0], y=points[:, 1], brush=self._brushes)
+        self._plot.setLabel("bottom", projection.axes[0])
+        self._plot.setLabel("left", projection.axes[1])
+        self._note.setText("exact: the two neurons' activations" if projection.exact else
+                           f"PCA: the 2 directions of largest spread ({sum(projection.explained):.0%} of it)")
+
+    def points(self) -> np.ndarray:
+        x, y = self._scatter.getData()
+        return np.column_stack([x, y]) if x is not None else np.zeros((0, 2))
+
+    def _on_layer(self, _index: int) -> None:
+        self.layer_chosen.emit(self.current_layer())

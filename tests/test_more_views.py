@@ -1,0 +1,63 @@
+"""Activation space, saliency and the confusion-cell gallery in the main window."""
+
+import numpy as np
+import pytest
+
+from nnviz.engine.projection import project_layer, saliency
+
+
+def _train_one_epoch(qtbot, window):
+    with qtbot.waitSignal(window.epoch_shown, timeout=60000):
+        window.step_epoch()
+    qtbot.waitUntil(lambda: not window.session.is_busy and window.snapshot.step == window.session.step
+                    and not window._late_timer.isActive(), timeout=10000)
+
+
+def test_activation_space_shows_test_digits_in_the_chosen_layer(qtbot, window, sample):
+    window.docks["activation_space"].raise_()
+    qtbot.waitUntil(window.activation_space.isVisible, timeout=2000)
+    _train_one_epoch(qtbot, window)
+    view = window.activation_space
+    qtbot.waitUntil(lambda: len(view.points()) == 1000, timeout=5000)
+    expected = project_layer(window.snapshot, sample.x_test[window._space_indices], 1)
+    np.testing.assert_allclose(np.abs(view.points()), np.abs(expected.points), rtol=1e-3, atol=1e-4)
+    assert "principal component 1" in view._plot.getAxis("bottom").labelText
+    assert "PCA" in view._note.text()
+    view._layer_box.setCurrentIndex(1)  # the second hidden layer
+    expected = project_layer(window.snapshot, sample.x_test[window._space_indices], 2)
+    np.testing.assert_allclose(np.abs(view.points()), np.abs(expected.points), rtol=1e-3, atol=1e-4)
+    from nnviz.qt._settings import Architecture
+
+    window.apply_architecture(Architecture((2,), "tanh", "cross-entropy"))  # exact for two neurons
+    window._refresh_view("activation_space", fresh=True)
+    assert view._plot.getAxis("bottom").labelText == "neuron 0"
+    np.testing.assert_allclose(view.points(), window.snapshot.forward(sample.x_test[window._space_indices])[1],
+                               rtol=1e-5)
+
+
+def test_saliency_follows_the_current_input(qtbot, window, sample):
+    window.docks["saliency"].raise_()
+    qtbot.waitUntil(window.saliency_view.isVisible, timeout=2000)
+    _train_one_epoch(qtbot, window)
+    window._show_test_digit(5, "test digit #5")
+    gradient, target = saliency(window.snapshot, sample.x_test[5])
+    np.testing.assert_allclose(window.saliency_view.gradient, gradient, rtol=1e-4, atol=1e-7)
+    assert f"Why “{target}”" in window.saliency_view.caption_text() and "% sure" in window.saliency_view.caption_text()
+    assert "down" in window.saliency_view._colorbar.axis.labelText
+
+
+def test_a_confusion_cell_opens_its_digits_and_one_goes_to_the_pad(qtbot, window, sample):
+    _train_one_epoch(qtbot, window)
+    predicted = window.snapshot.predict(sample.x_test)
+    confusion = np.bincount(sample.y_test * 10 + predicted, minlength=100).reshape(10, 10)
+    np.fill_diagonal(confusion, 0)
+    true, guess = np.unravel_index(int(np.argmax(confusion)), confusion.shape)
+    window.evaluation.cell_clicked.emit(int(true), int(guess))
+    qtbot.waitUntil(window.gallery_dialog.isVisible, timeout=2000)
+    expected = np.flatnonzero((sample.y_test == true) & (predicted == guess))
+    assert window.gallery.count() == min(len(expected), 40)
+    assert f"{len(expected)} test digits" in window.gallery_title.text()
+    with qtbot.waitSignal(window.outputs_shown, timeout=2000):
+        window.gallery._on_clicked(0)
+    np.testing.assert_array_equal(window.current_input, sample.x_test[expected[0]])
+    assert window.snapshot.predict(window.current_input) == guess
