@@ -189,3 +189,25 @@ def test_data_that_cannot_be_loaded_is_a_message_and_the_old_data_stays(qtbot, l
     qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
     assert "no-such-folder" in messages[-1] and sample.name in messages[-1]
     assert lab.dataset is sample and lab.race is not None
+
+
+def test_noise_probes_the_main_windows_network(qtbot, window, sample):
+    from nnviz.engine.lab_experiments import noise_answer
+    from nnviz.engine.lab_probes import probe_confidence
+    from nnviz.qt._lab_menu import open_lab
+
+    lab = open_lab(window)
+    qtbot.addWidget(lab)
+    lab.select("noise")
+    lab.picture.probe_main_button.click()
+    qtbot.waitUntil(lambda: lab.probe_result is not None, timeout=30_000)
+    expected, _ = probe_confidence(window.snapshot, sample.x_test, lab.seed_box.value())
+    assert lab.probe_result == expected
+    assert lab.answer_label.text() == noise_answer(expected)
+    assert "main window" in lab.status_label.text()
+
+
+def test_noise_probe_without_a_main_window_says_what_to_do(lab):
+    lab.select("noise")
+    assert not lab.probe_main_network()
+    assert "main window" in lab.status_label.text()

@@ -17,7 +17,7 @@ from nnviz.engine.network import MAX_LAYER_SIZE
 from nnviz.engine.trainer import TrainConfig
 
 __all__ = ["Experiment", "EXPERIMENTS", "NAMES", "make_plan", "finish", "answer", "run_experiment",
-           "parse_widths", "DEFAULT_WIDTHS", "SHUFFLE_RATES", "partial_results"]
+           "parse_widths", "DEFAULT_WIDTHS", "SHUFFLE_RATES", "partial_results", "noise_answer"]
 
 DEFAULT_WIDTHS = (1, 2, 4, 8, 16, 32, 64)
 SHUFFLE_RATES = (0.0, 0.5, 1.0)
@@ -248,6 +248,11 @@ def _shuffle(plan, runs, by, figures, epochs) -> str:
 
 
 def _noise(plan, runs, by, figures, epochs) -> str:
+    return noise_answer(figures)
+
+
+def noise_answer(figures: dict) -> str:
+    """The noise experiment's answer from probe_confidence's figures (any network's)."""
     if "noise_median_confidence" not in figures:
         return "When training ends, the network is fed 1,000 noise images, blank pages and scribbles."
     kinds = [("noise", "uniform-noise images"), ("blank", "blank pages"), ("scribble", "scribbles")]

@@ -188,6 +188,7 @@ class NoisePicture(Picture):
     """Histograms of the top confidence, and the nonsense inputs read with 90% or more."""
 
     send_to_pad = Signal(object)  # a (784,) image
+    probe_main_requested = Signal()  # feed the main window's current network instead
 
     def __init__(self, plan, dataset, parent=None) -> None:
         super().__init__(plan, dataset, parent)
@@ -228,6 +229,11 @@ class NoisePicture(Picture):
         self.send_button.setEnabled(False)
         self.send_button.clicked.connect(self._send)
         right.addWidget(self.send_button)
+        self.probe_main_button = QPushButton("Test the main window's network instead")
+        self.probe_main_button.setToolTip("Feed the same noise, blank pages and scribbles to the network the "
+                                          "main window shows now (trained there, or opened from a file)")
+        self.probe_main_button.clicked.connect(self.probe_main_requested)
+        right.addWidget(self.probe_main_button)
         right.addStretch(1)
         layout.addLayout(right, 2)
         self._images: list[np.ndarray] = []

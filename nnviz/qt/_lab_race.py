@@ -21,7 +21,7 @@ from nnviz.engine.lab import EpochRecord, LabResult, Plan, RunResult, epoch_reco
 from nnviz.engine.lab_experiments import partial_results, result
 from nnviz.qt.session import FrameClock, TrainingSession
 
-__all__ = ["LabRace", "CONCURRENT"]
+__all__ = ["LabRace", "Measurer", "CONCURRENT"]
 
 #: Sessions training at once. Measured with python -m nnviz.qt.bench_lab_gui on 2 cores: one at a
 #: time finishes a 7-network race as fast as two (the GIL serialises them) with a lower p99
@@ -29,7 +29,7 @@ __all__ = ["LabRace", "CONCURRENT"]
 CONCURRENT = 1
 
 
-class _Measurer(QObject):
+class Measurer(QObject):
     """One Python thread that runs measurements in order and posts each result back as a signal."""
 
     done = Signal(object, object)  # (callback, value) -- delivered on the GUI thread
@@ -98,7 +98,7 @@ class LabRace(QObject):
         self._running = False
         self._closed = False
         self._started = time.perf_counter()
-        self._measurer = _Measurer(self)
+        self._measurer = Measurer(self)
         self._train = {spec.name: training_data(spec, dataset, plan.seed) for spec in plan.runs}
         clock = clock if clock is not None else FrameClock.shared()
         self.sessions: dict[str, TrainingSession] = {}

@@ -18,6 +18,7 @@ from nnviz.engine.lab import LabError
 from nnviz.engine.lab_experiments import EXPERIMENTS, NAMES, answer, make_plan, parse_widths
 from nnviz.qt import _lab_export
 from nnviz.qt._data_loader import DataLoader
+from nnviz.qt._lab_main_link import MainWindowLink
 from nnviz.qt._lab_pictures import make_picture
 from nnviz.qt._lab_race import LabRace
 from nnviz.qt.views.race_curves import RaceCurvesView, run_color
@@ -30,7 +31,7 @@ DATA_CHOICES = (("Bundled sample (5,000 digits)", "sample"), ("MNIST (70,000 dig
 DEFAULT_SIZE = (1400, 900)
 
 
-class LabWindow(QMainWindow):
+class LabWindow(MainWindowLink, QMainWindow):
     """Runs one experiment at a time; ``main_window`` receives "look inside" and the pad.
 
     Without one, ``make_main_window(dataset)`` makes it when first needed (nnviz lab opens the Lab alone).
@@ -47,6 +48,8 @@ class LabWindow(QMainWindow):
         self.dataset = dataset
         self.race: LabRace | None = None
         self.race_concurrency: int | None = None  # networks training at once (None: LabRace's default)
+        self._prober = None  # measures the main window's network for the noise experiment
+        self.probe_result: dict | None = None
         self.picture = None
         self.result = None
         self._experiment = "depth"
@@ -243,6 +246,7 @@ class LabWindow(QMainWindow):
         layout.addWidget(picture)
         if hasattr(picture, "send_to_pad"):
             picture.send_to_pad.connect(self.send_to_pad)
+            picture.probe_main_requested.connect(self.probe_main_network)
 
     @Slot()
     def toggle(self) -> None:
@@ -334,51 +338,6 @@ class LabWindow(QMainWindow):
         if self.table.currentRow() < 0:
             self.table.selectRow(0)
 
-    # ---- the main window -------------------------------------------------------------------------
-
-    def _main(self):
-        if self.main_window is not None:
-            try:
-                self.main_window.isVisible()
-            except RuntimeError:  # closed and deleted: make another
-                self.main_window = None
-        if self.main_window is None and self._make_main_window is not None:
-            self.main_window = self._make_main_window(self.dataset)
-        return self.main_window
-
-    @Slot()
-    def look_inside(self) -> None:
-        """Open the network chosen in the table in the main window (a copy: the race goes on)."""
-        if self.race is None or self.table.currentRow() < 0:
-            return
-        name = self.race.plan.runs[self.table.currentRow()].name
-        snapshot = self.race.snapshot(name)
-        if snapshot is None:
-            return
-        from nnviz.engine.network import Network
-
-        main = self._main()
-        if main is None:
-            return
-        if main.dataset is not self.dataset and self.dataset is not None:
-            main.session.set_dataset(self.dataset, Network.from_snapshot(snapshot))
-        else:
-            main.use_network(Network.from_snapshot(snapshot))
-        main.show_message(f"Now showing {name} from the Lab ({snapshot.epoch} epochs trained).")
-        main.show()
-        main.raise_()
-        self._say(f"{name} is open in the main window.")
-
-    def send_to_pad(self, image) -> None:
-        """Show ``image`` (784,) on the main window's pad, read by the network it shows now."""
-        main = self._main()
-        if main is None:
-            return
-        main.digit_panel.show_input(image, "from the Lab: nonsense the network read with confidence")
-        main.show_input(image)
-        main.show()
-        main.raise_()
-
     # ---- data and messages ------------------------------------------------------------------------
 
     @Slot(int)
@@ -438,6 +397,8 @@ class LabWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._end_race()
+        if self._prober is not None:
+            self._prober.close()
         self._loader.shutdown()
         super().closeEvent(event)
 
