@@ -58,4 +58,7 @@ class MessageBanner(QToolBar):
         width = self.label.width()
         if width > 0:
             lines = self.label.fontMetrics().lineSpacing()
-            self.label.setFixedHeight(min(self.label.heightForWidth(width), 3 * lines + 4))
+            needed = self.label.heightForWidth(width)
+            if needed < 0:  # -1: the label has no height-for-width (no text yet); never a negative size
+                needed = self.label.sizeHint().height()
+            self.label.setFixedHeight(max(0, min(needed, 3 * lines + 4)))

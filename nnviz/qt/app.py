@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 import nnviz
 from nnviz.qt._icon import app_icon
+from nnviz.qt._qt_messages import quiet_offscreen_messages
 
 SELF_CHECK_TIMEOUT_MS = 180_000
 
@@ -24,6 +25,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(sys.argv if argv is None else argv) or ["nnviz"])
+        if QGuiApplication.platformName() == "offscreen":  # tools: screenshots, benchmarks
+            quiet_offscreen_messages()
     app.setApplicationName("nnviz")
     app.setApplicationDisplayName("nnviz")
     app.setOrganizationName("nnviz")
