@@ -43,6 +43,7 @@ def take(folder: pathlib.Path, size: tuple[int, int], names=None, suffix: str = 
         window.session.start()
         if not run_until(lambda: window.session.epoch >= epochs and not window.session.is_busy, 120, poll_ms=20):
             raise TimeoutError(f"{name}: gave up waiting for {epochs} epochs")
+        window.session.pause()  # held at the limit it still counts as running
         if name == "curve":  # choose the tallest contribution
             heights = abs(window.session.snapshot.weights[1][0])
             window.neuron_editor.neuron.setValue(int(heights.argmax()) + 1)

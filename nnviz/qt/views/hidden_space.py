@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.playground import HiddenSpace
+from nnviz.qt.views.cost_curve import nice_ceiling
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.heatmap import CLASS_RGB
 
@@ -30,6 +31,8 @@ class HiddenSpaceView(QWidget):
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
+        item.setMouseEnabled(False, False)
+        item.getViewBox().disableAutoRange()
         for axis in ("left", "bottom"):  # the range moves every frame; SI prefixes would re-lay the labels
             item.getAxis(axis).enableAutoSIPrefix(False)
         self.grid = pg.PlotCurveItem(pen=pg.mkPen(GRID_COLOR, width=1))
@@ -51,6 +54,7 @@ class HiddenSpaceView(QWidget):
         self._labels = np.zeros(0, np.int64)
         self._connect = np.zeros(0, bool)
         self._axes: tuple[str, str] | None = None
+        self._half_width = 0.0  # the view shows -w..w on both axes; changed only now and then
         self._caption = ""
         self.show_message("Add a hidden layer of 2 or more neurons to see the plane as it sees it.")
 
@@ -91,6 +95,7 @@ class HiddenSpaceView(QWidget):
                 chosen = space.points[self._labels == label]
                 scatter.setData(x=chosen[:, 0], y=chosen[:, 1])
         self._draw_boundary(space)
+        self._fit_range(np.concatenate([space.points, grid]))
         if pca:
             self._set_caption(f"The first two principal components keep {100 * space.explained:.0f}% of the "
                                  f"variance of layer {space.layer}. Grey lines: a grid over the input plane.")
@@ -98,6 +103,17 @@ class HiddenSpaceView(QWidget):
             self._set_caption("Grey lines: a grid over the input plane, bent by the layer. "
                                  + ("Dashed: where the output switches class — a straight line here."
                                     if space.boundary is not None else ""))
+
+    def _fit_range(self, coords: np.ndarray) -> None:
+        """Show -w..w on both axes, w a nice number: grown when the points leave it, shrunk when they
+        fill less than a third of it. Axes then stay put for most frames (re-laying out their tick
+        labels costs as much as drawing the points)."""
+        extent = float(np.nanmax(np.abs(coords))) if coords.size else 1.0
+        extent = extent if np.isfinite(extent) and extent > 0 else 1.0
+        if extent > self._half_width or extent < self._half_width / 3:
+            self._half_width = nice_ceiling(extent * 1.05)
+            w = self._half_width
+            self.plot.getPlotItem().getViewBox().setRange(xRange=(-w, w), yRange=(-w, w), padding=0)
 
     def _draw_boundary(self, space: HiddenSpace) -> None:
         if space.boundary is None or not len(space.points):

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views.cost_curve import nice_ceiling
 
 TRAIN_COLOR = "#e67800"
 TEST_COLOR = "#1b9e4b"
@@ -38,6 +39,10 @@ class LossCurveView(pg.PlotWidget):
         self.set_loss_name("loss")
         self._n = 0
         self._data = np.zeros((3, 256))
+        self._range = (0.0, 0.0)
+        item.setMouseEnabled(False, False)
+        item.getViewBox().disableAutoRange()
+        self._fit_range(10.0, 1.0)
 
     def set_loss_name(self, name: str) -> None:
         """The y-axis title: "cross-entropy" for points, "mean squared error" for curves."""
@@ -45,6 +50,7 @@ class LossCurveView(pg.PlotWidget):
 
     def clear_curve(self) -> None:
         self._n = 0
+        self._fit_range(10.0, 1.0)
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
 
@@ -64,6 +70,15 @@ class LossCurveView(pg.PlotWidget):
         finite_train, finite_test = np.isfinite(tr), np.isfinite(te)
         self.train_curve.setData(x[finite_train], tr[finite_train])
         self.test_curve.setData(x[finite_test], te[finite_test])
+        finite = np.concatenate([tr[finite_train], te[finite_test]])
+        self._fit_range(float(x[-1]), float(finite.max()) if finite.size else 1.0)
+
+    def _fit_range(self, last_epoch: float, highest: float) -> None:
+        """Epochs 0..E and loss 0..L, E and L nice numbers that change now and then, not every frame."""
+        wanted = (nice_ceiling(max(last_epoch, 10.0)), nice_ceiling(max(highest, 1e-3) * 1.05))
+        if wanted != self._range:
+            self._range = wanted
+            self.getPlotItem().getViewBox().setRange(xRange=(0, wanted[0]), yRange=(0, wanted[1]), padding=0.02)
 
     @property
     def n_points(self) -> int:
