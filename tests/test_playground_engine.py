@@ -259,3 +259,17 @@ def test_set_parameter_changes_one_weight_and_refuses_nonsense():
                         (("bias", 0, (0,), float("nan")), "finite")]:
         with pytest.raises(ValueError, match=words):
             trainer.set_parameter(*args)
+
+
+def test_chunked_forward_passes_equal_one_pass():
+    from nnviz.engine import playground
+
+    net = Network((2, 5, 3, 2), "tanh", seed=1)
+    points = plane_points(60)  # 3,600 points: two chunks
+    whole = forward_pass(net.weights, net.biases, net.activation, net.cost, points)
+    chunked = playground._forward(net.snapshot(), points)
+    assert len(points) > playground.FORWARD_CHUNK and len(chunked) == len(whole)
+    for a, b in zip(chunked, whole):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    [hidden] = playground._forward(net.snapshot(), points, layers=[2])
+    np.testing.assert_allclose(hidden, whole[2], rtol=1e-6, atol=1e-7)
