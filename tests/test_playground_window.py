@@ -258,3 +258,38 @@ def test_reset_starts_again_from_new_weights_on_the_same_data(qtbot, playground)
     assert window.session.dataset is data and window.session.epoch == 0
     assert not np.array_equal(weights, window.session.snapshot.weights[0])
     assert window.loss_view.n_points == 0 and window.epoch_label.text() == "Epoch 0"
+
+
+def test_drawing_with_the_mouse_sets_the_target(qtbot, playground):
+    from nnviz.qt._scripted import send_stroke
+
+    window = playground(mode="curve")
+    window.resize(1400, 900)
+    window.controls.draw_button.setChecked(True)
+    assert window.curve_view.box.drawing
+    view = window.curve_view
+    box = view.getViewBox()
+
+    def at(x, y):
+        point = view.mapFromScene(box.mapViewToScene(QPointF(x, y)))
+        return point.x(), point.y()
+
+    xs = np.linspace(-0.9, 0.9, 25)
+    send_stroke(view.viewport(), [at(x, 0.8 * np.cos(3 * x)) for x in xs])
+    qtbot.waitUntil(lambda: window.state.curve == "drawn", timeout=5000)
+    assert not window.controls.draw_button.isChecked() and not view.box.drawing
+    drawn_x, drawn_y = (np.array(v) for v in window.state.drawn)
+    np.testing.assert_allclose(drawn_y, 0.8 * np.cos(3 * drawn_x), atol=0.08)
+    assert window.controls.curve_box.currentData() == "drawn"
+
+
+def test_moving_the_mouse_over_an_edge_shows_its_weight(qtbot, playground):
+    from PySide6.QtWidgets import QToolTip
+
+    window = playground(hidden=(2,))
+    view = window.network_view
+    a, b = view._segments[0, :2], view._segments[0, 2:]
+    point = view.mapFromScene(view.getViewBox().mapViewToScene(QPointF(*((a + b) / 2))))
+    qtbot.mouseMove(view.viewport(), point)
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and "weight" in QToolTip.text(), timeout=5000)
+    QToolTip.hideText()
