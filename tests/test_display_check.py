@@ -74,3 +74,19 @@ def test_nnviz_with_an_unreachable_display_says_so_and_exits_1():
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1
     assert "cannot connect to the display ':97'" in done.stderr or "sudo apt install" in done.stderr
+
+
+def test_the_readme_set_up_lists_every_package_the_check_can_ask_for():
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set-up"):readme.index("\n## ", readme.index("## Set-up") + 1)]
+    assert "python3 -m venv .venv && . .venv/bin/activate" in setup
+    assert "python -m pip install . && python -m nnviz" in setup
+    assert 'python -m pip install -e ".[test]" && python -m pytest' in setup
+    listed = set()
+    for command in re.finditer(r"sudo apt install ((?:[\w.+-]+[ \t]*(?:\\\n)?[ \t]*)+)", setup):
+        listed |= set(command.group(1).replace("\\", " ").split())
+    wanted = set(QT_GUI_LIBRARIES.values()) | set(QT_XCB_LIBRARIES.values())
+    assert wanted <= listed, f"README lacks {sorted(wanted - listed)}"
