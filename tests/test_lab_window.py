@@ -211,3 +211,15 @@ def test_noise_probe_without_a_main_window_says_what_to_do(lab):
     lab.select("noise")
     assert not lab.probe_main_network()
     assert "main window" in lab.status_label.text()
+
+
+def test_cost_tab_shows_the_chosen_networks_own_curve(qtbot, lab):
+    result = _run(qtbot, lab, "depth")
+    lab.table.selectRow(1)
+    name = result.runs[1].name
+    assert lab.chosen_run() == name and name in lab.lower_tabs.tabText(1)
+    steps, costs = lab.cost_curve.batch_data()
+    assert len(steps) == len(lab.race.batches[name]) > 0
+    epochs = lab.cost_curve.epoch_data()
+    accuracy = next(v for k, v in epochs.items() if "acc" in k)[1]
+    assert list(accuracy) == pytest.approx([100 * r.test_accuracy for r in result.runs[1].history])

@@ -83,6 +83,8 @@ is the network's answer. The diagonal holds the correct answers; a bright cell o
 a mistake the network makes often, such as a 4 read as a 9.</p>
 
 <h2>Questions worth asking</h2>
+<p>Experiments &gt; Lab (Ctrl+L) answers each question below by an experiment you watch: several
+networks train side by side from the same seed, and the answer is stated with that run's numbers.</p>
 <h3>Why hidden layers?</h3>
 <p>With no hidden layer each output neuron can only add up pixels with one fixed template per
 digit, and one template cannot cover every way of writing a 7. Hidden neurons first detect

@@ -26,9 +26,9 @@ class MainWindowLink:
     @Slot()
     def look_inside(self) -> None:
         """Open the network chosen in the table in the main window (a copy: the race goes on)."""
-        if self.race is None or self.table.currentRow() < 0:
+        name = self.chosen_run()
+        if name is None:
             return
-        name = self.race.plan.runs[self.table.currentRow()].name
         snapshot = self.race.snapshot(name)
         if snapshot is None:
             return

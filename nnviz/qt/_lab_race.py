@@ -79,6 +79,8 @@ class LabRace(QObject):
     """Trains a plan's networks side by side in the window; emits records as they are measured."""
 
     record_ready = Signal(object)      # EpochRecord, with its training-set accuracy
+    batches_ready = Signal(str, object)  # run name, list[BatchStats] (for one network's cost curve)
+    epoch_stats_ready = Signal(str, object)  # run name, EpochStats
     run_finished = Signal(object)      # RunResult (diverged ones too)
     finished = Signal(object)          # LabResult, once every run is done (or the race was stopped)
     running_changed = Signal(bool)
@@ -91,6 +93,8 @@ class LabRace(QObject):
         self.dataset = dataset
         self.histories: dict[str, list[EpochRecord]] = {spec.name: [] for spec in plan.runs}
         self.results: dict[str, RunResult] = {}
+        self.batches: dict[str, list] = {spec.name: [] for spec in plan.runs}  # every BatchStats, per run
+        self.epoch_stats: dict[str, list] = {spec.name: [] for spec in plan.runs}
         self.result: LabResult | None = None
         self._epochs = {spec.name: 0 for spec in plan.runs}  # epochs reported (held at the end of)
         self._limits = {spec.name: 0 for spec in plan.runs}  # epochs each session may complete
@@ -107,6 +111,7 @@ class LabRace(QObject):
                                       clock=clock, parent=self)
             session.set_epoch_limit(0)  # held until _schedule lets it train
             session.epoch_finished.connect(lambda stats, name=spec.name: self._on_epoch(name, stats))
+            session.batches_ready.connect(lambda batches, name=spec.name: self._on_batches(name, batches))
             session.diverged.connect(lambda d, name=spec.name: self._on_diverged(name, d))
             session.error.connect(self.failed)
             self.sessions[spec.name] = session
@@ -188,10 +193,17 @@ class LabRace(QObject):
 
     # ---- results --------------------------------------------------------------------------------
 
+    def _on_batches(self, name: str, batches: list) -> None:
+        if not self._closed:
+            self.batches[name].extend(batches)
+            self.batches_ready.emit(name, batches)
+
     def _on_epoch(self, name: str, stats) -> None:
         session = self.sessions[name]
         if self._closed or name in self.results or session.trainer is None:
             return
+        self.epoch_stats[name].append(stats)
+        self.epoch_stats_ready.emit(name, stats)
         # Held at this epoch's end (see the module docstring): this snapshot is the epoch's.
         snapshot = session.trainer.snapshot()
         self._epochs[name] = stats.epoch

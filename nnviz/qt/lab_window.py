@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QMainWindow, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from nnviz.engine.lab import LabError
@@ -21,6 +21,7 @@ from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._lab_main_link import MainWindowLink
 from nnviz.qt._lab_pictures import make_picture
 from nnviz.qt._lab_race import LabRace
+from nnviz.qt.views.cost_curve import CostCurveView
 from nnviz.qt.views.race_curves import RaceCurvesView, run_color
 
 __all__ = ["LabWindow", "DATA_CHOICES"]
@@ -117,7 +118,11 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.centre.addWidget(self.curves)
         self._picture_holder = QWidget()
         QVBoxLayout(self._picture_holder).setContentsMargins(0, 0, 0, 0)
-        self.centre.addWidget(self._picture_holder)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.addTab(self._picture_holder, "What this experiment shows")
+        self.cost_curve = CostCurveView()  # the main window's view, for the network chosen on the right
+        self.lower_tabs.addTab(self.cost_curve, "Cost of the chosen network")
+        self.centre.addWidget(self.lower_tabs)
         self.centre.setSizes([380, 520])
 
         right = QWidget()
@@ -139,6 +144,7 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._show_chosen_cost)
         rlay.addWidget(self.table, 2)
         self.inside_button = QPushButton("Look inside this one")
         self.inside_button.setToolTip("Open the chosen network in the main window, to see its neurons and test it")
@@ -218,6 +224,8 @@ class LabWindow(MainWindowLink, QMainWindow):
             return False
         self.race = LabRace(plan, self.dataset, concurrent=self.race_concurrency, parent=self)
         self.race.record_ready.connect(self._on_record)
+        self.race.batches_ready.connect(self._on_batches)
+        self.race.epoch_stats_ready.connect(self._on_epoch_stats)
         self.race.finished.connect(self._on_result)
         self.race.running_changed.connect(self._on_running_changed)
         self.race.failed.connect(lambda text: self._say(text, warn=True))
@@ -228,6 +236,7 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.curves.set_chance(100.0 / self.dataset.n_classes if plan.experiment == "shuffle" else None)
         self._set_picture(make_picture(plan, self.dataset))
         self._fill_table()
+        self._show_chosen_cost()
         self.answer_label.setText("Press <b>Start</b>: the networks train side by side from the same seed, "
                                   "and the answer appears here as their results arrive.")
         self.status_label.setText(f"{len(names)} networks ready, {plan.epochs} epochs each." +
@@ -312,6 +321,38 @@ class LabWindow(MainWindowLink, QMainWindow):
                                   f" after {max(r.epochs for r in result.runs)} epochs, {result.seconds:.0f} s.")
         self.answer_label.setText(result.answer + (f"<br><br><i>{result.note}</i>" if result.note else ""))
         self.result_shown.emit(result)
+
+    def chosen_run(self) -> str | None:
+        """The network chosen in the table (the cost tab and "look inside" use it)."""
+        row = self.table.currentRow()
+        if self.race is None or not 0 <= row < len(self.race.plan.runs):
+            return None
+        return self.race.plan.runs[row].name
+
+    @Slot()
+    def _show_chosen_cost(self) -> None:
+        self.cost_curve.clear()
+        name = self.chosen_run()
+        if name is None:
+            return
+        batches, start = self.race.batches[name], 0
+        for stats in self.race.epoch_stats[name]:  # each epoch's point after its own batches
+            end = start
+            while end < len(batches) and batches[end].epoch < stats.epoch:
+                end += 1
+            self.cost_curve.add_batches(batches[start:end])
+            self.cost_curve.add_epoch(stats)
+            start = end
+        self.cost_curve.add_batches(batches[start:])
+        self.lower_tabs.setTabText(1, f"Cost of {name}")
+
+    def _on_batches(self, name: str, batches) -> None:
+        if name == self.chosen_run():
+            self.cost_curve.add_batches(batches)
+
+    def _on_epoch_stats(self, name: str, stats) -> None:
+        if name == self.chosen_run():
+            self.cost_curve.add_epoch(stats)
 
     def _on_running_changed(self, running: bool) -> None:
         self.start_button.setText("Pause" if running else "Start")
