@@ -51,11 +51,18 @@ _NO_DISPLAY = ("nnviz: no display found (DISPLAY and WAYLAND_DISPLAY are not set
 
 
 def _loads(soname: str) -> bool:
-    try:
-        ctypes.CDLL(soname)
-    except OSError:
-        return False
-    return True
+    """True if ``soname`` loads as Qt would load it: from the system, or from inside a bundle."""
+    places = [soname]
+    bundle = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle may carry its own copy
+    if getattr(sys, "frozen", False) and bundle:
+        places = [os.path.join(bundle, soname), os.path.join(bundle, "PySide6", "Qt", "lib", soname), soname]
+    for place in places:
+        try:
+            ctypes.CDLL(place)
+        except OSError:
+            continue
+        return True
+    return False
 
 
 def missing_packages(libraries: Mapping[str, str], loads: Callable[[str], bool] = _loads) -> dict[str, str]:

@@ -90,3 +90,20 @@ def test_the_readme_set_up_lists_every_package_the_check_can_ask_for():
         listed |= set(command.group(1).replace("\\", " ").split())
     wanted = set(QT_GUI_LIBRARIES.values()) | set(QT_XCB_LIBRARIES.values())
     assert wanted <= listed, f"README lacks {sorted(wanted - listed)}"
+
+
+def test_a_bundle_finds_the_libraries_it_carries(tmp_path, monkeypatch):
+    import shutil
+
+    from nnviz import display_check
+
+    real = next(p for p in ("/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1",
+                            "/lib64/libz.so.1", "/usr/lib/libz.so.1") if os.path.exists(p)) \
+        if sys.platform.startswith("linux") else None
+    if real is None:
+        pytest.skip("no libz.so.1 to copy here")
+    shutil.copy(real, tmp_path / "libnnviz-test-only.so.1")
+    assert not display_check._loads("libnnviz-test-only.so.1")  # not on the system's search path
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert display_check._loads("libnnviz-test-only.so.1")
