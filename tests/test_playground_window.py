@@ -212,6 +212,10 @@ def test_main_window_opens_the_playground_from_experiments(qtbot, window):
     playground = window.playground_window
     qtbot.addWidget(playground)
     assert "Playground" in playground.windowTitle() and playground.isVisible()
+    actions["Playground"].trigger()  # again: the same window comes to the front
+    assert window.playground_window is playground
+    window.close()  # closing the main window closes the Playground and stops its training
+    assert not playground.isVisible() and playground.session.thread is None
 
 
 def test_nnviz_playground_command_opens_the_window(monkeypatch):

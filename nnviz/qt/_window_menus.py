@@ -128,4 +128,4 @@ class MenuActions:
     def open_playground(self) -> None:
         from nnviz.qt.playground_window import open_playground
 
-        self.playground_window = open_playground()
+        self.playground_window = open_playground(self, getattr(self, "playground_window", None))

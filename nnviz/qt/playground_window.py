@@ -7,7 +7,7 @@ Layout and wiring only: a TrainingSession trains, the engine computes what to dr
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QScrollArea, QSplitter,
                                QStackedWidget, QToolBar, QVBoxLayout, QWidget)
@@ -385,11 +385,31 @@ class PlaygroundWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def open_playground(parent=None) -> PlaygroundWindow:
-    """A new Playground window, shown (the main window's Experiments > Playground)."""
+class _CloseWith(QObject):
+    """Closes a Playground when the window it was opened from closes (so its training stops too)."""
+
+    def __init__(self, playground: "PlaygroundWindow") -> None:
+        super().__init__(playground)
+        self.playground = playground
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Close:
+            self.playground.close()
+        return False
+
+
+def open_playground(main_window=None, existing: "PlaygroundWindow | None" = None) -> PlaygroundWindow:
+    """Experiments > Playground: show ``existing`` again if it is open, else a new window that
+    closes with ``main_window``."""
+    if existing is not None and existing.isVisible():
+        existing.showNormal()
+        existing.raise_()
+        existing.activateWindow()
+        return existing
     window = PlaygroundWindow()
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.resize(1400, 900)
+    if main_window is not None:
+        main_window.installEventFilter(_CloseWith(window))
     window.show()
     return window
 
