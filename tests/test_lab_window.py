@@ -223,3 +223,18 @@ def test_cost_tab_shows_the_chosen_networks_own_curve(qtbot, lab):
     epochs = lab.cost_curve.epoch_data()
     accuracy = next(v for k, v in epochs.items() if "acc" in k)[1]
     assert list(accuracy) == pytest.approx([100 * r.test_accuracy for r in result.runs[1].history])
+
+
+def test_damaged_best_data_falls_back_to_the_sample(qtbot, tmp_path, monkeypatch):
+    from nnviz.qt.lab_window import LabWindow
+
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"not an idx file")
+    for name in ("train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (tmp_path / name).write_bytes(b"junk")
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path))
+    window = LabWindow()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.dataset is not None, timeout=20_000)
+    assert "sample" in window.dataset.name.lower()
+    assert window.race is not None
+    window.close()

@@ -405,10 +405,14 @@ class LabWindow(MainWindowLink, QMainWindow):
         index = 0 if "sample" in name else 2 if "fashion" in name else 1 if name == "mnist" else 3
         self.data_box.setCurrentIndex(index)
 
-    def _on_data_failed(self, message: str, _spec) -> None:
+    def _on_data_failed(self, message: str, spec) -> None:
+        if self.dataset is None and spec is None:  # the best available is damaged: the sample always works
+            self._say(f"{message} Using the bundled sample instead.", warn=True)
+            self._load_data("sample")
+            return
         self._say(message + (f" Still using {self.dataset.name}." if self.dataset is not None else ""), warn=True)
         if self.dataset is not None:
-            self._data_label.setText(f"Data: {self.dataset.name}")
+            self._show_data(self.dataset)
 
     def _say(self, text: str, warn: bool = False) -> None:
         self.statusBar().showMessage(text, 20000)
