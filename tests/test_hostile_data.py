@@ -190,3 +190,17 @@ def test_cli_says_what_is_wrong_with_nan_labels(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "labels are NaN" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_dataset_built_in_memory_with_nan_inputs_is_refused_by_name():
+    from nnviz.engine.dataset import Dataset
+
+    x = np.zeros((4, 2), np.float32)
+    x[1, 1] = np.nan
+    with pytest.raises(ValueError, match="training inputs contain NaN"):
+        Dataset("t", "test", x, np.array([0, 1, 0, 1]), np.zeros((2, 2), np.float32), np.array([0, 1]),
+                None, ("a", "b"))
+    targets = np.array([0.5, np.inf], np.float32)
+    with pytest.raises(ValueError, match="test targets contain NaN or infinite"):
+        Dataset("t", "test", np.zeros((2, 1), np.float32), np.zeros(2, np.float32), np.zeros((2, 1), np.float32),
+                targets, None, ())

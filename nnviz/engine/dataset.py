@@ -42,6 +42,12 @@ class Dataset:
                 raise ValueError(f"{self.name}: regression targets y_{part} must be float32")
             if not self.is_regression and y.dtype != np.int64:
                 raise ValueError(f"{self.name}: class labels y_{part} must be int64")
+            # a float64 sum is NaN or infinite exactly when a value is (float32 values cannot overflow it)
+            for what, values in (("inputs", x), ("targets", y)):
+                if values.dtype.kind == "f" and not np.isfinite(values.sum(dtype=np.float64)):
+                    raise ValueError(f"{self.name}: the {'training' if part == 'train' else 'test'} {what} contain "
+                                     "NaN or infinite values; "
+                                     "the data is damaged")
         if self.x_train.shape[1] != self.x_test.shape[1]:
             raise ValueError(f"{self.name}: training and test features differ in number")
         if self.image_shape is not None and int(np.prod(self.image_shape)) != self.x_train.shape[1]:
