@@ -105,3 +105,33 @@ def test_data_that_loaded_is_remembered(tmp_path):
     store.end_data_load()
     store.sync()
     assert ini_store(path).dataset_spec() == "/data/mnist"
+
+
+def test_a_remembered_gzip_bomb_does_not_block_the_start(qtbot, tmp_path, monkeypatch):
+    """The remembered folder now holds a gzip bomb (64 MiB of zeros behind a bad magic number)."""
+    import zlib
+
+    from nnviz.qt.main_window import MainWindow
+
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "empty"))  # best available: the sample
+    bombs = tmp_path / "bombs"
+    bombs.mkdir()
+    for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        data = packer.compress(b"\xde\xad\xbe\xef") + b"".join(packer.compress(bytes(1 << 20)) for _ in range(64))
+        (bombs / f"{stem}.gz").write_bytes(data + packer.flush())
+    path = tmp_path / "nnviz.conf"
+    store = ini_store(path)
+    store.save_dataset_spec(str(bombs))
+    store.sync()
+    w = MainWindow(settings=ini_store(path))
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.dataset_changed, timeout=30000):
+        w.show()
+    assert w.dataset.source == "bundled sample"
+    assert "not an IDX file" in w.last_message
+    qtbot.waitUntil(lambda: not w.data_loader.busy, timeout=5000)
+    w.close()
+    again = ini_store(path)
+    assert again.dataset_spec() is None and again.problems == {}  # the next start goes straight to the best
