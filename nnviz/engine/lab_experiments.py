@@ -145,6 +145,10 @@ def finish(plan: Plan, runs: list[RunResult], dataset: Dataset) -> tuple[dict, d
     return figures, pictures
 
 
+def _epochs(n: int) -> str:
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
 def _pct(value: float) -> str:
     return "n/a" if value is None or not np.isfinite(value) else f"{100 * value:.1f}%"
 
@@ -165,7 +169,7 @@ def answer(plan: Plan, runs: list[RunResult], figures: dict) -> str:
 def _depth(plan, runs, by, figures, epochs) -> str:
     flat, one, two = (by.get(s.name) for s in plan.runs)
     parts = [f"With no hidden layer, {flat.name} reads {_pct(flat.test_accuracy)} of the test digits "
-             f"after {flat.epochs} epochs" if flat else ""]
+             f"after {_epochs(flat.epochs)}" if flat else ""]
     if one and two:
         parts.append(f"; one hidden layer of 16 ({one.name}) reaches {_pct(one.test_accuracy)} and two "
                      f"({two.name}) {_pct(two.test_accuracy)}.")
@@ -186,7 +190,7 @@ def _depth(plan, runs, by, figures, epochs) -> str:
 def _width(plan, runs, by, figures, epochs) -> str:
     done = sorted((r for r in runs if r.history), key=lambda r: r.layers[1])
     listing = ", ".join(f"{r.layers[1]}: {_pct(r.test_accuracy)}" for r in done)
-    text = f"Test accuracy by number of hidden neurons after {epochs} epochs: {listing}."
+    text = f"Test accuracy by number of hidden neurons after {_epochs(epochs)}: {listing}."
     narrow = [r for r in done if r.layers[1] <= 2]
     if narrow:
         text += (f" Through {narrow[-1].layers[1]} neuron{'s' if narrow[-1].layers[1] > 1 else ''} every digit must be "
@@ -229,7 +233,7 @@ def _shuffle(plan, runs, by, figures, epochs) -> str:
     chance = figures.get("chance")
     done = [by[s.name] for s in plan.runs if s.name in by]
     listing = "; ".join(f"{r.name}: training {_pct(r.train_accuracy)}, test {_pct(r.test_accuracy)}" for r in done)
-    text = f"After {epochs} epochs ({listing})."
+    text = f"After {_epochs(epochs)} ({listing})."
     rand = by.get(plan.runs[-1].name)
     clean = by.get(plan.runs[0].name)
     if rand and clean and rand.history:

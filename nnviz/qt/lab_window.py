@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.lab import LabError
-from nnviz.engine.lab_experiments import EXPERIMENTS, NAMES, answer, make_plan, parse_widths
+from nnviz.engine.lab_experiments import EXPERIMENTS, NAMES, answer, make_plan, parse_widths, partial_results
 from nnviz.qt import _lab_export
 from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._lab_main_link import MainWindowLink
@@ -138,8 +138,10 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.answer_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         rlay.addWidget(self.answer_label, 2)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["network", "epoch", "train %", "test %"])
+        self.table.setHorizontalHeaderLabels(["network", "epochs", "train %", "test %"])
+        self.table.horizontalHeaderItem(1).setToolTip("Epochs done (+ how far into the next one it is)")
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -307,8 +309,10 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.curves.add_point(record.run, record.epoch, 100 * record.test_accuracy)
         self.picture.update_live(race, record)
         self._fill_table()
-        partial = race.partial_runs()
-        self.status_label.setText(f"Epoch {race.epoch} of {race.plan.epochs} done by every network "
+        # compare the networks at the same epoch: the last one every network has been measured at
+        common = min(len(h) for h in race.histories.values())
+        partial = partial_results(race.plan, {n: h[:common] for n, h in race.histories.items()})
+        self.status_label.setText(f"Epoch {common} of {race.plan.epochs} done by every network "
                                   f"({race.seconds():.0f} s).")
         self.answer_label.setText(f"<i>So far:</i> {answer(race.plan, partial, {})}")
 
@@ -349,6 +353,13 @@ class LabWindow(MainWindowLink, QMainWindow):
     def _on_batches(self, name: str, batches) -> None:
         if name == self.chosen_run():
             self.cost_curve.add_batches(batches)
+        if batches:  # the network in training shows how far into its epoch it is
+            last = batches[-1]
+            row = [spec.name for spec in self.race.plan.runs].index(name)
+            item = self.table.item(row, 1)
+            if item is not None:
+                item.setText(f"{last.epoch} + {100 * (last.batch + 1) / last.batches_per_epoch:.0f}%")
+                self.table.resizeColumnToContents(1)
 
     def _on_epoch_stats(self, name: str, stats) -> None:
         if name == self.chosen_run():
