@@ -31,9 +31,9 @@ TITLE = "nnviz Playground"
 FRAME_INTERVAL_S = 0.04
 GRID_LINES, GRID_SAMPLES = 13, 60
 #: The loss curve and the numbers above it follow every this many frames while training runs
-#: (about 8 times a second): they change little from one frame to the next, and redrawing a
+#: (about 5 times a second): they change little from one frame to the next, and redrawing a
 #: plot with its axes costs as much as a heat map.
-LOSS_EVERY_FRAMES = 3
+LOSS_EVERY_FRAMES = 5
 #: The worker rests this long after every mini-batch. Small networks train in pure-Python-speed
 #: steps that would hold the GIL almost all the time; the rest hands it to the GUI thread, which
 #: then draws 20+ frames a second, at the cost of a cap of a few hundred epochs a second.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.heatmap import heat_image, set_heat, to_rgba
@@ -138,6 +138,8 @@ class PlaneNetworkView(pg.PlotWidget):
         weight = "bold" if bold else "normal"
         label.setHtml(f'<div style="text-align:center; font-weight:{weight}">{text.replace(chr(10), "<br>")}</div>')
         label.setPos(x, y)
+        # the tiles beside it change every frame and so repaint it: keep its rendered text
+        label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(label)
         self._labels.append(label)
 
