@@ -204,3 +204,15 @@ def test_a_dataset_built_in_memory_with_nan_inputs_is_refused_by_name():
     with pytest.raises(ValueError, match="test targets contain NaN or infinite"):
         Dataset("t", "test", np.zeros((2, 1), np.float32), np.zeros(2, np.float32), np.zeros((2, 1), np.float32),
                 targets, None, ())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--data", "spirals", "--points", "10000000000"], "at most 1,000,000 points"),
+    (["--data", "spirals", "--noise", "1e300"], "noise must be from 0 to 10"),
+    (["--data", "curve:sin", "--noise", "1e300"], "noise must be from 0 to 10"),
+])
+def test_absurd_generated_problems_are_refused_before_allocating(args, message):
+    done = subprocess.run([sys.executable, "-m", "nnviz", "train", *args, "--epochs", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr and "Warning" not in done.stderr

@@ -44,7 +44,9 @@ class Dataset:
                 raise ValueError(f"{self.name}: class labels y_{part} must be int64")
             # a float64 sum is NaN or infinite exactly when a value is (float32 values cannot overflow it)
             for what, values in (("inputs", x), ("targets", y)):
-                if values.dtype.kind == "f" and not np.isfinite(values.sum(dtype=np.float64)):
+                with np.errstate(all="ignore"):  # inf + -inf is NaN: reported below, not warned about
+                    total = values.sum(dtype=np.float64) if values.dtype.kind == "f" else 0.0
+                if not np.isfinite(total):
                     raise ValueError(f"{self.name}: the {'training' if part == 'train' else 'test'} {what} contain "
                                      "NaN or infinite values; "
                                      "the data is damaged")

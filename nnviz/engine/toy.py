@@ -64,11 +64,18 @@ def _finish(
     )
 
 
+#: Most points a generated problem may have, and the largest jitter (the data spans about -1..1).
+MAX_POINTS = 1_000_000
+MAX_NOISE = 10.0
+
+
 def _check(n: int, noise: float) -> None:
     if int(n) < 10:
         raise ValueError(f"n must be at least 10 points, not {n}")
-    if not noise >= 0:
-        raise ValueError(f"noise must be 0 or more, not {noise}")
+    if int(n) > MAX_POINTS:
+        raise ValueError(f"at most {MAX_POINTS:,} points can be generated, not {n:,}")
+    if not 0 <= noise <= MAX_NOISE:  # also refuses NaN
+        raise ValueError(f"noise must be from 0 to {MAX_NOISE:g} (the points lie within about -1..1), not {noise:g}")
 
 
 def make_spirals(n: int = 1000, noise: float = 0.05, seed: int = 0, test_fraction: float = _TEST_FRACTION) -> Dataset:
