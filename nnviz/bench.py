@@ -70,42 +70,45 @@ def _sizes(layers) -> str:
 
 
 def _floor_table(epochs: int, seed: int, rounds: int, torch: bool) -> tuple[list[str], bool]:
-    """The small network on one thread: engine, matrix-product floor, and PyTorch, in alternating rounds."""
-    engine_runs, torch_runs, why_torch = [], [], "" if torch else TORCH_MISSING
-    args = {"layers": SPEED_LAYERS, "batch": SPEED_BATCH, "epochs": epochs, "seed": seed}
+    """The small network on one thread: engine (Adam, SGD), matrix-product floor and PyTorch, in alternating rounds."""
+    runs: dict[str, list[dict]] = {"adam": [], "sgd": [], "torch": []}
+    why_torch = "" if torch else TORCH_MISSING
+    args = {"layers": SPEED_LAYERS, "batch": SPEED_BATCH, "epochs": epochs, "seed": seed, "floor": True}
     for _ in range(rounds):
-        ours, why = _run_worker("nnviz", 1, {**args, "floor": True})
-        if ours is None:
-            return [f"speed: not measured: {why}"], False
-        engine_runs.append(ours)
-        if torch:
-            theirs, why_torch = _run_worker("torch", 1, {**args, "activation": ours["activation"], "lr": ours["lr"]})
+        for optimizer in ("adam", "sgd"):
+            ours, why = _run_worker("nnviz", 1, {**args, "optimizer": optimizer})
+            if ours is None:
+                return [f"speed: not measured: {why}"], False
+            runs[optimizer].append(ours)
+        if torch and not why_torch:
+            theirs, why = _run_worker("torch", 1, {**args, "activation": ours["activation"], "lr": ours["lr"]})
             if theirs is None:
-                torch, why_torch = False, f"missing: PyTorch failed: {why_torch}"
+                why_torch = f"missing: PyTorch failed: {why}"
             else:
-                torch_runs.append(theirs)
-    first = engine_runs[0]
-    engine = statistics.median(t for r in engine_runs for t in r["seconds_per_epoch"])
-    floor = statistics.median(t for r in engine_runs for t in r["floor_seconds"])
-    ratio = statistics.median(e / f for r in engine_runs for e, f in zip(r["seconds_per_epoch"], r["floor_seconds"]))
-    n = first["n_train"]
+                runs["torch"].append(theirs)
+    n = runs["adam"][0]["n_train"]
+    floor = statistics.median(t for r in runs["adam"] + runs["sgd"] for t in r["floor_seconds"])
     lines = [
-        f"Training speed: {_sizes(SPEED_LAYERS)}, batch {SPEED_BATCH}, {first['optimizer']}, {n:,} MNIST digits "
-        f"per epoch, augmentation off, 1 thread, median of {rounds} rounds x {epochs} epochs",
+        f"Training speed: {_sizes(SPEED_LAYERS)}, batch {SPEED_BATCH}, {n:,} MNIST digits per epoch, "
+        f"augmentation off, 1 thread, median of {rounds} rounds x {epochs} epochs",
         "",
         "| engine | seconds per epoch | samples per second | x matrix-product floor |",
         "|---|---:|---:|---:|",
-        f"| nnviz (NumPy) | {engine:.3f} | {n / engine:,.0f} | {ratio:.2f}x |",
-        f"| matrix products alone (floor) | {floor:.3f} | {n / floor:,.0f} | 1.00x |",
     ]
-    if torch_runs:
-        theirs = statistics.median(t for r in torch_runs for t in r["seconds_per_epoch"])
-        lines.append(f"| PyTorch {torch_runs[0]['torch']} CPU | {theirs:.3f} | {n / theirs:,.0f} | {theirs / floor:.2f}x |")
+    for optimizer, label in (("adam", "nnviz (NumPy), Adam"), ("sgd", "nnviz (NumPy), SGD")):
+        engine = statistics.median(t for r in runs[optimizer] for t in r["seconds_per_epoch"])
+        # each epoch against the floor measured right after it, in the same process
+        ratio = statistics.median(e / f for r in runs[optimizer] for e, f in zip(r["seconds_per_epoch"], r["floor_seconds"]))
+        lines.append(f"| {label} | {engine:.3f} | {n / engine:,.0f} | {ratio:.2f}x |")
+    lines.append(f"| matrix products alone (floor) | {floor:.3f} | {n / floor:,.0f} | 1.00x |")
+    if runs["torch"] and not why_torch:
+        theirs = statistics.median(t for r in runs["torch"] for t in r["seconds_per_epoch"])
+        lines.append(f"| PyTorch {runs['torch'][0]['torch']} CPU, Adam | {theirs:.3f} | {n / theirs:,.0f} | {theirs / floor:.2f}x |")
     else:
         lines.append(f"| PyTorch CPU | {why_torch} | | |")
     lines += ["", "The floor is measured in the same process right after each engine epoch: the same "
               "matrix products at the same batch size plus one read of the inputs (nnviz.bench_speed.MatmulFloor); "
-              "the ratio is the median of the per-epoch ratios."]
+              "each engine's ratio is the median of its per-epoch ratios."]
     return lines, True
 
 
@@ -205,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = json.loads(args.worker_args)
         common = (tuple(extra["layers"]), extra["batch"], extra["epochs"], extra["seed"])
         if args.worker == "nnviz":
-            result = bench_speed.nnviz_epochs(*common, floor=extra["floor"])
+            result = bench_speed.nnviz_epochs(*common, floor=extra["floor"], optimizer=extra.get("optimizer", "adam"))
         else:
             result = bench_speed.torch_epochs(*common, args.threads, extra["activation"], extra["lr"])
         print(json.dumps(result))

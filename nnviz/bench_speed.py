@@ -71,8 +71,8 @@ class MatmulFloor:
         return time.perf_counter() - started
 
 
-def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bool) -> dict:
-    """Seconds per epoch of the engine on the full MNIST, augmentation off, Adam.
+def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bool, optimizer: str = "adam") -> dict:
+    """Seconds per epoch of the engine on the full MNIST, augmentation off, ``optimizer``.
 
     With ``floor``, the matrix-product floor (see MatmulFloor) is timed right after every epoch,
     on one BLAS thread, in the same process; the ratio of the two is taken epoch by epoch.
@@ -83,7 +83,7 @@ def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bo
 
     dataset = load_dataset("mnist")
     network = Network(layer_sizes, seed=seed)
-    config = TrainConfig(batch_size=batch_size, epochs=None, augment=0, seed=seed)
+    config = TrainConfig(batch_size=batch_size, epochs=None, augment=0, seed=seed, optimizer=optimizer)
     trainer = Trainer(network, dataset, config)
     probe = MatmulFloor(dataset.x_train, layer_sizes, batch_size, seed) if floor else None
     times: list[float] = []

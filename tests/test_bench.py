@@ -47,3 +47,4 @@ def test_without_pytorch_its_rows_are_marked_missing_not_dropped(monkeypatch, ca
     assert "PyTorch not installed" in out
     assert out.count("missing: PyTorch is not installed") == 3  # the small network's row and both wide rows
     assert all(kind == "nnviz" for kind, _ in calls) and {t for _, t in calls} == {1, 2}
+    assert "nnviz (NumPy), Adam" in out and "nnviz (NumPy), SGD" in out and "matrix products alone" in out
