@@ -6,6 +6,7 @@ Training lives in session.py; files, data, inputs and menus in _files, _window_d
 from __future__ import annotations
 
 import random
+import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -36,6 +37,8 @@ from nnviz.qt.views.weight_images import WeightImagesView
 
 #: Narrowest and widest the Training settings panel gets (pixels).
 SETTINGS_WIDTH = (190, 330)
+#: While training at full speed the weight images redraw at most this often (the graph at every frame).
+LATE_VIEWS_INTERVAL_S = 0.12
 
 
 class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActions, FeedbackActions,
@@ -86,6 +89,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._late_timer.setSingleShot(True)
         self._late_timer.timeout.connect(self._show_late_views)
         self._late_snapshot: Snapshot | None = None
+        self._late_shown_at = 0.0
         self._late_epoch = None
 
         self._build_views()
@@ -294,10 +298,12 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
     # ---- what the session reports ----------------------------------------------------------------
 
     def _later(self) -> bool:
-        """Draw the dearer views a moment later (True while training runs at full speed)."""
+        """Draw the dearer views a moment later (True while training runs at full speed), and at most
+        every LATE_VIEWS_INTERVAL_S: the weight images cost as much as the rest of a frame together."""
         if self.session.is_paced:
             if not self._late_timer.isActive():
-                self._late_timer.start(int(FRAME_INTERVAL_S * 1000 / 3))
+                wait = LATE_VIEWS_INTERVAL_S - (time.perf_counter() - self._late_shown_at)
+                self._late_timer.start(int(max(FRAME_INTERVAL_S / 3, wait) * 1000))
             return True
         return False
 
@@ -305,6 +311,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
     def _show_snapshot(self, snapshot: Snapshot) -> None:
         """Show ``snapshot`` in every view: the graph now, the weight images now or a moment later."""
         self.snapshot = snapshot
+        self.network_graph.set_smooth_edges(not self.session.is_paced)
         self.network_graph.show_snapshot(snapshot)
         if self.current_input is not None:
             self._forward_current_input()
@@ -319,6 +326,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         epoch, self._late_epoch = self._late_epoch, None
         if snapshot is not None:
             self.weight_images.show_snapshot(snapshot)
+            self._late_shown_at = time.perf_counter()
             self.snapshot_shown.emit(snapshot)
         if epoch is not None:
             self.evaluation.show_epoch(epoch, self._class_names())

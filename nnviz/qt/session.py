@@ -7,94 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
 
 from nnviz.engine.datasets import Dataset
 from nnviz.engine.network import Network, Snapshot
 from nnviz.engine.trainer import TrainConfig, Trainer
 from nnviz.qt._worker import EMIT_INTERVAL, TrainingThread
+from nnviz.qt.frame_clock import FRAME_INTERVAL_S, GUI_BUDGET, MAX_FRAME_INTERVAL_S, STATS_FRAMES, FrameClock
 
-__all__ = ["FrameClock", "TrainingSession", "FRAME_INTERVAL_S", "STATS_FRAMES"]
-
-#: While training at full speed, snapshots reach the views at most 1/FRAME_INTERVAL_S times a second...
-FRAME_INTERVAL_S = 0.3
-#: ... and batch/epoch statistics once every STATS_FRAMES such frames (the cost curve is the dearest).
-STATS_FRAMES = 3
-
-
-class FrameClock(QObject):
-    """One timer that paces every live session of the process, so N sessions never fight N timers.
-
-    The clock ticks twice per frame: on even ticks every session with a new snapshot delivers it,
-    on odd ticks (every ``stats_frames``-th frame) every session with new statistics delivers them,
-    so the two redraws fall in different event-loop turns. Sessions are visited round-robin from a
-    rotating start, so with many racing sessions none is always served first. The timer runs only
-    while some session trains at full speed; paused, stepping or slowed sessions deliver at once.
-    """
-
-    _shared: "FrameClock | None" = None
-
-    def __init__(self, frame_interval_s: float = FRAME_INTERVAL_S, stats_frames: int = STATS_FRAMES,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.frame_interval_s = float(frame_interval_s)
-        self.stats_frames = max(1, int(stats_frames))
-        self._sessions: list[TrainingSession] = []
-        self._tick = 0
-        self._start = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(max(1, int(self.frame_interval_s * 500)))
-        self._timer.timeout.connect(self._on_tick)
-
-    @classmethod
-    def shared(cls) -> "FrameClock":
-        """The process-wide clock (owned by the application object, created on first use)."""
-        if cls._shared is None:
-            cls._shared = cls(parent=QCoreApplication.instance())
-            cls._shared.destroyed.connect(cls._forget_shared)
-        return cls._shared
-
-    @classmethod
-    def _forget_shared(cls, *_args) -> None:
-        cls._shared = None
-
-    @property
-    def sessions(self) -> tuple["TrainingSession", ...]:
-        return tuple(self._sessions)
-
-    def register(self, session: "TrainingSession") -> None:
-        if session not in self._sessions:
-            self._sessions.append(session)
-
-    def unregister(self, session: "TrainingSession") -> None:
-        if session in self._sessions:
-            self._sessions.remove(session)
-        self.wake()
-
-    def wake(self) -> None:
-        """Run the timer while some session trains at full speed, stop it otherwise."""
-        if any(s.is_paced for s in self._sessions):
-            if not self._timer.isActive():
-                self._timer.start()
-        else:
-            self._timer.stop()
-
-    @Slot()
-    def _on_tick(self) -> None:
-        sessions = self._sessions
-        if not sessions:
-            self._timer.stop()
-            return
-        tick, self._tick = self._tick, self._tick + 1
-        frame, phase = divmod(tick, 2)
-        start = self._start % len(sessions)
-        self._start += 1
-        for session in sessions[start:] + sessions[:start]:
-            if phase == 0:
-                session.deliver_snapshot()
-            elif frame % self.stats_frames == 0:
-                session.deliver_statistics()
-        self.wake()
+__all__ = ["FrameClock", "TrainingSession", "FRAME_INTERVAL_S", "STATS_FRAMES", "GUI_BUDGET", "MAX_FRAME_INTERVAL_S"]
 
 
 class TrainingSession(QObject):

@@ -5,6 +5,8 @@ Defines the diverging weight palette, the activation palette, the ink palette an
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
@@ -101,3 +103,16 @@ def legend_html() -> str:
         f'<span style="color:{NEGATIVE_HEX}; font-size:14pt">&#9632;</span> inhibits &nbsp;·&nbsp; '
         f"thicker = larger |weight|"
     )
+
+
+#: Colour-scale limits are rounded up to steps of 10^(1/LEVEL_STEPS_PER_DECADE), about 6%.
+LEVEL_STEPS_PER_DECADE = 40
+
+
+def level_step(m: float) -> float:
+    """``m`` (> 0) rounded up to the next of 40 steps per decade.
+
+    While training, a colour scale then stays put for many frames instead of changing at every
+    one: its colour bar's ticks are not redrawn, and the images do not flicker in brightness.
+    """
+    return float(10.0 ** (math.ceil(math.log10(m) * LEVEL_STEPS_PER_DECADE - 1e-9) / LEVEL_STEPS_PER_DECADE))

@@ -161,6 +161,13 @@ class NetworkGraphView(QWidget):
         self._update_output_labels()
         self._update_selection()
 
+    def set_smooth_edges(self, smooth: bool) -> None:
+        """Antialiased edges (default), or plain ones, half the drawing time, for fast redraws."""
+        for _, _, curve in self._edge_curves:
+            if curve.opts["antialias"] != smooth:
+                curve.opts["antialias"] = smooth
+                curve.update()
+
     def show_activations(self, activations: list[np.ndarray]) -> None:
         """Shade neurons by one input's activations: [x (n_in,), hidden_1, ..., output]."""
         acts = [np.asarray(a, dtype=np.float32).reshape(-1) for a in activations]
@@ -378,7 +385,8 @@ class NetworkGraphView(QWidget):
         acts = self._activations
         if acts is None:
             return
-        if self._image_mode:
+        shown = self._input_strip.image
+        if self._image_mode and (shown is None or not np.array_equal(shown.reshape(-1), acts[0])):  # new input
             side = math.isqrt(acts[0].size)
             self._input_image.setImage(
                 acts[0].reshape(side, side), autoLevels=False, levels=(0.0, 1.0)

@@ -86,6 +86,8 @@ class WeightImagesView(QWidget):
         self._vb.setMouseEnabled(False, False)
         self._vb.setMenuEnabled(False)
         self._colormap = _colors.weight_colormap()
+        # Over 256 colours: pyqtgraph maps with NumPy, not a QImage colour table built per redraw
+        self._lut = self._colormap.getLookupTable(nPts=512, alpha=False)
         self._colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0),
             colorMap=self._colormap,
@@ -125,7 +127,7 @@ class WeightImagesView(QWidget):
         self._highlight.setVisible(False)
         self._vb.addItem(self._highlight)
         self._enlarged = pg.ImageItem(axisOrder="row-major")
-        self._enlarged.setColorMap(self._colormap)
+        self._enlarged.setLookupTable(self._lut)
         self._enlarged.setBorder(pg.mkPen("#909090"))
         self._enlarged.setVisible(False)
         self._vb.addItem(self._enlarged)
@@ -188,7 +190,7 @@ class WeightImagesView(QWidget):
             t = t - t.mean(axis=0)
         # Robust scale: one outlier pixel must not wash out every image of the layer.
         m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
-        m = m if m > 0 else 1.0
+        m = _colors.level_step(m) if m > 0 else 1.0
         self._levels[layer] = m
         images = t.reshape(-1, self._side, self._side)
         for item, img in zip(self._items[layer], images):
@@ -308,7 +310,7 @@ class WeightImagesView(QWidget):
         items, labels = [], []
         for i in range(self._layer_sizes[layer]):
             item = pg.ImageItem(axisOrder="row-major")
-            item.setColorMap(self._colormap)
+            item.setLookupTable(self._lut)
             item.setImage(blank, autoLevels=False, levels=(-1.0, 1.0))
             item.setRect(*self._cell_rect(layer, i))
             item.setVisible(False)

@@ -1,0 +1,44 @@
+"""FrameClock pacing: the shared clock gives training priority over frames when drawing gets dear."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from nnviz.qt import frame_clock as clock_module
+from nnviz.qt.frame_clock import GUI_BUDGET, MAX_FRAME_INTERVAL_S, FrameClock
+
+
+@pytest.fixture
+def gui_thread_time(monkeypatch):
+    """A fake clock and GUI-thread CPU counter the FrameClock reads at every frame."""
+    now = SimpleNamespace(wall=0.0, cpu=0.0)
+    monkeypatch.setattr(clock_module, "time", SimpleNamespace(perf_counter=lambda: now.wall,
+                                                                 thread_time=lambda: now.cpu))
+    return now
+
+
+def _frames(clock, now, n, gui_share):
+    """n frames at the clock's current interval, the GUI thread busy for gui_share of each."""
+    for _ in range(n):
+        now.wall += clock.interval_s
+        now.cpu += gui_share * clock.interval_s
+        clock._adapt()
+
+
+def test_frames_space_out_while_the_gui_thread_is_over_budget_and_come_back_when_it_is_not(qapp, gui_thread_time):
+    clock = FrameClock(frame_interval_s=0.06, stats_frames=4, gui_budget=0.2)
+    assert clock.interval_s == 0.06
+    _frames(clock, gui_thread_time, 3, 0.1)
+    assert clock.interval_s == 0.06  # under budget: as fast as asked
+    _frames(clock, gui_thread_time, 40, 0.5)
+    assert clock.interval_s == pytest.approx(MAX_FRAME_INTERVAL_S)  # drawing takes half a core: slow down, not stop
+    assert clock._timer.interval() == int(MAX_FRAME_INTERVAL_S * 500)
+    _frames(clock, gui_thread_time, 80, 0.05)
+    assert clock.interval_s == pytest.approx(0.06)
+
+
+def test_without_a_budget_the_pace_is_fixed_and_the_shared_clock_has_one(qapp, gui_thread_time):
+    clock = FrameClock(frame_interval_s=0.06)
+    _frames(clock, gui_thread_time, 40, 0.9)
+    assert clock.interval_s == 0.06
+    assert FrameClock.shared().gui_budget == GUI_BUDGET
