@@ -53,6 +53,7 @@ def _number(convert, accept, requirement: str):
 
 _positive_float = _number(float, lambda v: v > 0, "must be a positive number")
 _non_negative_float = _number(float, lambda v: v >= 0, "must be zero or more")
+_penalty = _number(float, lambda v: 0 <= v <= 1, "must be from 0 to 1")
 _fraction = _number(float, lambda v: 0 <= v < 1, "must be at least 0 and below 1")
 _positive_int = _number(int, lambda v: v > 0, "must be a positive whole number")
 _non_negative_int = _number(int, lambda v: v >= 0, "must be zero or more")
@@ -116,8 +117,8 @@ def _build_parser() -> argparse.ArgumentParser:
                        help=f"mini-batch size (default {defaults.batch_size}" + small.format("32)"))
     train.add_argument("--epochs", type=_positive_int, default=None,
                        help=f"passes over the training data (default {defaults.epochs}" + small.format("400)"))
-    train.add_argument("--l2", type=_non_negative_float, default=defaults.l2, help="L2 weight decay")
-    train.add_argument("--l1", type=_non_negative_float, default=defaults.l1, help="L1 regularisation rate")
+    train.add_argument("--l2", type=_penalty, default=defaults.l2, help="L2 weight decay, 0 to 1")
+    train.add_argument("--l1", type=_penalty, default=defaults.l1, help="L1 regularisation rate, 0 to 1")
     train.add_argument("--dropout", type=_fraction, default=defaults.dropout, help="dropout rate on hidden layers")
     train.add_argument("--schedule", choices=SCHEDULES, default=None,
                        help=f"how the learning rate changes over the epochs (default {defaults.schedule}"

@@ -138,3 +138,10 @@ def test_leaving_the_app_at_once_still_runs_exit_handlers_and_flushes():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert done.stdout == "output handler ran\n"
+
+
+@pytest.mark.parametrize("option", ["--l2", "--l1"])
+def test_an_absurd_penalty_is_a_usage_error_not_a_divergence_blamed_on_the_learning_rate(option):
+    done = nnviz("train", "--data", "sample", "--epochs", "1", option, "1e300")
+    assert done.returncode == 2
+    assert f"argument {option}: must be from 0 to 1" in done.stderr and "learning rate" not in done.stderr
