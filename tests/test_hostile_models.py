@@ -192,3 +192,12 @@ def test_metadata_with_nan_is_saved_as_valid_json_and_read_back_as_none(tmp_path
     assert json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in the file")) == \
         {"test_accuracy": None, "costs": [1.0, None]}
     assert load_model(path)[1] == {"test_accuracy": None, "costs": [1.0, None]}
+
+
+def test_devices_and_pipes_are_not_read(tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    assert "not a regular file" in load_bounded(fifo)
+    if os.path.exists("/dev/zero"):  # reading it would never end
+        with pytest.raises(ModelFileError, match="not a regular file"):
+            load_model("/dev/zero")

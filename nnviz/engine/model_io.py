@@ -83,6 +83,8 @@ def load_model(path) -> tuple[Network, dict]:
         raise fail("no such file")
     if path.is_dir():
         raise fail("is a folder, not a model file")
+    if not path.is_file():  # a device (/dev/zero never ends) or a pipe (may never answer)
+        raise fail("is not a regular file (a device or a pipe), so it is not a model file")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
