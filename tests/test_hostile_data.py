@@ -216,3 +216,10 @@ def test_absurd_generated_problems_are_refused_before_allocating(args, message):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr and "Warning" not in done.stderr
+
+
+def test_a_pipe_named_like_an_npz_is_not_opened(tmp_path):
+    fifo = tmp_path / "data.npz"
+    os.mkfifo(fifo)  # opening it would wait for a writer forever
+    with pytest.raises(DataError, match="not a regular file"):
+        load_dataset(fifo)

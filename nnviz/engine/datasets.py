@@ -236,6 +236,8 @@ def load_keras_npz(
 ) -> Dataset:
     """Load a Keras-style ``mnist.npz`` with arrays x_train, y_train, x_test, y_test."""
     path = pathlib.Path(path).expanduser()
+    if path.exists() and not path.is_file() and not path.is_dir():  # a pipe may never answer
+        raise DataError(f"{path}: is not a regular file (a device or a pipe), not a .npz file")
     try:
         with open(path, "rb") as stream, open_npz(stream) as archive:
             files = npz_members(archive)
