@@ -141,3 +141,32 @@ def test_the_real_mnist_files_match_their_known_sizes():
         pytest.skip("the real MNIST is not here (NNVIZ_DATA_DIR)")
     for name, size in download.MNIST_SIZES.items():
         assert (folder / name).stat().st_size == size, name
+
+
+def test_a_trickling_mirror_is_left_for_the_next_once_its_rate_is_known(tmp_path, hostile, monkeypatch):
+    monkeypatch.setattr(download, "MIN_RATE_GRACE", 0.5)
+    monkeypatch.setattr(download, "MIN_RATE", 1000)
+    slow = hostile("trickle")
+    with pytest.raises(DownloadError, match="sent only") as caught:
+        download_mnist(dest=tmp_path / "dl", mirrors=[slow.url, slow.url], files=FILES, timeout=30, deadline=60)
+    assert str(caught.value).count("sent only") == 2  # both mirrors were tried, each given up on its own
+    assert not (tmp_path / "dl").exists()
+
+
+def test_the_default_deadline_grows_with_the_known_sizes(tmp_path, monkeypatch):
+    seen = []
+    real = download._Limits
+
+    def recording(ends_at, deadline, timeout, sizes):
+        seen.append(deadline)
+        return real(ends_at, deadline, timeout, sizes)
+
+    monkeypatch.setattr(download, "_Limits", recording)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    for sizes in ({NAME: len(DATA)}, {NAME: 10_000_000}):
+        with pytest.raises(DownloadError):
+            download_mnist(dest=tmp_path / "dl", mirrors=[dead], files=FILES, sizes=sizes, timeout=5)
+    assert seen[0] == pytest.approx(download.DEFAULT_DEADLINE + len(DATA) / download.DEADLINE_BYTES_PER_SECOND)
+    assert seen[1] == pytest.approx(download.DEFAULT_DEADLINE + 500)  # 10 MB at 20 kB/s: a slow line finishes

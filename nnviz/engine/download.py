@@ -70,8 +70,14 @@ FASHION_MNIST_SIZES: dict[str, int] = {
 }
 #: Largest file accepted when no size is known for it.
 MAX_DOWNLOAD_BYTES = 64 * 2**20
-#: The whole download (all four files, all mirrors) must finish within this many seconds.
+#: The whole download (all four files, all mirrors) must finish within this many seconds, plus
+#: one second per DEADLINE_BYTES_PER_SECOND bytes known to come (MNIST: about 20 minutes in all).
 DEFAULT_DEADLINE = 600.0
+DEADLINE_BYTES_PER_SECOND = 20_000
+#: After MIN_RATE_GRACE seconds on one file, a mirror sending less than MIN_RATE bytes a second is
+#: left for the next one: a trickle is noticed in a minute, not at the deadline.
+MIN_RATE = 2_000
+MIN_RATE_GRACE = 60.0
 # Plain http is accepted only from this machine itself (the tests' local servers).
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -103,7 +109,7 @@ def download_mnist(
     timeout: float = 15.0,
     files: Mapping[str, str] | None = None,
     sizes: Mapping[str, int] | None = None,
-    deadline: float = DEFAULT_DEADLINE,
+    deadline: float | None = None,
 ) -> pathlib.Path:
     """Download MNIST's four .gz files into ``dest`` (default ``user_data_dir() / "mnist"``).
 
@@ -114,7 +120,8 @@ def download_mnist(
     present file with the wrong checksum is downloaded again. ``sizes`` maps file names to their
     exact sizes in bytes (default: MNIST's, when ``files`` is the default); a file of unknown size
     may be at most MAX_DOWNLOAD_BYTES. Mirrors must be https (plain http only from this machine).
-    ``timeout`` bounds each network wait, ``deadline`` (seconds) the whole download. Returns the
+    ``timeout`` bounds each network wait, ``deadline`` (seconds) the whole download (None: see
+    DEFAULT_DEADLINE); a mirror slower than MIN_RATE after MIN_RATE_GRACE is given up. Returns the
     folder. Raises DownloadError (and DownloadCancelled) with a message fit for the user; a failed
     download leaves no partial file and no empty folder it created.
     """
@@ -139,7 +146,7 @@ def download_fashion_mnist(
     timeout: float = 15.0,
     files: Mapping[str, str] | None = None,
     sizes: Mapping[str, int] | None = None,
-    deadline: float = DEFAULT_DEADLINE,
+    deadline: float | None = None,
 ) -> pathlib.Path:
     """Like ``download_mnist`` for Fashion-MNIST, into ``user_data_dir() / "fashion-mnist"`` by default."""
     folder = pathlib.Path(dest).expanduser() if dest is not None else user_data_dir() / "fashion-mnist"
@@ -171,8 +178,10 @@ def _download_all(
     cancel: threading.Event | None,
     timeout: float,
     sizes: Mapping[str, int],
-    deadline: float,
+    deadline: float | None,
 ) -> pathlib.Path:
+    if deadline is None:
+        deadline = DEFAULT_DEADLINE + sum(sizes.get(name, 0) for name in files) / DEADLINE_BYTES_PER_SECOND
     if not mirrors:
         raise DownloadError("no download mirrors were given")
     for mirror in mirrors:
@@ -326,9 +335,13 @@ def _copy(
         raise _Failed(f"the mirror announces {total:,} bytes; {name} has {largest:,}")
     digest = hashlib.md5(usedforsecurity=False)
     done = 0
+    started = time.monotonic()
     if progress is not None:
         progress(name, 0, total)
     while True:
+        elapsed = time.monotonic() - started
+        if elapsed > MIN_RATE_GRACE and done < MIN_RATE * elapsed:
+            raise _Failed(f"the mirror sent only {done / elapsed:,.0f} bytes a second")
         if cancel is not None and cancel.is_set():
             raise DownloadCancelled(f"download of {name} cancelled")
         wait = limits.wait(name)
