@@ -297,3 +297,16 @@ def test_moving_the_mouse_over_an_edge_shows_its_weight(qtbot, playground):
     qtbot.mouseMove(view.viewport(), point)
     qtbot.waitUntil(lambda: QToolTip.isVisible() and "weight" in QToolTip.text(), timeout=5000)
     QToolTip.hideText()
+
+
+def test_edges_are_drawn_by_sign_and_size(playground):
+    window = playground(hidden=(2,))
+    view = window.network_view
+    window.set_parameter("weight", 0, (0, 0), 50.0)  # by far the largest: the widest blue item
+    window.set_parameter("weight", 0, (1, 1), -0.001)  # tiny and negative: the thinnest red item
+    widest_blue = np.column_stack(view._edges[2 * 5 - 1].getData()).reshape(-1, 4)
+    thinnest_red = np.column_stack(view._edges[0].getData()).reshape(-1, 4)
+    a = view._segments[0]  # x1 -> neuron 1
+    b = view._segments[3]  # x2 -> neuron 2
+    np.testing.assert_array_equal(widest_blue, [a[[0, 1, 2, 3]]])
+    assert any(np.array_equal(row, b) for row in thinnest_red)

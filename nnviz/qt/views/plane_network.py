@@ -63,6 +63,7 @@ class PlaneNetworkView(pg.PlotWidget):
         self._extent = 1.0
         self._resolution = 0
         self._corners: list[np.ndarray] = []
+        self._item_of_edge = np.zeros(0, np.int64)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -127,6 +128,7 @@ class PlaneNetworkView(pg.PlotWidget):
                     segments.append((start[col, 0] + TILE, start[col, 1] + TILE / 2, end[row, 0], end[row, 1] + TILE / 2))
                     index.append((layer, row, col))
         self._segments = np.array(segments, dtype=np.float64).reshape(-1, 4)
+        self._item_of_edge = np.zeros(0, np.int64)  # which edge item draws each edge, as last drawn
         self._segment_index = np.array(index, dtype=np.int64).reshape(-1, 3)
         height = max(layer_sizes) * ROW_STEP
         # room for the feature names on the left and the class names on the right
@@ -193,9 +195,13 @@ class PlaneNetworkView(pg.PlotWidget):
         scale = max(float(magnitude.max()), 1.0)
         bins = np.minimum((magnitude / scale * WIDTH_BINS).astype(np.int64), WIDTH_BINS - 1)
         positive = w > 0
+        item_of_edge = positive * WIDTH_BINS + bins
+        if np.array_equal(item_of_edge, self._item_of_edge):
+            return  # every edge keeps its colour and width: nothing to redraw
+        self._item_of_edge = item_of_edge
         for sign in (0, 1):
             for b in range(WIDTH_BINS):
-                chosen = self._segments[(positive == bool(sign)) & (bins == b)]
+                chosen = self._segments[item_of_edge == sign * WIDTH_BINS + b]
                 xs = chosen[:, [0, 2]].ravel()
                 ys = chosen[:, [1, 3]].ravel()
                 self._edges[sign * WIDTH_BINS + b].setData(xs, ys)
