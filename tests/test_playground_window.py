@@ -100,7 +100,9 @@ def test_training_settings_go_to_the_trainer_without_a_new_network(playground):
     window = playground()
     network = window.session.network
     window.controls.learning_rate.setCurrentIndex(window.controls.learning_rate.findData(0.3))
+    assert not window.controls.regularisation_rate.isEnabled()  # no regularisation, no rate
     window.controls.regularisation.setCurrentIndex(window.controls.regularisation.findData("L1"))
+    assert window.controls.regularisation_rate.isEnabled()
     window.controls.batch_size.setValue(7)
     config = window.session.trainer.config
     assert (config.learning_rate, config.l1, config.l2, config.batch_size) == (0.3, 0.001, 0.0, 7)

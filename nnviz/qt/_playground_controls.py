@@ -150,9 +150,11 @@ class PlaygroundControls(QWidget):
         group = QGroupBox("Training")
         form = QFormLayout(group)
         s = self.state
-        self.activation = _combo({a: a.replace("_", " ") for a in ps.TABLE["activation"][1]}, s.activation)
+        names = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "linear": "Linear (none)"}
+        self.activation = _combo({a: names.get(a, a) for a in ps.TABLE["activation"][1]}, s.activation)
         self.learning_rate = _combo({r: f"{r:g}" for r in ps.LEARNING_RATES}, s.learning_rate)
-        self.regularisation = _combo({r: r for r in ps.REGULARISATIONS}, s.regularisation)
+        self.regularisation = _combo({r: r.capitalize() if r == "none" else r for r in ps.REGULARISATIONS},
+                                     s.regularisation)
         self.regularisation_rate = _combo({r: f"{r:g}" for r in ps.REGULARISATION_RATES}, s.regularisation_rate)
         self.batch_size = QSpinBox()
         self.batch_size.setRange(*ps.TABLE["batch_size"][1])
@@ -171,6 +173,9 @@ class PlaygroundControls(QWidget):
         self.learning_rate.currentIndexChanged.connect(lambda: self._set(learning_rate=self.learning_rate.currentData()))
         self.regularisation.currentIndexChanged.connect(
             lambda: self._set(regularisation=self.regularisation.currentData()))
+        self.regularisation.currentIndexChanged.connect(
+            lambda: self.regularisation_rate.setEnabled(self.regularisation.currentData() != "none"))
+        self.regularisation_rate.setEnabled(s.regularisation != "none")
         self.regularisation_rate.currentIndexChanged.connect(
             lambda: self._set(regularisation_rate=self.regularisation_rate.currentData()))
         self.batch_size.valueChanged.connect(lambda v: self._set(batch_size=v))
