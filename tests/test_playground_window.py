@@ -312,3 +312,10 @@ def test_edges_are_drawn_by_sign_and_size(playground):
     b = view._segments[3]  # x2 -> neuron 2
     np.testing.assert_array_equal(widest_blue, [a[[0, 1, 2, 3]]])
     assert any(np.array_equal(row, b) for row in thinnest_red)
+
+
+def test_the_handle_stays_inside_the_plot_for_a_tall_neuron(playground):
+    window = playground(mode="curve", curve_neurons=2)
+    window.set_parameter("weight", 1, (0, 0), 7.5)  # taller than the plot
+    assert window.curve_view.handle.pos().y() < 2.0
+    assert "height +7.50" in window.neuron_editor.where.text()

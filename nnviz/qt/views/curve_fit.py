@@ -15,6 +15,7 @@ from nnviz.engine.playground import CurveParts
 from nnviz.qt.views import colors as _colors
 
 MAX_CONTRIBUTIONS = 50
+Y_LIMIT = 2.0  # the plot shows y in -2..2: targets lie in -1..1, contributions may reach past them
 OUTPUT_COLOR = "#e67800"
 TARGET_COLOR = "#202020"
 PART_COLOR = (90, 110, 170, 90)
@@ -67,7 +68,7 @@ class CurveFitView(pg.PlotWidget):
         item.hideButtons()
         item.setMouseEnabled(False, False)
         item.showGrid(x=True, y=True, alpha=0.15)
-        self.setRange(xRange=(-1, 1), yRange=(-2, 2), padding=0.02)
+        self.setRange(xRange=(-1, 1), yRange=(-Y_LIMIT, Y_LIMIT), padding=0.02)
         self.box.disableAutoRange()
         self.parts = [pg.PlotCurveItem(pen=pg.mkPen(PART_COLOR, width=1)) for _ in range(MAX_CONTRIBUTIONS)]
         for part in self.parts:
@@ -122,8 +123,9 @@ class CurveFitView(pg.PlotWidget):
             self.chosen.setVisible(False)
         self.handle.setVisible(handle_xy is not None)
         if handle_xy is not None:
-            hx = float(np.clip(np.nan_to_num(handle_xy[0]), -1.5, 1.5))
-            hy = float(np.clip(np.nan_to_num(handle_xy[1]), -5, 5))
+            hx = float(np.clip(np.nan_to_num(handle_xy[0]), -0.98, 0.98))
+            # kept inside the plot so it can always be grabbed; the editor shows the exact height
+            hy = float(np.clip(np.nan_to_num(handle_xy[1]), -Y_LIMIT * 0.95, Y_LIMIT * 0.95))
             self._placing = True
             try:
                 self.handle.setPos(hx, hy)
