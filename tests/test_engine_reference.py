@@ -122,3 +122,19 @@ def test_momentum_flushes_a_decayed_velocity():
         momentum.step(p, np.zeros(4, dtype=np.float32), 0.1)
     assert np.all(momentum.velocity == 0)
     np.testing.assert_allclose(p, -0.1 / (1 - 0.9), rtol=1e-5)
+
+
+def test_adam_over_several_cache_blocks_matches_the_textbook_update():
+    from nnviz.engine.optimizers import BLOCK
+
+    rng = np.random.default_rng(2)
+    n = 2 * BLOCK + 123  # three blocks, the last one short
+    params32 = rng.normal(size=n).astype(np.float32)
+    params64 = params32.astype(np.float64)
+    adam, reference = Adam(n), _ReferenceOptimizer("adam", n)
+    assert len(adam._blocks) == 3
+    for _ in range(4):
+        g = rng.normal(size=n) * 1e-2
+        adam.step(params32, g.astype(np.float32), 0.01)
+        reference.step(params64, g, 0.01)
+    np.testing.assert_allclose(params32, params64, rtol=1e-5, atol=1e-6)

