@@ -15,7 +15,7 @@ from nnviz.engine.features import DEFAULT_FEATURES, parse_features, with_feature
 from nnviz.engine.network import REGRESSION_COST, Network
 from nnviz.engine.playground import SMALL_CONFIG, small_network
 from nnviz.engine.toy import CURVES, TOY_DATASETS, make_curve, make_toy
-from nnviz.engine.trainer import Diverged, EpochStats, TrainConfig, Trainer
+from nnviz.engine.trainer import Diverged, EpochStats, NotLearning, TrainConfig, Trainer
 
 __all__ = ["SMALL_PROBLEMS", "is_small_problem", "parse_hidden", "hidden_layers_for_images", "train_small"]
 
@@ -108,6 +108,8 @@ def train_small(args) -> int:
         if isinstance(record, Diverged):
             print(f"nnviz train: {record.message}", file=sys.stderr)
             return 1
+        if isinstance(record, NotLearning):
+            print(f"nnviz train: warning: {record.message}", file=sys.stderr, flush=True)
         if not isinstance(record, EpochStats):
             continue
         last = record

@@ -28,6 +28,18 @@ status=$?
 set -e
 run_seconds=$((SECONDS - start))
 
+# Without a display the bundle must say so in one line and exit 1 (Qt alone would abort).
+set +e
+no_display="$(env -u NNVIZ_DATA_DIR -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM HOME="$out/home" \
+    XDG_CONFIG_HOME="$out/home/.config" timeout 120 "$out/dist/nnviz/nnviz" 2>&1)"
+no_display_status=$?
+set -e
+echo "without a display: exit code $no_display_status: $no_display"
+if [[ $no_display_status -ne 1 || "$no_display" != *"no display found"* ]]; then
+    echo "FAILED: without a display the bundle must exit 1 saying so" >&2
+    exit 1
+fi
+
 echo "bundle: $(du -sh "$out/dist/nnviz" | cut -f1), built in ${build_seconds} s;" \
      "self-check exit code $status after ${run_seconds} s"
 if [[ $status -ne 0 ]]; then

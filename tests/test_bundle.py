@@ -69,3 +69,14 @@ def test_bundle_installs_its_own_menu_entry(bundle, tmp_path):
     entry = (tmp_path / ".local/share/applications/nnviz.desktop").read_text()
     assert f"Exec={executable}\n" in entry
     assert (tmp_path / ".local/share/icons/hicolor/512x512/apps/nnviz.png").is_file()
+
+
+def test_bundle_without_a_display_says_so_in_one_line(bundle, tmp_path):
+    if sys.platform != "linux":
+        pytest.skip("X11/Wayland displays are a Linux thing")
+    executable = bundle / "nnviz"
+    env = {k: v for k, v in bundle_env(tmp_path).items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run([str(executable)], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "no display found" in result.stderr

@@ -74,3 +74,10 @@ def test_the_session_passes_the_warning_on(qtbot, sample):
         qtbot.waitUntil(lambda: not session.is_busy, timeout=10000)
     finally:
         assert session.close()
+
+
+def test_the_cli_warns_on_small_problems_too():
+    done = subprocess.run([sys.executable, "-m", "nnviz", "train", "--data", "spirals", "--epochs", "2",
+                           "--optimizer", "sgd", "--lr", "1000"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("nnviz train: warning: Training is going nowhere") == 1
