@@ -304,6 +304,8 @@ def _train(args) -> int:
             if show_progress:
                 sys.stderr.write("\r\033[K")
             print(f"nnviz train: {record.message}", file=sys.stderr)
+            if args.json:  # a script reading stdout still gets one JSON object
+                print(dumps_json({"diverged": record.message, "epochs": len(epochs), "step": record.step}))
             return EXIT_FAILED
         elif isinstance(record, BatchStats) and show_progress and (
                 record.batch % 50 == 0 or record.batch + 1 == record.batches_per_epoch):

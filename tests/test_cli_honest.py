@@ -145,3 +145,10 @@ def test_an_absurd_penalty_is_a_usage_error_not_a_divergence_blamed_on_the_learn
     done = nnviz("train", "--data", "sample", "--epochs", "1", option, "1e300")
     assert done.returncode == 2
     assert f"argument {option}: must be from 0 to 1" in done.stderr and "learning rate" not in done.stderr
+
+
+def test_a_diverged_run_with_json_still_prints_one_json_object():
+    done = nnviz("train", "--data", "sample", "--epochs", "1", "--lr", "1e300", "--json")
+    assert done.returncode == 1
+    report = strict_json(done.stdout)
+    assert report["diverged"].startswith("Training diverged") and report["epochs"] == 0
