@@ -223,3 +223,28 @@ def test_a_pipe_named_like_an_npz_is_not_opened(tmp_path):
     os.mkfifo(fifo)  # opening it would wait for a writer forever
     with pytest.raises(DataError, match="not a regular file"):
         load_dataset(fifo)
+
+
+def test_damaged_idx_files_only_ever_give_an_idx_error(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = write_idx(tmp_path / "good.gz", np.arange(3 * 28 * 28, dtype=np.uint8).reshape(3, 28, 28) % 251)
+    originals = [good.read_bytes(), gzip.decompress(good.read_bytes())]
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sampled_from([0, 1]), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=6),
+           st.integers(0, 10**6))
+    def check(which, flips, cut):
+        data = bytearray(originals[which])
+        for at, value in flips:
+            data[at % len(data)] = value
+        path = tmp_path / "mutated"
+        path.write_bytes(bytes(data[: max(1, cut % (len(data) + 1))]))
+        try:
+            array = read_idx(path)
+        except IdxError:
+            return
+        assert array.size * array.itemsize <= MAX_IDX_BYTES
+
+    check()

@@ -201,3 +201,47 @@ def test_devices_and_pipes_are_not_read(tmp_path):
     if os.path.exists("/dev/zero"):  # reading it would never end
         with pytest.raises(ModelFileError, match="not a regular file"):
             load_model("/dev/zero")
+
+
+def test_damaged_model_files_only_ever_give_a_model_file_error(tmp_path):
+    """Random byte flips, cuts and insertions anywhere in a real model file: a clear error or a model."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = tmp_path / "good.npz"
+    save_model(good, Network((784, 4, 10), seed=0), {"epochs": 1})
+    original = good.read_bytes()
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)), max_size=8),
+           st.integers(1, len(original)), st.binary(max_size=16), st.integers(0, len(original)))
+    def check(flips, cut, inserted, where):
+        data = bytearray(original)
+        for at, value in flips:
+            data[at] = value
+        data = data[:cut]
+        data[where:where] = inserted
+        path = tmp_path / "mutated.npz"
+        path.write_bytes(bytes(data))
+        try:
+            network, metadata = load_model(path)
+        except ModelFileError as error:
+            assert "pickle" not in str(error).lower()
+        else:
+            assert network.layer_sizes == (784, 4, 10) and isinstance(metadata, dict)
+            assert all(np.isfinite(w).all() for w in network.weights)
+
+    check()
+
+
+def test_a_changed_byte_in_stored_weights_is_caught_by_the_checksum(tmp_path):
+    members = real_members()
+    path = tmp_path / "stored.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    raw = bytearray(path.read_bytes())
+    at = raw.index(members["weights_1.npy"][-64:])  # inside weights_1's values
+    raw[at] ^= 0x40
+    path.write_bytes(bytes(raw))
+    assert "damaged" in load_bounded(path).lower() or "crc" in load_bounded(path).lower()

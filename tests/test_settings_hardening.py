@@ -135,3 +135,42 @@ def test_a_remembered_gzip_bomb_does_not_block_the_start(qtbot, tmp_path, monkey
     w.close()
     again = ini_store(path)
     assert again.dataset_spec() is None and again.problems == {}  # the next start goes straight to the best
+
+
+KEYS = ["network/seed", "network/hidden", "network/activation", "network/cost", "training/learning_rate",
+        "training/batch_size", "training/optimizer", "training/l2", "training/dropout", "training/epochs",
+        "training/schedule", "training/augment", "training/delay_ms", "data/spec", "data/loading",
+        "files/recent", "files/last_folder", "window/geometry", "window/state"]
+
+
+def test_no_stored_text_can_stop_the_settings_from_being_read(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    texts = st.one_of(st.sampled_from(["1e400", "-1e400", "inf", "-inf", "nan", "NaN", "1e-400", "0x10", "9" * 5000,
+                                       "@Variant(\\0\\0\\0\\x7f)", "@ByteArray(\\xff)", "true", ",,,", "-0", "1_000",
+                                       "\\0", "\u202e", "[", "{", "1,2,3", ""]),
+                      st.text(max_size=40))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(st.sampled_from(KEYS), texts, max_size=8))
+    def check(values):
+        path = tmp_path / "fuzz.conf"
+        groups: dict[str, list[str]] = {}
+        for key, text in values.items():
+            group, name = key.split("/")
+            groups.setdefault(group, []).append(f"{name}={text}")
+        path.write_text("".join(f"[{g}]\n" + "\n".join(lines) + "\n" for g, lines in groups.items()),
+                        encoding="utf-8")
+        store = ini_store(path)
+        architecture = store.architecture()
+        hp = store.hyper_parameters()
+        assert isinstance(architecture, Architecture) and isinstance(hp, HyperParameters)
+        assert 0 <= store.seed() <= 2**31 - 1 and 0 <= store.delay_ms() <= 2000
+        assert all(isinstance(p, str) for p in store.recent_files())
+        assert store.dataset_spec() is None or isinstance(store.dataset_spec(), str)
+        assert isinstance(store.last_folder(), str)
+        store.geometry(), store.window_state()
+        assert isinstance(store.problem_message(), str)
+
+    check()
