@@ -118,8 +118,8 @@ def read_member(archive: zipfile.ZipFile, name: str, max_bytes: int) -> np.ndarr
                 if not n:
                     break
                 got += n
-            # one more read reaches the member's end, where zipfile checks its CRC: a damaged byte
-            # is an error, not a silently different weight
+            # nothing may follow the declared data (zipfile checks the CRC once the member's end
+            # is reached, which reading exactly file_size bytes already does)
             if got == nbytes and stream.read(1):
                 raise LimitError(f"{name} holds more bytes than its shape {shape} needs")
     except LimitError:
