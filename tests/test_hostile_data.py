@@ -248,3 +248,28 @@ def test_damaged_idx_files_only_ever_give_an_idx_error(tmp_path):
         assert array.size * array.itemsize <= MAX_IDX_BYTES
 
     check()
+
+
+def test_damaged_dataset_npz_files_only_ever_give_a_data_error(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    good = tmp_path / "good.npz"
+    keras_npz(good, tiny(6, 4))
+    original = good.read_bytes()
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)), max_size=6),
+           st.integers(1, len(original)))
+    def check(flips, cut):
+        data = bytearray(original)
+        for at, value in flips:
+            data[at] = value
+        path = tmp_path / "mutated.npz"
+        path.write_bytes(bytes(data[:cut]))
+        try:
+            load_dataset(path)
+        except DataError as error:
+            assert "pickle" not in str(error).lower()
+
+    check()

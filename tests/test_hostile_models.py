@@ -212,7 +212,7 @@ def test_damaged_model_files_only_ever_give_a_model_file_error(tmp_path):
     save_model(good, Network((784, 4, 10), seed=0), {"epochs": 1})
     original = good.read_bytes()
 
-    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.lists(st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)), max_size=8),
            st.integers(1, len(original)), st.binary(max_size=16), st.integers(0, len(original)))
     def check(flips, cut, inserted, where):
@@ -245,3 +245,17 @@ def test_a_changed_byte_in_stored_weights_is_caught_by_the_checksum(tmp_path):
     raw[at] ^= 0x40
     path.write_bytes(bytes(raw))
     assert "damaged" in load_bounded(path).lower() or "crc" in load_bounded(path).lower()
+
+
+def test_an_end_record_that_understates_the_entries_is_caught_by_the_directory_size(tmp_path):
+    import struct
+
+    members = real_members()
+    members.update({f"junk_{i:05d}.npy": b"" for i in range(10_000)})
+    path = tmp_path / "lying.npz"
+    write_zip(path, members)
+    raw = bytearray(path.read_bytes())
+    at = raw.rindex(b"PK\x05\x06")
+    raw[at + 8 : at + 12] = struct.pack("<HH", 16, 16)  # "16 entries", while the directory holds 10,016
+    path.write_bytes(bytes(raw))
+    assert "directory" in load_bounded(path)

@@ -25,6 +25,7 @@ MAX_JSON_DEPTH = 32
 MAX_NPZ_ENTRIES = 256
 _MAX_NPY_HEADER = 10_000  # bytes; NumPy's own default limit
 _EOCD = b"PK\x05\x06"
+_MAX_DIRECTORY_ENTRY = 46 + 1024  # a central directory record and a generous name and extra field
 
 
 class LimitError(ValueError):
@@ -46,10 +47,14 @@ def open_npz(source, max_entries: int = MAX_NPZ_ENTRIES) -> zipfile.ZipFile:
     at = tail.rfind(_EOCD)
     if at < 0 or len(tail) < at + 22:
         raise LimitError("not a zip (.npz) archive, or cut short")
-    entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    entries, directory_size = struct.unpack("<HI", tail[at + 10 : at + 16])
     if entries == 0xFFFF or entries > max_entries:
         raise LimitError(f"the archive declares {'65,535 or more' if entries == 0xFFFF else f'{entries:,}'} "
                          f"entries; at most {max_entries} are expected")
+    # zipfile reads the directory by its size, not its count: a lying count must not let it grow
+    if directory_size > max_entries * _MAX_DIRECTORY_ENTRY:
+        raise LimitError(f"the archive's directory is {directory_size:,} bytes, far more than "
+                         f"{max_entries} entries need")
     stream.seek(0)
     try:
         return zipfile.ZipFile(stream)
@@ -73,7 +78,7 @@ def _header(stream) -> tuple[tuple[int, ...], bool, np.dtype]:
             raise LimitError(f"an array header is damaged, or in .npy format version {version}, which nnviz does not read")
     except LimitError:
         raise
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, struct.error) as exc:
+    except (ValueError, EOFError, OSError, zipfile.BadZipFile, struct.error, zlib.error) as exc:
         raise LimitError(f"an array header is damaged ({exc})") from None
     if dtype.hasobject:
         raise LimitError("an array holds Python objects; nnviz never unpickles a file")

@@ -13,6 +13,7 @@ import os
 import pathlib
 import sys
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -255,7 +256,7 @@ def load_keras_npz(
         raise DataError(f"{path}: is a folder, not a .npz file") from None
     except LimitError as exc:
         raise DataError(f"{path}: not a usable dataset .npz file ({exc})") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path}: cannot read it as a .npz file ({exc})") from None
     return _to_dataset(name, str(path), parts, class_names, str(path))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,7 @@ def load_model(path) -> tuple[Network, dict]:
             raise
         except LimitError as exc:
             raise fail(str(exc)) from None
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError, zlib.error) as exc:
             raise fail(f"the file is damaged or truncated ({exc})") from None
 
 
