@@ -259,3 +259,19 @@ def test_an_end_record_that_understates_the_entries_is_caught_by_the_directory_s
     raw[at + 8 : at + 12] = struct.pack("<HH", 16, 16)  # "16 entries", while the directory holds 10,016
     path.write_bytes(bytes(raw))
     assert "directory" in load_bounded(path)
+
+
+@pytest.mark.parametrize(("flag_offset", "value", "what"), [(6, 0x01, "encrypted"), (8, 99, "compression method")])
+def test_encrypted_members_and_unknown_compression_are_clear_errors(tmp_path, flag_offset, value, what):
+    """Found by fuzzing: zipfile raises RuntimeError / NotImplementedError for these."""
+    path = tmp_path / f"odd-{flag_offset}.npz"
+    save_model(path, Network((784, 4, 10), seed=0))
+    raw = bytearray(path.read_bytes())
+    for signature, base in ((b"PK\x03\x04", 0), (b"PK\x01\x02", 2)):  # local header and directory record
+        at = raw.find(signature)
+        while at >= 0:
+            raw[at + base + flag_offset] = value
+            at = raw.find(signature, at + 4)
+    path.write_bytes(bytes(raw))
+    message = load_bounded(path)
+    assert "not an nnviz model" in message or "cannot be read" in message or "damaged" in message

@@ -11,6 +11,7 @@ import json
 import math
 import re
 import struct
+import tokenize
 import zipfile
 import zlib
 
@@ -26,6 +27,12 @@ MAX_NPZ_ENTRIES = 256
 _MAX_NPY_HEADER = 10_000  # bytes; NumPy's own default limit
 _EOCD = b"PK\x05\x06"
 _MAX_DIRECTORY_ENTRY = 46 + 1024  # a central directory record and a generous name and extra field
+
+
+# What reading a damaged or odd archive member can raise: zipfile (encrypted members, unknown
+# compression methods, bad CRCs), zlib, and NumPy's header parser (which tokenizes the header).
+_DAMAGED = (ValueError, EOFError, OSError, zipfile.BadZipFile, struct.error, zlib.error, NotImplementedError,
+            RuntimeError, SyntaxError, tokenize.TokenError)
 
 
 class LimitError(ValueError):
@@ -58,7 +65,7 @@ def open_npz(source, max_entries: int = MAX_NPZ_ENTRIES) -> zipfile.ZipFile:
     stream.seek(0)
     try:
         return zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.LargeZipFile, *_DAMAGED) as exc:
         raise LimitError(f"not a readable zip (.npz) archive ({exc})") from None
 
 
@@ -78,7 +85,7 @@ def _header(stream) -> tuple[tuple[int, ...], bool, np.dtype]:
             raise LimitError(f"an array header is damaged, or in .npy format version {version}, which nnviz does not read")
     except LimitError:
         raise
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, struct.error, zlib.error) as exc:
+    except _DAMAGED as exc:
         raise LimitError(f"an array header is damaged ({exc})") from None
     if dtype.hasobject:
         raise LimitError("an array holds Python objects; nnviz never unpickles a file")
@@ -94,8 +101,13 @@ def _info(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
 
 def member_info(archive: zipfile.ZipFile, name: str) -> tuple[tuple[int, ...], np.dtype]:
     """(shape, dtype) that member ``name`` declares, read from its header alone (nothing else is decompressed)."""
-    with archive.open(_info(archive, name)) as stream:
-        shape, _fortran, dtype = _header(stream)
+    try:
+        with archive.open(_info(archive, name)) as stream:
+            shape, _fortran, dtype = _header(stream)
+    except LimitError:
+        raise
+    except _DAMAGED as exc:  # encrypted, an unknown compression method, a damaged stream
+        raise LimitError(f"{name} cannot be read ({exc})") from None
     return shape, dtype
 
 
@@ -129,7 +141,7 @@ def read_member(archive: zipfile.ZipFile, name: str, max_bytes: int) -> np.ndarr
                 raise LimitError(f"{name} holds more bytes than its shape {shape} needs")
     except LimitError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+    except _DAMAGED as exc:
         raise LimitError(f"{name} is damaged ({exc})") from None
     if got < nbytes:
         raise LimitError(f"{name} is cut short: {got:,} of {nbytes:,} bytes")
