@@ -8,7 +8,6 @@ measures both). Results come back through a queue in the order they happen.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import threading
 import time

@@ -8,14 +8,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from nnviz.engine.lab_probes import CONFIDENT, collapse_linear, hidden_points
 from nnviz.qt.views import colors as _colors
-from nnviz.qt.views.race_curves import RaceCurvesView, run_color
+from nnviz.qt.views.race_curves import RaceCurvesView
 from nnviz.qt.views.weight_images import WeightImagesView
 
-__all__ = ["make_picture"]
+__all__ = ["make_picture", "Picture", "DIGIT_COLORS"]
 
 DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -255,8 +256,6 @@ class NoisePicture(Picture):
         for cell, item in zip(self.gallery, pictures.get("gallery", [])):
             image = np.clip(item["image"].reshape(28, 28), 0, 1)
             rgba = ink.map(image.reshape(-1), mode="byte").reshape(28, 28, 4)
-            from PySide6.QtGui import QIcon, QImage, QPixmap
-
             qimage = QImage(np.ascontiguousarray(rgba).data, 28, 28, 28 * 4, QImage.Format.Format_RGBA8888).copy()
             cell.setIcon(QIcon(QPixmap.fromImage(qimage).scaled(56, 56)))
             names = self.dataset.class_names
@@ -285,5 +284,3 @@ _PICTURES = {"depth": DepthPicture, "width": WidthPicture, "linear": LinearPictu
 def make_picture(plan, dataset) -> Picture:
     return _PICTURES[plan.experiment](plan, dataset)
 
-
-__all__ += ["Picture", "DIGIT_COLORS", "run_color"]

@@ -8,6 +8,7 @@ TrainingSessions, the views draw.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QMainWindow, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
@@ -459,8 +460,6 @@ class LabWindow(MainWindowLink, QMainWindow):
         super().closeEvent(event)
 
 
-def _qcolor(hex_color: str):
-    from PySide6.QtGui import QColor
-
+def _qcolor(hex_color: str) -> QColor:
     return QColor(hex_color)
 
