@@ -57,6 +57,31 @@ def commands(data: str, epochs: int, repeats: int) -> dict:
             "ratio": statistics.median(lab) / statistics.median(serial)}
 
 
+def _spin(_=None) -> None:
+    total = 0
+    for i in range(10_000_000):
+        total += i
+
+
+def free_cores() -> float:
+    """How many cores this benchmark gets now: one busy loop's time / time of one loop per core at once.
+
+    On a machine shared with other work this is below the core count, and so is any speed-up.
+    """
+    import multiprocessing
+    import os
+
+    cores = os.cpu_count() or 1
+    started = time.perf_counter()
+    _spin()
+    one = time.perf_counter() - started
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    started = time.perf_counter()
+    with context.Pool(cores) as pool:
+        pool.map(_spin, range(cores))
+    return cores * one / (time.perf_counter() - started)
+
+
 def modes(data: str, epochs: int) -> dict:
     """In one process: the depth plan trained by processes, by threads, and one run after another."""
     from nnviz.engine.datasets import load_dataset
@@ -75,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    before = free_cores()
     result = {"commands": commands(args.data, args.epochs, args.repeats), "modes": modes(args.data, args.epochs)}
+    result["free_cores"] = (before, free_cores())
     if args.json:
         print(json.dumps(result))
         return 0
@@ -94,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
           "whose cores are busy with other work the processes cannot run side by side, and the ratio "
           "tends to the ratio of CPU seconds.\n")
     print("In one process, the same three runs (seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in m.items()))
+    print("Cores this benchmark got (one busy loop per core at once, before and after): "
+          + " and ".join(f"{c:.2f}" for c in result["free_cores"]))
     return 0
 
 
