@@ -267,3 +267,12 @@ def test_on_real_mnist_linear_layers_collapse_and_leaky_relu_pulls_ahead():
     linear, flat, leaky = (result.run(n).test_accuracy for n in RUN_NAMES["linear"])
     assert abs(linear - flat) < 0.02  # three linear layers do what one does
     assert leaky > linear + 0.01
+
+
+def test_answers_on_clothes_do_not_speak_of_digits(tiny):
+    clothes = dataclasses.replace(tiny, name="clothes", class_names=tuple(f"item {i}" for i in range(10)))
+    for name in ("depth", "shuffle"):
+        options = {"subset": 200} if name == "shuffle" else {}
+        result = _result(run_experiment(name, clothes, epochs=1, **options))
+        assert "digit" not in result.answer and "digit" not in result.note
+        assert f"{100 * result.runs[0].test_accuracy:.1f}%" in result.answer

@@ -59,6 +59,7 @@ class Plan:
     seed: int
     note: str = ""  # how the training differs from the defaults, in words, shown beside the answer
     options: tuple[tuple[str, object], ...] = ()  # experiment options (e.g. widths), for the record
+    digits: bool = True  # the classes are the digits 0-9 (else e.g. Fashion-MNIST's clothes)
 
     def run(self, name: str) -> RunSpec:
         for spec in self.runs:

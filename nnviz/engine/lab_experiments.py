@@ -113,7 +113,25 @@ def make_plan(name: str, dataset: Dataset, epochs: int | None = None, seed: int 
         options = (("subset", subset),)
     else:  # noise
         runs = [spec((n_in, 16, 16, k))]
-    return Plan(name, tuple(runs), epochs, seed, note, options)
+    digits = tuple(dataset.class_names) == tuple(str(i) for i in range(10))
+    return Plan(name, tuple(runs), epochs, seed, in_words(note, digits), options, digits)
+
+
+#: How the answers speak of data that are not digits (Fashion-MNIST's clothes, say).
+_NOT_DIGITS = (("real test digits", "real test images"), ("test digits", "test images"),
+               ("training digits", "training images"), ("new digits", "new images"),
+               ("each digit's score", "each class's score"), ("template per digit", "template per class"),
+               ("every digit must be", "every image must be"), ("ten digits cannot", "ten classes cannot"),
+               ("must pick a digit", "must pick a class"), ("anything but digits", "anything but its ten classes"))
+
+
+def in_words(text: str, digits: bool) -> str:
+    """``text`` as is for digits; for other classes, "digits" become images or classes."""
+    if digits:
+        return text
+    for old, new in _NOT_DIGITS:
+        text = text.replace(old, new)
+    return text
 
 
 # ------------------------------------------------------------------------------ after training
@@ -159,7 +177,7 @@ def answer(plan: Plan, runs: list[RunResult], figures: dict) -> str:
         return "No results yet: the networks are still in their first epoch."
     by = {r.name: r for r in runs}
     epochs = max(r.epochs for r in runs)
-    text = _ANSWERS[plan.experiment](plan, runs, by, figures, epochs)
+    text = in_words(_ANSWERS[plan.experiment](plan, runs, by, figures, epochs), plan.digits)
     diverged = [r.name for r in runs if r.diverged]
     if diverged:
         text += f" ({', '.join(diverged)} diverged and stopped early.)"

@@ -74,14 +74,15 @@ class MainWindowLink:
         if isinstance(value, Exception):
             self._say(f"Testing the main window's network failed: {value}", warn=True)
             return
-        from nnviz.engine.lab_experiments import noise_answer
+        from nnviz.engine.lab_experiments import in_words, noise_answer
 
         figures, pictures = value
         self.probe_result = figures
         if self.picture is not None and hasattr(self.picture, "show_probe"):
             self.picture.show_probe(pictures)
         self.status_label.setText(f"The main window's network ({name}, {epochs} epochs trained):")
-        self.answer_label.setText(noise_answer(figures))
+        digits = tuple(self.dataset.class_names) == tuple(str(i) for i in range(10))
+        self.answer_label.setText(in_words(noise_answer(figures), digits))
 
     def send_to_pad(self, image) -> None:
         """Show ``image`` (784,) on the main window's pad, read by the network it shows now."""
