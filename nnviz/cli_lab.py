@@ -4,8 +4,9 @@ list them, or, with no experiment named, open the Lab window.
 
 from __future__ import annotations
 
-import json
 import sys
+
+from nnviz.engine.bounded import dumps_json
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -87,7 +88,7 @@ def run(args, load_data, usage_error) -> int:
         print(f"nnviz lab: {error}", file=sys.stderr)
         return EXIT_FAILED
     if args.json:
-        print(json.dumps(result.as_json()))
+        print(dumps_json(result.as_json()))  # valid JSON: null for a number that is not finite
         return EXIT_OK
     print()
     width = max(len(r.name) for r in result.runs)

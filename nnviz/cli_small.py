@@ -7,10 +7,10 @@ cli.py parses the options; this module turns them into data, a network and a tra
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 import time
 
+from nnviz.engine.bounded import dumps_json
 from nnviz.engine.features import DEFAULT_FEATURES, parse_features, with_features
 from nnviz.engine.network import REGRESSION_COST, Network
 from nnviz.engine.playground import SMALL_CONFIG, small_network
@@ -142,5 +142,5 @@ def train_small(args) -> int:
             result.update(test_mse=last.test_cost, best_test_mse=-best)
         else:
             result.update(test_accuracy=last.test_accuracy, best_test_accuracy=best)
-        print(json.dumps(result))
+        print(dumps_json(result))  # valid JSON: null for a number that is not finite
     return 0

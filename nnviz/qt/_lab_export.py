@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
 from nnviz.engine.atomic import atomic_write
+from nnviz.engine.bounded import dumps_json
 from nnviz.engine.lab import LabResult
 from nnviz.engine.lab_experiments import answer
 
@@ -61,7 +61,7 @@ def export(window, kind: str, path: str) -> None:
         with atomic_write(path, "wb") as file:
             file.write(content)
     elif kind == "json":
-        text = json.dumps(results_json(window), indent=2)
+        text = dumps_json(results_json(window), indent=2)  # null for a number that is not finite
         with atomic_write(path, "w") as file:
             file.write(text + "\n")
     elif kind == "csv":
