@@ -273,3 +273,21 @@ def test_damaged_dataset_npz_files_only_ever_give_a_data_error(tmp_path):
             assert "pickle" not in str(error).lower()
 
     check()
+
+
+def test_files_that_do_not_belong_together_are_refused_from_their_headers(tmp_path, monkeypatch):
+    """60,000 images and 10 labels: refused before the images' body is read."""
+    folder = tmp_path / "m"
+    folder.mkdir()
+    header = b"\x00\x00\x08\x03" + struct.pack(">3I", 60_000, 28, 28)
+    gzip_of_zeros(folder / "train-images-idx3-ubyte.gz", header, 47 << 20)
+    write_idx(folder / "train-labels-idx1-ubyte.gz", np.zeros(10, np.uint8))
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", np.zeros((4, 28, 28), np.uint8))
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", np.zeros(4, np.uint8))
+    import nnviz.engine.datasets as loaders
+
+    bodies = []
+    monkeypatch.setattr(loaders, "read_idx", lambda path, *a, **k: bodies.append(path) or read_idx(path, *a, **k))
+    with pytest.raises(DataError, match="60000 train images but 10 train labels"):
+        load_dataset(folder)
+    assert bodies == []

@@ -23,7 +23,7 @@ from nnviz.engine import toy
 from nnviz.engine.bounded import LimitError, npz_members, open_npz, read_member
 from nnviz.engine.data_checks import DataCheckError, check_images, check_labels
 from nnviz.engine.dataset import Dataset
-from nnviz.engine.idx import MAX_IDX_BYTES, IdxError, read_idx
+from nnviz.engine.idx import MAX_IDX_BYTES, IdxError, read_idx, read_idx_header
 
 __all__ = [
     "DataError",
@@ -223,12 +223,18 @@ def load_idx_folder(
     if missing:
         advice = f" {_DOWNLOAD_HINT}" if name == "MNIST" else ""
         raise DataError(f"{folder}: {name} file(s) missing: {', '.join(missing)}.{advice}")
-    parts = {}
-    for role, path in files.items():
-        try:
-            parts[role] = read_idx(path)
-        except IdxError as exc:
-            raise DataError(f"{exc}. Delete the file and get it again (for MNIST: `nnviz download`).") from None
+    fix = "Delete the file and get it again (for MNIST: `nnviz download`)."
+    try:
+        # every header first: files that do not belong together are refused before any body is read
+        shapes = {role: read_idx_header(path)[0] for role, path in files.items()}
+        for part in ("train", "test"):
+            n_images, n_labels = shapes[f"x_{part}"][0], shapes[f"y_{part}"][0]
+            if n_images != n_labels:
+                raise DataError(f"{folder}: {n_images} {part} images but {n_labels} {part} labels; "
+                                "the files do not belong together")
+        parts = {role: read_idx(path) for role, path in files.items()}
+    except IdxError as exc:
+        raise DataError(f"{exc}. {fix}") from None
     return _to_dataset(name, str(folder), parts, class_names, str(folder))
 
 

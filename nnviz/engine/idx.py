@@ -19,7 +19,7 @@ import numpy as np
 
 from nnviz.engine.atomic import atomic_write
 
-__all__ = ["IdxError", "read_idx", "write_idx", "MAX_IDX_BYTES", "MAX_DIMENSIONS"]
+__all__ = ["IdxError", "read_idx", "read_idx_header", "write_idx", "MAX_IDX_BYTES", "MAX_DIMENSIONS"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 #: Largest data one IDX file may declare (MNIST's training images are 47 MB).
@@ -56,6 +56,12 @@ def read_idx(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> np.ndar
     declared data, so a gzip bomb or a lying header costs no more than the cap.
     Raises ``IdxError`` if the file is missing, truncated, too long, too large or not IDX at all.
     """
+    return _open_and(path, lambda stream, size: _read_stream(stream, pathlib.Path(path), max_bytes, size))
+
+
+def _open_and(path, read):
+    """``read(stream, file_size)`` on the file at ``path``, gunzipped as a stream if it is gzip
+    (file_size is then None); every failure to read becomes an IdxError naming the file."""
     path = pathlib.Path(path)
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed below, with the gzip stream over it
@@ -69,9 +75,8 @@ def read_idx(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> np.ndar
             raw.seek(0)
             if compressed:
                 with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                    return _read_stream(stream, path, max_bytes, None)
-            size = os.fstat(raw.fileno()).st_size
-            return _read_stream(raw, path, max_bytes, size)
+                    return read(stream, None)
+            return read(raw, os.fstat(raw.fileno()).st_size)
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise IdxError(f"{path}: the gzip stream is damaged or truncated ({exc})") from None
         except OSError as exc:
@@ -88,8 +93,9 @@ def _read_exactly(stream, n: int) -> bytes:
     return data
 
 
-def _read_stream(stream, path: pathlib.Path, max_bytes: int, file_size: int | None) -> np.ndarray:
-    """Header first, checked; then exactly the declared body. ``file_size`` is known for raw files."""
+def _read_header(stream, path: pathlib.Path, max_bytes: int,
+                 file_size: int | None) -> tuple[tuple[int, ...], np.dtype, int]:
+    """The header, checked: (shape, big-endian dtype, bytes of data declared)."""
     magic = _read_exactly(stream, 4)
     if len(magic) < 4:
         raise IdxError(f"{path}: too short to be an IDX file ({len(magic)} bytes)")
@@ -125,6 +131,17 @@ def _read_stream(stream, path: pathlib.Path, max_bytes: int, file_size: int | No
             f"{path}: the header declares shape {shape} ({expected:,} bytes of data); "
             f"nnviz reads at most {max_bytes:,} bytes from one IDX file"
         )
+    return shape, dtype, expected
+
+
+def read_idx_header(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) an IDX file declares, checked as :func:`read_idx` checks it, reading only its header."""
+    return _open_and(path, lambda stream, size: _read_header(stream, pathlib.Path(path), max_bytes, size)[:2])
+
+
+def _read_stream(stream, path: pathlib.Path, max_bytes: int, file_size: int | None) -> np.ndarray:
+    """Header first, checked; then exactly the declared body. ``file_size`` is known for raw files."""
+    shape, dtype, expected = _read_header(stream, path, max_bytes, file_size)
     array = np.empty(shape, dtype=dtype)
     view = memoryview(array.reshape(-1).view(np.uint8)) if expected else memoryview(bytearray())
     got = 0
