@@ -122,3 +122,16 @@ def test_a_temporary_file_still_being_written_is_left_alone(tmp_path):
         os.close(fd)
     save_model(path, _small_network())  # its writer is gone now
     assert not live.exists()
+
+
+def test_the_window_says_why_it_will_not_save_onto_a_pipe(qtbot, sample, store, tmp_path):
+    from nnviz.qt.main_window import MainWindow
+
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    w = MainWindow(dataset=sample, settings=store)
+    qtbot.addWidget(w)
+    assert w.save_model(fifo) is False
+    assert w.last_message_level == "error"
+    assert "is not a regular file" in w.last_message and "[Errno" not in w.last_message
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -42,6 +42,9 @@ class UnsafeTargetError(OSError):
     def __init__(self, path: Path, problem: str, code: int = errno.EINVAL) -> None:
         super().__init__(code, f"{path} {problem}", str(path))
 
+    def __str__(self) -> str:  # the sentence alone, without "[Errno 22]" and the path repeated
+        return self.strerror
+
 
 def _resolve(path: Path) -> Path:
     """``path``, or the file a symbolic link at ``path`` finally points to (the link itself is kept)."""
