@@ -232,13 +232,15 @@ def test_a_new_network_shows_none_of_the_old_ones_results(qtbot, window, tmp_pat
     model = tmp_path / "trained.npz"
 
     def check_cleared(opened: bool):
-        if opened:  # an opened model's own test results, measured at once
+        if opened:  # an opened model's own test results at once, and its stored history
             evaluation = window.snapshot.evaluate(window.dataset.x_test, window.dataset.y_test)
             assert window.evaluation.accuracy_text() == f"{100 * evaluation.accuracy:.1f}%"
+            assert len(window.cost_curve.history_rows()) == len(window.current_run.batch_costs) + len(
+                window.current_run.epochs)
         else:
             assert window.evaluation.detail_text() == NO_RESULTS
             assert window.evaluation.accuracy_text() == "—"
-        assert window.cost_curve.history_rows() == []
+            assert window.cost_curve.history_rows() == []
         expected = window.snapshot.forward(window.current_input)[-1]
         np.testing.assert_allclose(window.digit_panel.bar_heights(), expected, atol=1e-6)
 

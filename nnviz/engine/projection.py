@@ -41,9 +41,12 @@ def project_layer(snapshot: Snapshot, x, layer: int, previous: Projection | None
         names = ("neuron 0", "neuron 1" if size == 2 else "(one neuron only)")
         return Projection(points.astype(np.float32), names, True, (1.0, 1.0))
     centred = a - a.mean(axis=0)
-    # SVD of the centred activations: rows of vt are the principal directions, largest first.
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    components = vt[:2].copy()
+    # Eigenvectors of the (size x size) scatter matrix: the principal directions, cheaper than an
+    # SVD of the (n x size) activations when n is large.
+    eigenvalues, eigenvectors = np.linalg.eigh(centred.T @ centred)
+    order = np.argsort(eigenvalues)[::-1]
+    components = eigenvectors[:, order[:2]].T.copy()
+    s = np.sqrt(np.maximum(eigenvalues[order], 0.0))
     if previous is not None and previous.components is not None and previous.components.shape == components.shape:
         signs = np.sign(np.sum(components * previous.components, axis=1))
         components *= np.where(signs == 0, 1.0, signs)[:, None]

@@ -53,8 +53,9 @@ class FileActions:
                 f"fit {self.dataset.name} ({self.dataset.n_features} inputs, {self.dataset.n_classes} classes). "
                 "The current network is unchanged.", "error")
             return False
-        if not self.use_network(network):
+        if not self.may_discard(f"Opening {pathlib.Path(path).name}") or not self.use_network(network):
             return False
+        self.adopt_history(metadata, pathlib.Path(path).stem)
         self.architecture = Architecture(tuple(network.layer_sizes[1:-1]), network.activation, network.cost)
         self.architecture_editor.set_architecture(self.architecture)
         self.settings.save_last_folder(str(pathlib.Path(path).parent))
@@ -81,6 +82,9 @@ class FileActions:
             metadata["dataset"] = self.dataset.name
         if session.trainer is not None:
             metadata["config"] = {k: v for k, v in vars(session.trainer.config).items()}
+        history = self.history_metadata()
+        if history is not None:
+            metadata["history"] = history  # the run's costs and test results travel with its weights
         try:
             save_model(path, Network.from_snapshot(snapshot), metadata)
         except (OSError, ValueError, TypeError) as exc:
@@ -88,6 +92,7 @@ class FileActions:
             return False
         self.settings.save_last_folder(str(pathlib.Path(path).parent))
         self._add_recent(path)
+        self._saved()
         self.show_message(f"Saved the network to {path}.")
         return True
 

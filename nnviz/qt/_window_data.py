@@ -20,6 +20,8 @@ class DataActions:
 
         A request made while another is loading runs when that one is done; only the latest waits.
         """
+        if self.dataset is not None and not self.may_discard("Switching the data"):
+            return
         self._fallback = None
         self.data_status.setText("Loading data…")
         self.settings.begin_data_load(spec)  # a crash while reading it must not repeat at every start

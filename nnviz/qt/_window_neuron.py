@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout
 
-from nnviz.engine.neuron import ablated, neuron_report, per_class_accuracy
+from nnviz.engine.neuron import ablated, neuron_report, per_class_accuracy, pixel_template
 from nnviz.qt.views.neuron_card import NeuronCard
 
 #: While training runs, an open card is measured again at most this often (ms).
@@ -83,6 +83,16 @@ class NeuronActions:
         self.neuron_dialog.setWindowTitle(self.neuron_card.heading)
         if self._ablation == card_neuron:
             self._show_ablation_result(report)
+        self._show_filmstrip(layer, neuron)
+
+    def _show_filmstrip(self, layer: int, neuron: int) -> None:
+        """The neuron's picture at the start and at every recorded epoch end of the current run."""
+        recorder = getattr(self, "recorder", None)
+        frames = recorder.epoch_frames() if recorder is not None else []
+        if recorder is None or tuple(recorder.layer_sizes) != tuple(self.snapshot.layer_sizes):
+            frames = []
+        images = [pixel_template(recorder.snapshot(f), layer, neuron) for f in frames]
+        self.neuron_card.show_filmstrip(images, ["start" if f.step == 0 else f"epoch {int(f.epoch)}" for f in frames])
 
     def set_ablation(self, off: bool) -> None:
         """Switch the card's neuron off (pad and graph show the network without it) or back on."""

@@ -50,6 +50,7 @@ class MoreViews:
         n = dataset.n_test
         rng = np.random.default_rng(0)
         self._space_indices = np.sort(rng.choice(n, size=min(SPACE_POINTS, n), replace=False))
+        self._space_x = np.ascontiguousarray(dataset.x_test[self._space_indices])  # not gathered every frame
         self.activation_space.set_classes(dataset.y_test[self._space_indices], dataset.class_names)
         self._projection = None
         self._refresh_view("activation_space")
@@ -61,14 +62,16 @@ class MoreViews:
     def _refresh_view(self, key: str, fresh: bool = False) -> None:
         """Measure and draw one of these views, if it is on screen."""
         snapshot, dataset = self.snapshot, self.dataset
-        if snapshot is None or dataset is None or not self.docks[key].widget().isVisible():
+        widget = self.docks[key].widget()
+        # A tab behind another is "visible" to Qt but shows nothing: measure only what is seen.
+        if snapshot is None or dataset is None or not widget.isVisible() or widget.visibleRegion().isEmpty():
             return
         if key == "activation_space":
             layer = self.activation_space.current_layer()
             if not 1 <= layer < len(snapshot.layer_sizes) - 1 or len(self._space_indices) == 0:
                 return
             previous = None if fresh else self._projection
-            self._projection = project_layer(snapshot, dataset.x_test[self._space_indices], layer, previous)
+            self._projection = project_layer(snapshot, self._space_x, layer, previous)
             self.activation_space.show_projection(self._projection)
         elif key == "saliency":
             x = self.current_input

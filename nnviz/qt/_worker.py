@@ -59,6 +59,7 @@ class TrainingWorker(QObject):
         self._busy = False                  # True while batches are being trained (start or step)
         self.has_diverged = False
         self.error: str | None = None       # in words, once the engine raised: this worker trains no more
+        self.recorder = None                # e.g. an engine.replay.ReplayRecorder: observe(item, trainer)
 
     # ---- control, called from the GUI thread ---------------------------------------------------
 
@@ -210,6 +211,9 @@ class TrainingWorker(QObject):
             self._flush()
             self.training_finished.emit()
             return None
+        recorder = self.recorder
+        if recorder is not None:
+            recorder.observe(item, self.trainer)  # on this thread, between mini-batches
         if isinstance(item, BatchStats):
             # The epoch's evaluation is the next item: finish it even when a step budget ends here,
             # so "step" at the end of an epoch also updates the evaluation.

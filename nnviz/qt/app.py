@@ -44,6 +44,7 @@ def build_window(dataset=None, settings=None):
     from nnviz.qt.main_window import MainWindow
 
     window = MainWindow(dataset=dataset, settings=settings)
+    window.confirm_discard = True  # the learner's own window asks before a trained network is lost
     if window.settings.geometry() is None:
         window.resize(fitted_size(DEFAULT_SIZE, available_screen()))
     return window
@@ -73,6 +74,7 @@ def run_app(argv: list[str] | None = None, self_check: bool = False) -> int:
             print(f"nnviz self-check FAILED: could not load the bundled sample: {exc}", file=sys.stderr)
             return 2
         window = build_window(dataset=dataset, settings=store)
+        window.confirm_discard = False  # a throw-away check: nothing of the learner's to save
         window.show()
         result = _self_check(app, window)
         window.close()

@@ -26,6 +26,7 @@ from nnviz.qt._window_feedback import FeedbackActions
 from nnviz.qt._window_inputs import InputActions
 from nnviz.qt._window_layout import DEFAULT_SIZE, LayoutActions
 from nnviz.qt._window_neuron import NeuronActions
+from nnviz.qt._window_runs import RunActions
 from nnviz.qt._window_views import MoreViews
 from nnviz.qt._window_menus import MenuActions
 from nnviz.qt.session import FRAME_INTERVAL_S, TrainingSession
@@ -42,7 +43,7 @@ LATE_VIEWS_INTERVAL_S = 0.12
 
 
 class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActions, FeedbackActions,
-                 NeuronActions, MoreViews, QMainWindow):
+                 NeuronActions, MoreViews, RunActions, QMainWindow):
     """The nnviz window: one TrainingSession shown by the network graph, weight images, cost curve,
     drawing pad and test results.
 
@@ -94,6 +95,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
 
         self._build_views()
         self._build_more_views()
+        self._build_runs()
         self._build_controls()
         self._build_actions()
         self._build_menus()
@@ -110,6 +112,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self.session.set_delay(self.training_controls.delay_ms() / 1000.0)
         self._connect_session()
         self._connect_more_views()
+        self._connect_runs()
         self._on_network_changed(self.session.snapshot)
         self._show_snapshot(self.session.snapshot)
         if dataset is not None:
@@ -228,6 +231,8 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
 
     def reset(self, new_seed: bool = False) -> None:
         """Start again from random weights: the same ones as last time, or new ones."""
+        if not self.may_discard("Reset"):
+            return
         seed = self.seed
         if new_seed:
             seed = (seed + 1) % (2**31 - 1)
@@ -240,6 +245,8 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
     @Slot(object)
     def apply_architecture(self, arch: Architecture) -> None:
         """Rebuild the network with a new shape; training starts from zero."""
+        if not self.may_discard("The new network"):
+            return
         self.architecture = arch
         self.architecture_editor.set_architecture(arch)
         self.settings.save_architecture(arch)
@@ -310,6 +317,8 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
     @Slot(object)
     def _show_snapshot(self, snapshot: Snapshot) -> None:
         """Show ``snapshot`` in every view: the graph now, the weight images now or a moment later."""
+        if self._replay_blocks(snapshot):
+            return
         self.snapshot = snapshot
         self.network_graph.set_smooth_edges(not self.session.is_paced)
         self.network_graph.show_snapshot(snapshot)
@@ -400,6 +409,9 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
     # ---- closing --------------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self._closing and not self.may_discard("Quitting"):
+            event.ignore()
+            return
         self._closing = True
         self._close_neuron_card()
         if not self.session.close():

@@ -54,8 +54,8 @@ class ActivationSpaceView(QWidget):
             axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
-        self._scatter = pg.ScatterPlotItem(size=6, pen=None)
-        self._plot.addItem(self._scatter)
+        # One scatter per class with one brush: far cheaper to update than per-point brushes.
+        self._scatters: list[pg.ScatterPlotItem] = []
         self._legend = QLabel()
         self._legend.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -65,7 +65,6 @@ class ActivationSpaceView(QWidget):
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._note)
         layout.addWidget(self._legend)
-        self._brushes: list = []
         self._labels = np.zeros(0, np.int64)
         self._names: tuple[str, ...] = ()
         self._hidden_layers = 0
@@ -86,15 +85,21 @@ class ActivationSpaceView(QWidget):
         self._layer_box.blockSignals(False)
         self._layer_box.setEnabled(hidden > 0)
         if hidden == 0:
-            self._scatter.setData(x=[], y=[])
+            for scatter in self._scatters:
+                scatter.setData(x=[], y=[])
             self._note.setText("This network has no hidden layer: add one (Network shape) to see its space.")
 
     def set_classes(self, labels, class_names) -> None:
         """The true labels (n,) of the points to come, and the class names for the legend."""
         self._labels = np.asarray(labels, dtype=np.int64)
         self._names = tuple(str(c) for c in class_names)
-        brushes = [pg.mkBrush(class_color(k)) for k in range(max(len(self._names), 1))]
-        self._brushes = [brushes[k % len(brushes)] for k in self._labels]
+        while len(self._scatters) < len(self._names):
+            scatter = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(class_color(len(self._scatters))))
+            self._plot.addItem(scatter)
+            self._scatters.append(scatter)
+        for scatter in self._scatters:
+            scatter.setData(x=[], y=[])
+        self._members = [np.flatnonzero(self._labels == k) for k in range(len(self._scatters))]
         self._legend.setText("&nbsp; ".join(
             f'<span style="color:{class_color(k).name()}; font-size:14pt">&#9679;</span>{name}'
             for k, name in enumerate(self._names)))
@@ -105,17 +110,25 @@ class ActivationSpaceView(QWidget):
     def show_projection(self, projection) -> None:
         """Draw (n, 2) points, one per label given to set_classes, and name the axes."""
         points = projection.points
-        if len(points) != len(self._brushes):
+        if len(points) != len(self._labels):
             return
-        self._scatter.setData(x=points[:, 0], y=points[:, 1], brush=self._brushes)
+        for scatter, members in zip(self._scatters, self._members):
+            scatter.setData(x=points[members, 0], y=points[members, 1])
         self._plot.setLabel("bottom", projection.axes[0])
         self._plot.setLabel("left", projection.axes[1])
         self._note.setText("exact: the two neurons' activations" if projection.exact else
                            f"PCA: the 2 directions of largest spread ({sum(projection.explained):.0%} of it)")
 
     def points(self) -> np.ndarray:
-        x, y = self._scatter.getData()
-        return np.column_stack([x, y]) if x is not None else np.zeros((0, 2))
+        """The points drawn, in the order of the labels given to set_classes."""
+        points = np.zeros((len(self._labels), 2))
+        drawn = 0
+        for scatter, members in zip(self._scatters, self._members):
+            x, y = scatter.getData()
+            if x is not None and len(x) == len(members):
+                points[members] = np.column_stack([x, y])
+                drawn += len(members)
+        return points if drawn == len(self._labels) and drawn else np.zeros((0, 2))
 
     def _on_layer(self, _index: int) -> None:
         self.layer_chosen.emit(self.current_layer())

@@ -139,7 +139,13 @@ class EvaluationView(QWidget):
         self._accuracy.setText("—")
         self._detail.setText(NO_RESULTS)
         self._plot.setToolTip("")
-        self._build(len(self._names), self._names)  # keeps the class names, empties every cell
+        k = len(self._names)
+        if len(self._texts) != k * k:
+            self._build(k, self._names)  # keeps the class names, empties every cell
+            return
+        for text in self._texts:  # the same items, emptied: rebuilding 100 texts costs a frame
+            text.setText("")
+        self._image.setImage(np.zeros((k, k), np.float32), autoLevels=False, levels=(0.0, SATURATION_PERCENT))
 
     def detail_text(self) -> str:
         """The sentence beside the big number ("No results yet: ..." before the first epoch)."""

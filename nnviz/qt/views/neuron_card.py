@@ -9,13 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.digit_strip import DigitStrip, ink_pixmap, signed_pixmap
 from nnviz.qt.views.network_graph import layer_name
 
 PICTURE_PX = 112  # 4 screen pixels per input pixel
+FILM_PX = 56  # a filmstrip frame: 2 screen pixels per input pixel
 BEFORE_HEX = "#9aa5b1"
 AFTER_HEX = _colors.WINNER_HEX
 
@@ -94,6 +95,18 @@ class NeuronCard(QWidget):
         self._most_title = QLabel("<b>The 9 test digits that excite it most</b> (z under each)")
         self._least_title = QLabel("<b>… and the 9 that excite it least</b>")
 
+        self._film_title = QLabel("<b>How its picture grew</b> — at the start and after every epoch (recorded)")
+        self._film_row = QHBoxLayout()
+        self._film_row.setContentsMargins(0, 0, 0, 0)
+        self._film_row.addStretch(1)
+        film = QWidget()
+        film.setLayout(self._film_row)
+        self._film = QScrollArea()
+        self._film.setWidget(film)
+        self._film.setWidgetResizable(True)
+        self._film.setFixedHeight(FILM_PX + 46)
+        self._film_cells: list[tuple[QLabel, QLabel]] = []
+
         self.switch = QPushButton("Switch this neuron off")
         self.switch.setCheckable(True)
         self.switch.setToolTip("Ablation: the network without this neuron, on every test digit. "
@@ -132,6 +145,8 @@ class NeuronCard(QWidget):
         layout.addWidget(self.most)
         layout.addWidget(self._least_title)
         layout.addWidget(self.least)
+        layout.addWidget(self._film_title)
+        layout.addWidget(self._film)
         ablation = QHBoxLayout()
         ablation.addWidget(self.switch)
         ablation.addWidget(self._ablation_text, 1)
@@ -186,6 +201,34 @@ class NeuronCard(QWidget):
             f"Test accuracy {100 * total_on:.1f}% → <b>{100 * total_off:.1f}%</b> without it. "
             f"It matters most for “{self._names[worst] if worst < len(self._names) else worst}” "
             f"({change[worst]:+.1f} points).")
+
+    def show_filmstrip(self, images, captions) -> None:
+        """The neuron's picture at recorded moments: images (n, side*side), one caption each, one colour scale."""
+        images = [np.asarray(i, dtype=np.float32) for i in images]
+        limit = max((float(np.percentile(np.abs(i), 99.5)) for i in images), default=1.0) or 1.0
+        while len(self._film_cells) < len(images):
+            picture, caption = QLabel(), QLabel()
+            picture.setFixedSize(FILM_PX, FILM_PX)
+            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            caption.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
+            column = QVBoxLayout()
+            column.addWidget(picture)
+            column.addWidget(caption)
+            self._film_row.insertLayout(self._film_row.count() - 1, column)
+            self._film_cells.append((picture, caption))
+        for k, (picture, caption) in enumerate(self._film_cells):
+            shown = k < len(images)
+            picture.setVisible(shown)
+            caption.setVisible(shown)
+            if shown:
+                side = int(round(np.sqrt(images[k].size)))
+                picture.setPixmap(signed_pixmap(images[k].reshape(side, side), FILM_PX, limit))
+                caption.setText(captions[k])
+        self._film_title.setVisible(bool(images))
+        self._film.setVisible(bool(images))
+
+    def film_captions(self) -> list[str]:
+        return [c.text() for p, c in self._film_cells if not p.isHidden()]
 
     def after_heights(self) -> np.ndarray:
         return np.asarray(self._after.opts["height"], dtype=float)

@@ -1,0 +1,102 @@
+"""Runs (list, comparison, rename, export, saved history, asking before losing a trained network)
+and replay (recording, scrubbing every view, playing, back to live, the filmstrip)."""
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from nnviz.qt._settings import Architecture
+
+
+def _train_epochs(qtbot, window, n=1):
+    for _ in range(n):
+        with qtbot.waitSignal(window.epoch_shown, timeout=60000):
+            window.step_epoch()
+    qtbot.waitUntil(lambda: not window.session.is_busy and window.snapshot.step == window.session.step
+                    and not window._late_timer.isActive(), timeout=10000)
+
+
+def test_every_network_is_a_run_that_can_be_compared_renamed_exported_and_deleted(qtbot, window, tmp_path):
+    _train_epochs(qtbot, window)
+    first = window.current_run
+    window.apply_architecture(Architecture((32,), "relu", "cross-entropy"))
+    _train_epochs(qtbot, window)
+    assert [r.shape_text() for r in window.runs] == ["784-16-16-10", "784-32-10"]
+    view = window.run_list
+    assert view.cell_text(0, 4) == "1" and view.cell_text(0, 6) == f"{100 * first.final_accuracy:.1f}%"
+    view.set_ticked(0, True)
+    view.set_ticked(1, True)
+    assert window.run_overlay.names == ["Run 1", "Run 2"]
+    steps, accuracy = window.run_overlay.curve_data(0)
+    assert accuracy[-1] == pytest.approx(100 * first.final_accuracy)
+    view.table.item(0, 0).setText("Two layers of 16")
+    assert first.name == "Two layers of 16" and window.run_overlay.names[0] == "Two layers of 16"
+    assert window.export_runs(tmp_path / "runs.json", "json")
+    assert [r["name"] for r in json.loads((tmp_path / "runs.json").read_text())["runs"]] == ["Two layers of 16", "Run 2"]
+    assert window.export_runs(tmp_path / "runs.csv", "csv")
+    assert "784-32-10" in (tmp_path / "runs.csv").read_text()
+    assert not window.export_runs(tmp_path / "no" / "such" / "folder.csv", "csv")
+    assert window.last_message_level == "error"
+    window.delete_runs([0, 1])  # the run training now stays
+    assert window.runs == [window.current_run] and view.table.rowCount() == 1
+
+
+def test_a_saved_model_keeps_its_history(qtbot, window, tmp_path):
+    _train_epochs(qtbot, window, 2)
+    epochs = list(window.current_run.epochs)
+    assert window.save_model(tmp_path / "m.npz") and window.current_run.saved
+    window.reset()
+    assert window.open_model(tmp_path / "m.npz")
+    run = window.current_run
+    assert run.name == "m" and run.epochs == epochs and run.saved
+    assert len(window.cost_curve.history_rows()) == len(run.batch_costs) + 2
+
+
+def test_replacing_or_quitting_an_unsaved_trained_network_asks_first(qtbot, window, monkeypatch):
+    window.confirm_discard = True
+    _train_epochs(qtbot, window)
+    steps = window.session.step
+    answers = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    answers.append(QMessageBox.StandardButton.Cancel)
+    window.reset()
+    assert window.session.step == steps  # cancelled: nothing replaced
+    answers.append(QMessageBox.StandardButton.Discard)
+    window.reset()
+    assert window.session.step == 0 and len(window.runs) == 2  # its history stays in the list
+    assert window.close()  # nothing trained since: no question
+
+
+def test_replay_scrubs_every_view_plays_and_goes_back_to_live(qtbot, window, sample):
+    window._show_test_digit(3, "test digit #3")
+    _train_epochs(qtbot, window, 2)
+    recorder = window.recorder
+    frames = recorder.frames()
+    assert frames[0].step == 0 and 48 <= sum(1 for f in frames if 0 < f.step < 125) <= 50
+    assert [f.epoch_stats.epoch for f in frames if f.epoch_stats is not None] == [1, 2]
+    assert window.timeline.slider.maximum() == len(frames) - 1
+    window.timeline.slider.setValue(10)  # as dragging does
+    frame = frames[10]
+    assert window.replay_index == 10 and window.snapshot.step == frame.step
+    shown = recorder.snapshot(frame)
+    np.testing.assert_array_equal(window.weight_images.image_items(1)[0].image, shown.weights[0][0].reshape(28, 28))
+    np.testing.assert_allclose(window.digit_panel.bar_heights(), shown.forward(sample.x_test[3])[-1], atol=1e-6)
+    assert window.evaluation.accuracy_text() == "—"  # before the first epoch's end
+    epoch_one = next(i for i, f in enumerate(frames) if f.epoch_stats is not None)
+    window.timeline.slider.setValue(epoch_one)
+    np.testing.assert_array_equal(window.evaluation.confusion(), frames[epoch_one].epoch_stats.confusion)
+    assert f"step {frames[epoch_one].step:,}" in window.timeline.label.text()
+    window.timeline.speed.setCurrentIndex(2)
+    window.timeline.play_button.click()
+    qtbot.waitUntil(lambda: window.replay_index == len(frames) - 1, timeout=10000)
+    window.timeline.live_button.click()
+    assert window.replay_index is None and window.snapshot is window.session.snapshot
+    assert window.evaluation.confusion().sum() == sample.n_test
+
+
+def test_the_card_shows_the_neuron_growing_epoch_by_epoch(qtbot, window):
+    _train_epochs(qtbot, window, 2)
+    window.open_neuron_card(1, 4)
+    assert window.neuron_card.film_captions() == ["start", "epoch 1", "epoch 2"]
