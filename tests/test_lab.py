@@ -261,6 +261,7 @@ def _real_mnist():
 
 
 @pytest.mark.mnist
+@pytest.mark.slow
 def test_on_real_mnist_linear_layers_collapse_and_leaky_relu_pulls_ahead():
     result = _result(run_experiment("linear", _real_mnist(), epochs=1))
     assert result.figures["collapsed_agreement"] > 0.999

@@ -238,3 +238,17 @@ def test_damaged_best_data_falls_back_to_the_sample(qtbot, tmp_path, monkeypatch
     assert "sample" in window.dataset.name.lower()
     assert window.race is not None
     window.close()
+
+
+@pytest.mark.slow
+def test_the_lab_benchmarks_run_on_the_sample(qtbot, sample):
+    """Not a timing test: the benchmark scripts themselves must keep working."""
+    from nnviz import bench_lab
+    from nnviz.qt import bench_lab_gui
+
+    modes = bench_lab.modes("sample", 1)
+    assert set(modes) == {"process", "thread", "serial"} and all(v > 0 for v in modes.values())
+    assert bench_lab.free_cores() > 0
+    measured = bench_lab_gui.race_measurements(sample, 1)
+    assert measured["networks"] == 7 and measured["spread"] <= 1
+    assert measured["left_running"] == 0 and measured["lateness"]
