@@ -46,6 +46,12 @@ def run(args, load_data, usage_error) -> int:
                   f"{experiment.default_epochs} epochs)")
         return EXIT_OK
     if args.name is None:
+        from nnviz.display_check import display_problem
+
+        problem = display_problem()  # before Qt is loaded, as for the app: Qt aborts without a display
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_FAILED
         from nnviz.qt.lab_app import run_lab
 
         return run_lab()

@@ -58,9 +58,11 @@ def test_the_real_libraries_load_here_for_the_offscreen_tests():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux displays")
-def test_nnviz_without_a_display_says_so_in_one_line_and_exits_1():
+@pytest.mark.parametrize("command", [[], ["lab"], ["playground"]], ids=["app", "lab", "playground"])
+def test_nnviz_without_a_display_says_so_in_one_line_and_exits_1(command):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    done = subprocess.run([sys.executable, "-m", "nnviz"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "nnviz", *command], env=env, capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert "no display found" in done.stderr and "Aborted" not in done.stderr
