@@ -8,7 +8,7 @@ TrainingSessions, the views draw.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QMainWindow, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
@@ -61,7 +61,12 @@ class LabWindow(MainWindowLink, QMainWindow):
         self._build()
         self._build_menus()
         self._choose(0)
-        self.resize(*DEFAULT_SIZE)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = DEFAULT_SIZE
+        if room is not None and room.width() > 0 and room.height() > 0:  # open within a small screen
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
         if dataset is None:
             self._load_data(None)  # the best available: the full MNIST if found, else the sample
         else:
