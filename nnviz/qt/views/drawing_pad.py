@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.preprocess import preprocess_digit
+from nnviz.engine.stroke import MNIST_STROKE
 from nnviz.qt.views import colors as _colors
 
 CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 input
@@ -31,6 +32,15 @@ BLANK_ANSWER = "Blank: it still says {name} ({confidence}) — it must always pi
 #: Smallest side of the drawing surface, in pixels.
 MIN_CANVAS = 200
 NOT_NUMBERS = "The network's outputs are not numbers (training diverged) — press Reset."
+
+
+def pad_preprocess(drawing: np.ndarray, normalise_stroke: bool = True) -> np.ndarray:
+    """The pad's drawing (see DrawingCanvas.to_array) as the network's (28, 28) input.
+
+    MNIST's crop, scale and centring, with strokes brought to MNIST's width (python -m
+    nnviz.qt.bench_hands measures both ways on digits from the installed fonts).
+    """
+    return preprocess_digit(drawing, stroke=MNIST_STROKE if normalise_stroke else None)
 
 
 class DrawingCanvas(QWidget):
@@ -426,6 +436,6 @@ class DigitPanel(QWidget):
             image = np.zeros((28, 28), np.float32)
             self._caption.setText("your drawing")
         else:
-            image = np.asarray(preprocess_digit(self.canvas.to_array()), dtype=np.float32)
+            image = np.asarray(pad_preprocess(self.canvas.to_array()), dtype=np.float32)
         self._set_preview(image)
         self.input_changed.emit(image.reshape(-1).copy())
