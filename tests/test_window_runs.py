@@ -29,6 +29,7 @@ def test_every_network_is_a_run_that_can_be_compared_renamed_exported_and_delete
     view.set_ticked(0, True)
     view.set_ticked(1, True)
     assert window.run_overlay.names == ["Run 1", "Run 2"]
+    assert "Run 1 (784-16-16-10)" in window.run_overlay.legend.text() and window.run_overlay.legend.isVisible()
     steps, accuracy = window.run_overlay.curve_data(0)
     assert accuracy[-1] == pytest.approx(100 * first.final_accuracy)
     view.table.item(0, 0).setText("Two layers of 16")
@@ -77,6 +78,8 @@ def test_replay_scrubs_every_view_plays_and_goes_back_to_live(qtbot, window, sam
     assert frames[0].step == 0 and 48 <= sum(1 for f in frames if 0 < f.step < 125) <= 50
     assert [f.epoch_stats.epoch for f in frames if f.epoch_stats is not None] == [1, 2]
     assert window.timeline.slider.maximum() == len(frames) - 1
+    assert window.timeline.slider.value() == len(frames) - 1  # live: at the newest moment
+    assert window.timeline.label.text() == f"live · {len(frames)} moments recorded"
     window.timeline.slider.setValue(10)  # as dragging does
     frame = frames[10]
     assert window.replay_index == 10 and window.snapshot.step == frame.step

@@ -31,7 +31,8 @@ def _train(window, epochs: int, wait) -> None:
 
 
 def take_inside_screenshots(folder: pathlib.Path, new_window, wait, epochs: int = 3) -> list[pathlib.Path]:
-    """Write neuron-card, activation-space, confusion-gallery and window-1280x720 PNGs; returns their paths.
+    """Write neuron-card, activation-space, confusion-gallery, runs-compared, replay and window-1280x720
+    PNGs; returns their paths.
 
     ``new_window(settings_name)`` gives a shown 1400x900 main window with fresh settings;
     ``wait(condition, timeout_s, what)`` runs the event loop until ``condition()`` holds.
@@ -65,6 +66,28 @@ def take_inside_screenshots(folder: pathlib.Path, new_window, wait, epochs: int 
         window.gallery_dialog.resize(640, 420)
         _save(window.gallery_dialog, folder / "confusion-gallery.png", written)
         window.gallery_dialog.hide()
+
+        # Compared runs: this run against one with a single hidden layer of 32 (ticked, overlaid).
+        window.open_neuron_card(1, 4)
+        window._close_neuron_card()
+        from nnviz.qt._settings import Architecture
+
+        window.apply_architecture(Architecture((32,), "relu", "cross-entropy"))
+        _train(window, epochs, wait)
+        window.run_list.set_ticked(0, True)
+        window.run_list.set_ticked(1, True)
+        window.run_list.table.item(0, 0).setText("784-16-16-10 leaky ReLU")
+        window.run_list.table.item(1, 0).setText("one layer of 32, ReLU")
+        window.docks["runs"].raise_()
+        window.docks["cost_curve"].raise_()
+        _save(window, folder / "runs-compared.png", written)
+
+        # Replay: back to a moment early in the first epoch of the second run, the test digit on the pad.
+        frames = window.recorder.frames()
+        window.docks["weight_images"].raise_()
+        window.timeline.slider.setValue(min(20, len(frames) - 1))
+        _save(window, folder / "replay.png", written)
+        window.back_to_live()
 
         window.resize(1280, 720)
         wait(lambda: window._compact_shown and window.width() == 1280, 10, "the small-screen layout")

@@ -98,12 +98,16 @@ class LayoutActions:
         for key, dock in self.docks.items():
             if key in ("training", "network_graph", "weight_images", "cost_curve", "digit_panel", "evaluation"):
                 continue
+            # the run list beside (not behind) the cost curve that draws the ticked runs
+            target = self.docks["weight_images"] if key == "runs" and not compact else anchor
             if only_unplaced and self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea:
                 continue
             if only_unplaced:
                 self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            self.tabifyDockWidget(anchor, dock)
+            self.tabifyDockWidget(target, dock)
         anchor.raise_()
+        if not compact:
+            self.docks["weight_images"].raise_()
 
     def _restore_window(self) -> None:
         """The remembered geometry and docks, else the default size fitted to the screen and its layout."""

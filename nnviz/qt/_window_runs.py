@@ -39,7 +39,8 @@ class RunActions:
         self.run_list.renamed.connect(self._rename_run)
         self.run_list.delete_requested.connect(self.delete_runs)
         self.run_list.export_requested.connect(self.export_runs_dialog)
-        self.run_overlay = RunOverlay(self.cost_curve.cost_plot, self.cost_curve.accuracy_plot)
+        self.run_overlay = RunOverlay(self.cost_curve.cost_plot, self.cost_curve.accuracy_plot,
+                                      self.cost_curve.layout())
         self.timeline = TimelineBar()
         self.timeline.scrubbed.connect(self.show_frame)
         self.timeline.live_requested.connect(self.back_to_live)

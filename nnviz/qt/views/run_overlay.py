@@ -5,6 +5,7 @@ with a legend. Attached to a CostCurveView's two plots; curves are created once 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel
 
 from nnviz.qt.views.run_list import run_color
 
@@ -12,9 +13,13 @@ from nnviz.qt.views.run_list import run_color
 class RunOverlay:
     """Up to ``slots`` compared runs on a cost plot and an accuracy plot (x = training step)."""
 
-    def __init__(self, cost_plot, accuracy_plot, slots: int = 8) -> None:
-        self._legend = pg.LegendItem(offset=(-8, 8), labelTextColor="#202020", brush=pg.mkBrush(255, 255, 255, 220))
-        self._legend.setParentItem(accuracy_plot.vb)
+    def __init__(self, cost_plot, accuracy_plot, legend_layout=None, slots: int = 8) -> None:
+        # The legend is a line of text under the plots: inside them it would hide the curves.
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setVisible(False)
+        if legend_layout is not None:
+            legend_layout.addWidget(self.legend)
         self._cost, self._accuracy = [], []
         for k in range(slots):
             color = run_color(k)
@@ -31,8 +36,8 @@ class RunOverlay:
 
     def show_runs(self, runs) -> None:
         """Draw these RunRecords (at most ``slots``), in order, each in its colour."""
-        self._legend.clear()
         self.names = []
+        entries = []
         for k, (cost, accuracy) in enumerate(zip(self._cost, self._accuracy)):
             if k < len(runs) and runs[k].epochs:
                 run = runs[k]
@@ -41,12 +46,15 @@ class RunOverlay:
                 accuracy.setData(steps, 100 * acc)
                 cost.setVisible(True)
                 accuracy.setVisible(True)
-                self._legend.addItem(accuracy, f"{run.name} ({run.shape_text()}, {run.activation.replace('_', ' ')})")
                 self.names.append(run.name)
+                entries.append(f'<span style="color:{run_color(k).name()}; font-size:13pt">&#9473;&#9679;</span> '
+                               f"{run.name} ({run.shape_text()})")
             else:
                 cost.setVisible(False)
                 accuracy.setVisible(False)
-        self._legend.setVisible(bool(self.names))
+        self.legend.setText(" &nbsp; ".join(entries))
+        self.legend.setToolTip("Ticked runs: their test cost and test accuracy after every epoch")
+        self.legend.setVisible(bool(self.names))
 
     def curve_data(self, k: int):
         return self._accuracy[k].getData()

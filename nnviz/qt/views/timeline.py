@@ -34,7 +34,7 @@ class TimelineBar(QWidget):
         self.live_button = QPushButton("Live")
         self.live_button.setToolTip("Back to the network as it is now")
         self.live_button.clicked.connect(self.go_live)
-        self.label = QLabel("Replay: nothing recorded yet")
+        self.label = QLabel()
         self.label.setMinimumWidth(150)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -46,6 +46,7 @@ class TimelineBar(QWidget):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._advance)
         self._quiet = False
+        self.set_replaying(False, "")
         self.set_count(0)
 
     def set_count(self, count: int) -> None:
@@ -58,15 +59,19 @@ class TimelineBar(QWidget):
         self._quiet = False
         for widget in (self.slider, self.play_button):
             widget.setEnabled(count > 1)
+        if not self.is_replaying():
+            self.label.setText(f"live · {count} moments recorded" if count > 1 else "live · nothing recorded yet")
 
     def is_replaying(self) -> bool:
         return self.live_button.isEnabled()
 
     def set_replaying(self, replaying: bool, text: str) -> None:
         self.live_button.setEnabled(replaying)
-        self.label.setText(text)
+        if text:
+            self.label.setText(text)
         if not replaying:
             self.stop()
+            self.set_count(self.slider.maximum() + 1)
 
     def toggle_play(self) -> None:
         if self._timer.isActive():
