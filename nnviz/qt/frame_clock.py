@@ -18,7 +18,7 @@ FRAME_INTERVAL_S = 0.06
 STATS_FRAMES = 4
 #: The shared clock spaces its frames out while drawing them takes more than this share of one core:
 #: the GUI thread then holds the GIL the training thread needs. At most MAX_FRAME_INTERVAL_S apart.
-GUI_BUDGET = 0.25
+GUI_BUDGET = 0.2
 MAX_FRAME_INTERVAL_S = 0.3
 
 
