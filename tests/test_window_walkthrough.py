@@ -146,3 +146,25 @@ def test_weight_images_stay_at_least_28_pixels_for_a_big_layer(qtbot):
     assert view._scroll.verticalScrollBar().maximum() > 0
     assert "Hidden 1" in view._layer_box.currentText()
     assert view._layer_box.width() >= view._layer_box.sizeHint().width() - 1  # "Show:" not cut
+
+
+def test_a_layer_of_256_is_drawn_as_bars_and_hover_finds_every_neuron(qtbot):
+    from PySide6.QtCore import QPointF
+
+    from nnviz.qt.views.network_graph import NetworkGraphView
+
+    view = NetworkGraphView()
+    qtbot.addWidget(view)
+    view.resize(700, 450)
+    view.show()
+    qtbot.waitExposed(view)
+    snapshot = Network((784, 256, 10), seed=0).snapshot()
+    view.show_snapshot(snapshot)
+    found = set()
+    for neuron in range(256):
+        x, y = view._positions[1][neuron]
+        points = view._neurons.pointsAt(QPointF(x + 0.1, y))  # a little off centre: the bar is wide
+        found.update(view._spot_ids[int(p.data())] for p in points)
+    assert {(1, n) for n in range(256)} <= found
+    assert all(s != "o" for s in view._neurons.data["symbol"][:256])
+    assert view._neurons.data["symbol"][-1] == "o"  # the 10 outputs stay circles

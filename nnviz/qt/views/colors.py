@@ -116,3 +116,14 @@ def level_step(m: float) -> float:
     one: its colour bar's ticks are not redrawn, and the images do not flicker in brightness.
     """
     return float(10.0 ** (math.ceil(math.log10(m) * LEVEL_STEPS_PER_DECADE - 1e-9) / LEVEL_STEPS_PER_DECADE))
+
+
+#: The neuron-fill half of the graph's legend (after legend_html).
+FILL_LEGEND_HTML = (
+    " &nbsp;·&nbsp; fill: "
+    '<span style="background:#fafafa; border:1px solid #888">&nbsp;off&nbsp;</span>'
+    '<span style="background:#f0b060">&nbsp;&nbsp;</span>'
+    '<span style="background:#e67800; color:white">&nbsp;on&nbsp;</span>'
+    ' <span style="background:#6e46aa; color:white">&nbsp;negative&nbsp;</span>'
+)
+

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._neuron_scatter import BAR_SYMBOL, NeuronScatter
 
 HEIGHT = 10.0  # data units spanned by the tallest column
 LAYER_GAP = 3.0  # data units between neuron columns
@@ -56,14 +57,7 @@ class NetworkGraphView(QWidget):
             "current input; each line is a weight. Hover a neuron for details, click to select it."
         )
         self._title.setWordWrap(True)
-        self._legend = QLabel(
-            _colors.legend_html()
-            + " &nbsp;·&nbsp; fill: "
-            + '<span style="background:#fafafa; border:1px solid #888">&nbsp;off&nbsp;</span>'
-            + '<span style="background:#f0b060">&nbsp;&nbsp;</span>'
-            + '<span style="background:#e67800; color:white">&nbsp;on&nbsp;</span>'
-            + ' <span style="background:#6e46aa; color:white">&nbsp;negative&nbsp;</span>'
-        )
+        self._legend = QLabel(_colors.legend_html() + _colors.FILL_LEGEND_HTML)
         # One line: a narrow view cuts its end rather than wrapping (the tooltip has it all).
         self._legend.setWordWrap(False)
         self._legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -87,6 +81,7 @@ class NetworkGraphView(QWidget):
         lut = _colors.activation_lut(257)  # odd size: index 128 is exactly activation 0
         self._brush_lut = [QBrush(QColor(*map(int, c))) for c in lut]
         self._neuron_pen = pg.mkPen("#707070", width=1)
+        self._bar_pen = pg.mkPen(None)  # outlines would hide the thin bars of a big layer
 
         # Edge bins: (sign, magnitude bin) -> curve, created once.
         self._edge_curves: list[tuple[int, int, pg.PlotCurveItem]] = []
@@ -98,7 +93,7 @@ class NetworkGraphView(QWidget):
                 self._vb.addItem(curve)
                 self._edge_curves.append((sign, b, curve))
 
-        self._neurons = pg.ScatterPlotItem(
+        self._neurons = NeuronScatter(
             pxMode=False, hoverable=True, tip=self._tooltip, pen=self._neuron_pen
         )
         self._neurons.setZValue(10)
@@ -236,7 +231,7 @@ class NetworkGraphView(QWidget):
         self._input_strip.setVisible(self._image_mode)
         self._first_spot_layer = first
 
-        sizes_all, xs, ys, ids = [], [], [], []
+        sizes_all, xs, ys, ids, symbols = [], [], [], [], []
         # Every column title sits above all the lines (the pixel column spans the full height).
         tops = [HEIGHT / 2 - (n - 1) / 2 * min(HEIGHT / n, 0.8) for n in sizes[first:]]
         title_y = min(tops + ([0.0] if self._image_mode else [])) - 0.3
@@ -247,7 +242,9 @@ class NetworkGraphView(QWidget):
             self._positions.append(np.column_stack([np.full(n, x), y]))
             xs.append(np.full(n, x))
             ys.append(y)
-            sizes_all.append(np.full(n, 0.75 * spacing))
+            # Up to 64 neurons are circles; more are thin bars side by side (readable, and each hoverable).
+            sizes_all.append(np.full(n, 0.75 * spacing if n <= 64 else spacing))
+            symbols += ["o" if n <= 64 else BAR_SYMBOL] * n
             ids.extend((layer, i) for i in range(n))
             if layer > 0:
                 name = layer_name(layer, len(sizes)).replace(" layer", "")
@@ -261,12 +258,11 @@ class NetworkGraphView(QWidget):
             x += LAYER_GAP
         self._spot_ids = ids
         self._neurons.setData(
-            x=np.concatenate(xs),
-            y=np.concatenate(ys),
+            x=np.concatenate(xs), y=np.concatenate(ys), symbol=symbols,
             size=np.concatenate(sizes_all),
             data=np.arange(len(ids)),
             brush=self._brush_lut[128],
-            pen=self._neuron_pen,
+            pen=[self._neuron_pen if symbol == "o" else self._bar_pen for symbol in symbols],
         )
         out_pos = self._positions[-1]
         for i in range(sizes[-1]):
