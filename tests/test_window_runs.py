@@ -91,11 +91,13 @@ def test_replay_scrubs_every_view_plays_and_goes_back_to_live(qtbot, window, sam
     window.timeline.slider.setValue(epoch_one)
     np.testing.assert_array_equal(window.evaluation.confusion(), frames[epoch_one].epoch_stats.confusion)
     assert f"step {frames[epoch_one].step:,}" in window.timeline.label.text()
+    assert "replay: step" in window.progress_label.text()
     window.timeline.speed.setCurrentIndex(2)
     window.timeline.play_button.click()
     qtbot.waitUntil(lambda: window.replay_index == len(frames) - 1, timeout=10000)
     window.timeline.live_button.click()
     assert window.replay_index is None and window.snapshot is window.session.snapshot
+    assert "replay" not in window.progress_label.text()
     assert window.evaluation.confusion().sum() == sample.n_test
 
 

@@ -80,7 +80,17 @@ misclassified</b> finds a test digit the network gets wrong. Esc clears the pad.
 <h3>The confusion matrix</h3>
 <p>After each epoch every test digit is counted in one cell: the row is the true digit, the column
 is the network's answer. The diagonal holds the correct answers; a bright cell off the diagonal is
-a mistake the network makes often, such as a 4 read as a 9.</p>
+a mistake the network makes often, such as a 4 read as a 9. Numbers and colours are the % of the
+row. Click a cell to see those test digits; click one to send it to the pad.</p>
+
+<h3>Neurons, runs and replay</h3>
+<p><b>Click a neuron</b> (in the graph or the weight images) to open its card: its picture, its sum
+for the current input with every number, the test digits that excite it most and least, its
+dream, how its picture grew epoch by epoch, and a switch that takes it out of the network to show
+which digits need it. <b>Activation space</b> places every test digit by how a hidden layer fires
+for it; <b>Saliency</b> shows where ink pushes the current answer up or down. Every new network
+is a <b>run</b> in the run list: tick runs to compare their curves. The <b>timeline</b> at the
+bottom takes every view back to any recorded moment of the current run; <b>Live</b> returns.</p>
 
 <h2>Questions worth asking</h2>
 <p>Experiments &gt; Lab (Ctrl+L) answers each question below by an experiment you watch: several

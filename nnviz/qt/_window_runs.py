@@ -215,6 +215,7 @@ class RunActions:
             self.evaluation.show_epoch(stats, self._class_names())
         self.timeline.set_replaying(True, f"step {frame.step:,} · epoch {frame.epoch:.2f} "
                                           f"(moment {index + 1} of {len(frames)})")
+        self.progress_label.setText(f"  replay: step {frame.step:,} of {self.session.step:,} (press Live to return)")
         if self.timeline.slider.value() != index:
             self.timeline._quiet = True
             self.timeline.slider.setValue(index)
@@ -231,6 +232,11 @@ class RunActions:
         self.replay_index = None
         self._replay_snapshot = None
         self.timeline.set_replaying(False, "live")
+        step = self.session.step
+        if step == 0:
+            self._update_progress(0, 0, 0, 0)
+        else:
+            self.progress_label.setText(f"  step {step:,} · {self.session.epoch} epochs done")
         if quiet:
             return
         self._show_snapshot(self.session.snapshot)
