@@ -81,3 +81,45 @@ def test_the_cli_warns_on_small_problems_too():
                            "--optimizer", "sgd", "--lr", "1000"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("nnviz train: warning: Training is going nowhere") == 1
+
+
+class _Config:
+    learning_rate, optimizer = 0.003, "adam"
+
+
+def _check(start=2.3):
+    import numpy as np
+    from nnviz.engine.learning_check import LearningCheck
+
+    check = LearningCheck(np.repeat(np.arange(10), 10), 10)
+    check.first_batch(start)
+    return check
+
+
+def _confusion(answers=10):
+    import numpy as np
+
+    confusion = np.zeros((10, 10), int)
+    confusion[np.arange(10), np.arange(10) % answers] = 10
+    return confusion
+
+
+def test_a_flat_test_cost_short_of_a_good_accuracy_is_a_plateau_said_once():
+    check = _check()
+    said = [check.after_epoch(e, 0.9, 0.9, 0.6, _confusion(), _Config) for e in range(1, 7)]
+    assert [w.kind if w else None for w in said] == [None, None, None, "plateau", None, None]
+    assert "stalled" in said[3].message and "0.900" in said[3].message
+
+
+def test_a_falling_or_converged_cost_is_no_plateau():
+    falling, converged = _check(), _check()
+    for e, cost in enumerate([0.9, 0.7, 0.5, 0.4, 0.35], 1):
+        assert falling.after_epoch(e, cost, cost, 0.6 + e / 20, _confusion(), _Config) is None
+        assert converged.after_epoch(e, 0.1, 0.1, 0.97, _confusion(), _Config) is None
+
+
+def test_guessing_with_one_answer_is_reported_once_and_then_no_plateau():
+    check = _check()
+    first = check.after_epoch(1, 2.303, 2.303, 0.1, _confusion(answers=1), _Config)
+    assert first.kind == "chance" and first.one_answer and "guessing" in first.message
+    assert all(check.after_epoch(e, 2.303, 2.303, 0.1, _confusion(answers=1), _Config) is None for e in range(2, 7))

@@ -36,7 +36,8 @@ def test_guessing_at_chance_level_is_reported(qtbot, window):
                           check_params_cb=lambda text, level: "guessing" in text or "stalled" in text):
         window.step_epoch()
     assert window.last_message_level == "warning"
-    assert "learning rate of 10" in window.last_message and "Reset" in window.last_message
+    assert "learning rate 10 times smaller (1 instead of 10)" in window.last_message
+    assert "reset the network" in window.last_message
 
 
 def test_a_capped_learning_rate_says_so(qtbot, window):

@@ -333,7 +333,7 @@ class Trainer:
                 restore_threads()
 
     def _watched(self, records):
-        """Pass ``records`` on; before an epoch's EpochStats, a NotLearning once if the run is going nowhere.
+        """Pass ``records`` on; before an epoch's EpochStats, a NotLearning once per way the run goes nowhere.
 
         It comes before the EpochStats so a consumer that stops at the end of an epoch still gets it.
         """
@@ -341,9 +341,9 @@ class Trainer:
         for record in records:
             if check.start_cost is None and type(record) is BatchStats:
                 check.first_batch(record.cost)
-            elif type(record) is EpochStats and not check.reported:
-                warning = check.after_epoch(record.epoch, record.train_cost, record.test_accuracy,
-                                              record.confusion, self.config)
+            elif type(record) is EpochStats:
+                warning = check.after_epoch(record.epoch, record.train_cost, record.test_cost,
+                                            record.test_accuracy, record.confusion, self.config)
                 if warning is not None:
                     yield warning
             yield record

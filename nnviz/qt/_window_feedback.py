@@ -6,34 +6,18 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from nnviz.engine.health import find_stall
+from PySide6.QtCore import Slot
+
 from nnviz.qt._settings import LEARNING_RATE_RANGE
 
 
 class FeedbackActions:
     """Messages that explain what just happened and what to try."""
 
-    _stall_said: str | None = None
-    _watched: list | None = None  # EpochStats of the current network, oldest first
-
-    def _forget_epochs(self) -> None:
-        self._watched = []
-        self._stall_said = None
-
-    def _watch_epoch(self, stats) -> None:
-        """After an epoch: say so once when training is stuck (guessing, or a flat cost)."""
-        if self._watched is None:
-            self._watched = []
-        self._watched.append(stats)
-        costs = [s.test_cost for s in self._watched]
-        accuracies = [s.test_accuracy for s in self._watched]
-        k = self.dataset.n_classes if self.dataset is not None else 10
-        stall = find_stall(costs, accuracies, k, self.session.config.learning_rate, self.session.network.activation)
-        if stall is not None and stall.kind != self._stall_said:
-            self._stall_said = stall.kind
-            self.show_message(stall.message, "warning")
-        elif stall is None:
-            self._stall_said = None
+    @Slot(object)
+    def _say_not_learning(self, warning) -> None:
+        """The engine found the run going nowhere (guessing, or a stalled cost): say what to try."""
+        self.show_message(warning.message, "warning")
 
     def _say_rate_capped(self, bound: float) -> None:
         low, high = LEARNING_RATE_RANGE

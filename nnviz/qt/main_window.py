@@ -195,6 +195,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         s.epoch_finished.connect(self._on_epoch)
         s.network_changed.connect(self._on_network_changed)
         s.diverged.connect(self._on_diverged)
+        s.not_learning.connect(self._say_not_learning)
         s.running_changed.connect(self._on_running_changed)
         s.finished.connect(self._on_training_finished)
         s.error.connect(self._on_session_error)
@@ -355,7 +356,6 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
             self._show_late_views()
         self.show_message(f"Epoch {stats.epoch} done: {stats.test_accuracy:.1%} of the test digits right "
                           f"(test cost {stats.test_cost:.3f}).")
-        self._watch_epoch(stats)
         self.epoch_shown.emit(stats)
 
     @Slot(object)
@@ -365,7 +365,6 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._late_snapshot = self._late_epoch = None
         self.cost_curve.clear()
         self.evaluation.clear()
-        self._forget_epochs()
         self._misclassified_cursor = -1
         if self.current_input is None:
             self.digit_panel.clear_outputs()  # else the next snapshot sends the input through the new network
