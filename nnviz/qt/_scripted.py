@@ -1,9 +1,12 @@
-"""Driving the real window from a script (the GUI benchmark and the docs/ screenshots).
+"""Driving the real window from a script (the GUI benchmarks and the docs/ screenshots).
 
-Runs the event loop until something holds, and sends a pen stroke to the drawing pad as mouse events.
+Runs the event loop until something holds, sends a pen stroke to the drawing pad as mouse events,
+and measures how late the event loop answers.
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
@@ -42,3 +45,30 @@ def send_stroke(canvas: QWidget, points, before_release=lambda: None) -> None:
         send(QEvent.Type.MouseMove, x, y, none, left)
     before_release()
     send(QEvent.Type.MouseButtonRelease, *points[-1], left, none)
+
+
+class LatenessProbe:
+    """How late a precise 10 ms timer fires while something else runs: the event loop's responsiveness.
+
+    ``lateness`` holds, in seconds, how much later than ``interval_ms`` each tick came after the last.
+    """
+
+    def __init__(self, interval_ms: int = 10) -> None:
+        self.interval_ms = interval_ms
+        self.lateness: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start(self.interval_ms)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) - self.interval_ms / 1000))
+        self._last = now

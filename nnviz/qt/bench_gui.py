@@ -70,8 +70,9 @@ def gui_measurements(dataset, config, n_batches: int, strokes: int, pacing: tupl
     ``pacing`` (frame interval in seconds, statistics every N frames, GUI budget or None) replaces
     the shared FrameClock's own (FRAME_INTERVAL_S, STATS_FRAMES, GUI_BUDGET).
     """
-    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtCore import QSettings, QTimer
 
+    from nnviz.qt._scripted import LatenessProbe
     from nnviz.qt._settings import SettingsStore
     from nnviz.qt.app import make_application
     from nnviz.qt.main_window import MainWindow
@@ -93,17 +94,7 @@ def gui_measurements(dataset, config, n_batches: int, strokes: int, pacing: tupl
     _spin_until(app, lambda: False, 0.3)
 
     # Event-loop latency: how late a 10 ms timer fires while the worker trains.
-    lateness: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        lateness.append(max(0.0, (now - last[0]) - 0.010))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.timeout.connect(tick)
+    probe = LatenessProbe()
 
     snapshots = [0]
     window.snapshot_shown.connect(lambda _s: snapshots.__setitem__(0, snapshots[0] + 1))  # weight images too
@@ -112,14 +103,13 @@ def gui_measurements(dataset, config, n_batches: int, strokes: int, pacing: tupl
     trainer = window.session.trainer
     t0 = time.perf_counter()
     cpu0 = time.thread_time()
-    last[0] = t0
-    timer.start(10)
+    probe.start()
     window.session.step_batches(n_batches)
     # Poll rarely: the benchmark's own polling must not compete with the app for the GIL.
     _spin_until(app, lambda: trainer.step >= n_batches and not window.session.is_busy, 600, poll_ms=250)
     seconds = time.perf_counter() - t0
     gui_cpu = time.thread_time() - cpu0
-    timer.stop()
+    probe.stop()
     gui_rate = trainer.step * config.batch_size / seconds
 
     # Drawing pad: stroke end (mouse release) -> bars updated and painted, while training runs.
@@ -154,7 +144,7 @@ def gui_measurements(dataset, config, n_batches: int, strokes: int, pacing: tupl
         "snapshots_per_s": snapshots[0] / seconds,
         "frames_per_s": frames[0] / seconds,
         "gui_cpu": gui_cpu / seconds,
-        "lateness": lateness,
+        "lateness": probe.lateness,
         "pad": pad,
     }
 

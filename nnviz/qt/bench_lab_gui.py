@@ -26,8 +26,7 @@ def _spin(app, condition, timeout_s: float, poll_ms: int = 100) -> bool:
 
 
 def race_measurements(dataset, epochs: int, concurrent: int | None = None) -> dict:
-    from PySide6.QtCore import Qt, QTimer
-
+    from nnviz.qt._scripted import LatenessProbe
     from nnviz.qt.app import make_application
     from nnviz.qt.lab_window import LabWindow
 
@@ -41,14 +40,7 @@ def race_measurements(dataset, epochs: int, concurrent: int | None = None) -> di
     window.epochs_box.setValue(epochs)
     _spin(app, lambda: False, 0.3)
 
-    lateness: list[float] = []
-    last = [0.0]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        lateness.append(max(0.0, (now - last[0]) - 0.010))
-        last[0] = now
-
+    probe = LatenessProbe()
     spread = [0]
 
     def on_record(_record) -> None:
@@ -56,18 +48,14 @@ def race_measurements(dataset, epochs: int, concurrent: int | None = None) -> di
         if epochs_now:
             spread[0] = max(spread[0], max(epochs_now) - min(epochs_now))
 
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.timeout.connect(tick)
     started = time.perf_counter()
-    last[0] = started
-    timer.start(10)
+    probe.start()
     window.start()
     window.race.record_ready.connect(on_record)
     n_networks = len(window.race.sessions)
     _spin(app, lambda: window.result is not None, 3600)
     seconds = time.perf_counter() - started
-    timer.stop()
+    probe.stop()
     result = window.result
 
     # a second race, closed mid-way
@@ -79,7 +67,7 @@ def race_measurements(dataset, epochs: int, concurrent: int | None = None) -> di
     close_seconds = time.perf_counter() - before
     alive = [t.name for t in threading.enumerate() if t.name.startswith("nnviz") and t.is_alive()]
     running = [s for s in race.sessions.values() if s.thread is not None]
-    return {"networks": n_networks, "concurrent": race.concurrent, "seconds": seconds, "lateness": lateness,
+    return {"networks": n_networks, "concurrent": race.concurrent, "seconds": seconds, "lateness": probe.lateness,
             "spread": spread[0],
             "close_seconds": close_seconds, "left_running": len(alive) + len(running),
             "answer": result.answer if result else ""}

@@ -43,10 +43,8 @@ def headless_epochs_per_second(points: int, seconds: float) -> float:
 
 def window_measurements(points: int, seconds: float, size=(1400, 900)) -> dict:
     """Train in the real window for ``seconds`` and count epochs, frames and timer lateness."""
-    from PySide6.QtCore import QTimer
-
     from nnviz.qt._playground_state import HEATMAP_RESOLUTION, OUTPUT_RESOLUTION
-    from nnviz.qt._scripted import run_until
+    from nnviz.qt._scripted import LatenessProbe, run_until
     from nnviz.qt.app import make_application
     from nnviz.qt.playground_window import PlaygroundWindow
 
@@ -58,25 +56,14 @@ def window_measurements(points: int, seconds: float, size=(1400, 900)) -> dict:
     tiles = sum(window.network_view.tile_counts)
     assert window.network_view.tile_colours(0, 0).shape[:2] == (HEATMAP_RESOLUTION, HEATMAP_RESOLUTION)
     assert window.decision_view.image.image.shape[:2] == (OUTPUT_RESOLUTION, OUTPUT_RESOLUTION)
-    lateness: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        lateness.append(max(0.0, (now - last[0]) - 0.010))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
+    probe = LatenessProbe()
     window.session.start()
     run_until(lambda: window.session.epoch >= 5, 30)  # warmed up
     epoch0, frames0, started = window.session.epoch, window.frames_drawn, time.perf_counter()
     gui_cpu0, process_cpu0 = time.thread_time(), time.process_time()
-    last[0] = started
-    timer.start()
+    probe.start()
     run_until(lambda: False, seconds)
-    timer.stop()
+    probe.stop()
     elapsed = time.perf_counter() - started
     gui_cpu, process_cpu = time.thread_time() - gui_cpu0, time.process_time() - process_cpu0
     epochs, frames = window.session.epoch - epoch0, window.frames_drawn - frames0
@@ -85,7 +72,7 @@ def window_measurements(points: int, seconds: float, size=(1400, 900)) -> dict:
     accuracy = window.last_epoch.test_accuracy if window.last_epoch is not None else float("nan")
     window.close()
     app.processEvents()
-    late_ms = np.array(lateness) * 1000 if lateness else np.zeros(1)
+    late_ms = np.array(probe.lateness) * 1000 if probe.lateness else np.zeros(1)
     return {
         "tiles": tiles,
         "epochs_per_second": epochs / elapsed,
