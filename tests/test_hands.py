@@ -8,7 +8,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from nnviz.engine.preprocess import center_of_mass, preprocess_digit
-from nnviz.engine.stroke import MNIST_STROKE, adjust_thickness, stroke_width
+from nnviz.engine.datasets import load_sample
+from nnviz.engine.stroke import MNIST_STROKE, MNIST_STROKE_RANGE, adjust_thickness, stroke_width
 from nnviz.qt.font_digits import Rendering, digit_fonts, render_digit
 from nnviz.qt.views.drawing_pad import CANVAS_SIZE, DigitPanel, DrawingCanvas, pad_preprocess
 
@@ -65,8 +66,32 @@ def test_thin_and_heavy_font_strokes_reach_the_network_at_mnist_width(qtbot, fon
         drawing = canvas.to_array()
         plain = stroke_width(pad_preprocess(drawing, normalise_stroke=False))
         normalised = stroke_width(pad_preprocess(drawing))
-        assert abs(normalised - MNIST_STROKE) < 0.35
-        assert abs(normalised - MNIST_STROKE) < abs(plain - MNIST_STROKE)
+        assert _in_range(normalised, slack=0.2)
+        assert not _in_range(plain)
+
+
+def _in_range(width, slack=0.0):
+    return MNIST_STROKE_RANGE[0] - slack <= width <= MNIST_STROKE_RANGE[1] + slack
+
+
+def test_digits_with_typical_strokes_are_left_as_they_are():
+    sample = load_sample()
+    kept = 0
+    for image in sample.x_test[:40].reshape(-1, 28, 28):
+        big = np.kron(image, np.ones((10, 10)))  # as drawn on the 280-pixel pad
+        plain = preprocess_digit(big)
+        if _in_range(stroke_width(plain), slack=-0.2):
+            kept += 1
+            assert np.array_equal(preprocess_digit(big, stroke=MNIST_STROKE_RANGE), plain)
+    assert kept >= 5
+
+
+def test_a_single_width_is_a_target_not_a_range(qapp):
+    line = np.zeros((200, 200))
+    line[20:180, 99:101] = 1.0
+    line[20:22, 60:101] = 1.0
+    assert stroke_width(preprocess_digit(line, stroke=MNIST_STROKE)) == pytest.approx(MNIST_STROKE, abs=0.2)
+    assert stroke_width(preprocess_digit(line, stroke=(2.9, 3.4))) == pytest.approx(2.9, abs=0.2)
 
 
 def _mouse(widget, kind, x, y, buttons):
@@ -103,7 +128,7 @@ def test_a_small_digit_drawn_with_the_pads_pen_is_not_a_blob(qtbot):
     # Thinning is capped at 1 output pixel a side (it must not erase a font's hairlines), so
     # a very heavy drawing comes out near, not at, MNIST's width.
     assert plain - stroke_width(sent) > 1.0
-    assert abs(stroke_width(sent) - MNIST_STROKE) < 0.75
+    assert _in_range(stroke_width(sent), slack=0.75)
     row, col = center_of_mass(sent)
     assert abs(row - 14) <= 1 and abs(col - 14) <= 1
 
@@ -126,7 +151,7 @@ def test_adjust_thickness_widens_and_narrows_a_bar_by_twice_the_radius():
     assert np.array_equal(adjust_thickness(bar, 0), bar)
 
 
-@pytest.mark.parametrize("stroke", [0.0, -1, 9, float("nan"), "wide", None])
+@pytest.mark.parametrize("stroke", [0.0, -1, 9, float("nan"), "wide", (3, 2), (1, 2, 3), (1, None), None])
 def test_preprocess_refuses_absurd_stroke_widths(stroke):
     if stroke is None:
         assert preprocess_digit(np.eye(40), stroke=None).shape == (28, 28)

@@ -53,15 +53,17 @@ def _check_scale(scale, shape: tuple[int, int]) -> float:
     return value
 
 
-def preprocess_digit(drawing: np.ndarray, stroke: float | None = None) -> np.ndarray:
+def preprocess_digit(drawing: np.ndarray, stroke: float | tuple[float, float] | None = None) -> np.ndarray:
     """Normalise a drawing ``(H, W)`` float, ink = 1, paper = 0, into ``(28, 28)`` float32 in 0..1.
 
     1. crop to the ink's bounding box;
     2. scale the longer side to 20 pixels, keeping the aspect ratio, by exact area averaging;
     3. place it in 28x28;
     4. shift it (sub-pixel, bilinear) so that its centre of mass is at row 14, column 14.
-    With ``stroke`` (a width in output pixels, e.g. stroke.MNIST_STROKE), the strokes are first
-    thickened or thinned so that the result's stroke width is about ``stroke``: see _normalise_stroke.
+    With ``stroke``, a width in output pixels or a range of widths (low, high) such as
+    stroke.MNIST_STROKE_RANGE, the strokes are first thickened or thinned so that the result's
+    stroke width is about that width, or inside that range (a drawing already inside is left as
+    it is): see _normalise_stroke.
     An empty drawing gives zeros. Flatten the result with ``.reshape(784)`` to feed a network.
     """
     image = _as_image(drawing, "a drawing")
@@ -101,18 +103,22 @@ def _fit(cropped: np.ndarray) -> np.ndarray:
     return np.clip(shifted, 0.0, 1.0).astype(np.float32)
 
 
-def _check_stroke(stroke) -> float:
+def _check_stroke(stroke) -> tuple[float, float]:
+    """``stroke`` as a (low, high) range of widths in output pixels, or a ValueError saying why not."""
+    pair = stroke if isinstance(stroke, (tuple, list)) else (stroke, stroke)
+    if len(pair) != 2:
+        raise ValueError(f"stroke must be a width or a (low, high) pair of widths, not {stroke!r}")
     try:
-        value = float(stroke)
+        low, high = float(pair[0]), float(pair[1])
     except (TypeError, ValueError):
         raise ValueError(f"stroke must be a number of pixels, not {stroke!r}") from None
-    if not 0.5 <= value <= 8.0:
-        raise ValueError(f"stroke must be between 0.5 and 8 pixels, not {stroke!r}")
-    return value
+    if not (0.5 <= low <= high <= 8.0):
+        raise ValueError(f"stroke must be between 0.5 and 8 pixels (low <= high), not {stroke!r}")
+    return low, high
 
 
-def _normalise_stroke(cropped: np.ndarray, target: float) -> np.ndarray:
-    """_fit of ``cropped`` after thickening or thinning its strokes towards ``target`` output pixels.
+def _normalise_stroke(cropped: np.ndarray, widths: tuple[float, float]) -> np.ndarray:
+    """_fit of ``cropped`` after thickening or thinning its strokes into ``widths`` (low, high) output pixels.
 
     Works at WORK times the output's resolution (the longer side WORK*BOX pixels), where one step of
     grey dilation or erosion is a quarter of an output pixel. The width is measured on the 28x28
@@ -125,7 +131,8 @@ def _normalise_stroke(cropped: np.ndarray, target: float) -> np.ndarray:
     radius = 0.0  # in output pixels a side
     out = _fit(cropped)
     for _ in range(4):
-        error = target - stroke_width(out)
+        width = stroke_width(out)
+        error = min(max(width, widths[0]), widths[1]) - width
         if abs(error) < 0.15:
             break
         radius = float(np.clip(radius + error / 2, -MAX_THIN, MAX_RADIUS))

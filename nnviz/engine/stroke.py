@@ -6,17 +6,22 @@ with strokes as thick as MNIST's; pure NumPy.
 The width estimate is ``2 * ink / edge``: a stroke of width w and length L holds w*L of ink and has
 about 2*L of edge, measured as the summed gradient magnitude (which counts an anti-aliased edge the
 same as a sharp one). On MNIST's 60,000 training digits (28x28) it gives a median of 2.57 pixels
-(5th-95th percentile 2.0-3.8; per digit 2.4 for 5 to 2.8 for 0); MNIST_STROKE is that median.
+(quartiles 2.27 and 2.97, 5th-95th percentile 1.98-3.79; per digit 2.4 for 5 to 2.8 for 0).
+MNIST_STROKE is that median and MNIST_STROKE_RANGE the quartiles: the middle half of the widths a
+network trained on MNIST has seen. Bringing a drawing into that range, rather than onto the median,
+leaves typical handwriting alone (python -m nnviz.qt.bench_hands measures both).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["stroke_width", "adjust_thickness", "MNIST_STROKE"]
+__all__ = ["stroke_width", "adjust_thickness", "MNIST_STROKE", "MNIST_STROKE_RANGE"]
 
 #: Median stroke width of MNIST's training digits, in pixels of the 28x28 image (see above).
 MNIST_STROKE = 2.57
+#: Lower and upper quartiles of the same widths.
+MNIST_STROKE_RANGE = (2.27, 2.97)
 
 
 def stroke_width(image: np.ndarray) -> float:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.preprocess import preprocess_digit
-from nnviz.engine.stroke import MNIST_STROKE
+from nnviz.engine.stroke import MNIST_STROKE_RANGE
 from nnviz.qt.views import colors as _colors
 
 CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 input
@@ -37,10 +37,11 @@ NOT_NUMBERS = "The network's outputs are not numbers (training diverged) — pre
 def pad_preprocess(drawing: np.ndarray, normalise_stroke: bool = True) -> np.ndarray:
     """The pad's drawing (see DrawingCanvas.to_array) as the network's (28, 28) input.
 
-    MNIST's crop, scale and centring, with strokes brought to MNIST's width (python -m
-    nnviz.qt.bench_hands measures both ways on digits from the installed fonts).
+    MNIST's crop, scale and centring, with strokes brought into the middle half of MNIST's widths
+    (a pen that is wide for a small digit, or thin for a big one); python -m nnviz.qt.bench_hands
+    measures both ways on digits from the installed fonts.
     """
-    return preprocess_digit(drawing, stroke=MNIST_STROKE if normalise_stroke else None)
+    return preprocess_digit(drawing, stroke=MNIST_STROKE_RANGE if normalise_stroke else None)
 
 
 class DrawingCanvas(QWidget):
