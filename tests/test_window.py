@@ -501,7 +501,8 @@ def test_app_exits_cleanly_when_closed_while_training():
     import sys
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", CLOSE_WHILE_TRAINING], capture_output=True, text=True, env=env,
+    # -X faulthandler: should the child ever crash, its stderr (shown by the assert) says where.
+    out = subprocess.run([sys.executable, "-X", "faulthandler", "-c", CLOSE_WHILE_TRAINING], capture_output=True, text=True, env=env,
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert "QThread" not in out.stderr
