@@ -273,3 +273,17 @@ def test_chunked_forward_passes_equal_one_pass():
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     [hidden] = playground._forward(net.snapshot(), points, layers=[2])
     np.testing.assert_allclose(hidden, whole[2], rtol=1e-6, atol=1e-7)
+
+
+def test_the_windows_grid_bends_smoothly_under_a_steep_tanh_layer():
+    """A trained 2-neuron tanh layer is steep: each grid line must stay a curve of short steps,
+    not straight chords jumping between the saturated corners of the square."""
+    from nnviz.qt.playground_window import GRID_LINES, GRID_SAMPLES
+
+    net = Network((2, 2, 2), "tanh", seed=5)
+    net.weights[0][...] = np.array([[15.0, -9.0], [6.0, 14.0]], np.float32)  # slopes a trained spiral layer reaches
+    grid = grid_lines(GRID_LINES, GRID_SAMPLES)
+    space = hidden_space(net.snapshot(), ["x1", "x2"], 1, np.zeros((1, 2), np.float32), grid)
+    lines = space.grid.reshape(2 * GRID_LINES, GRID_SAMPLES, 2)
+    steps = np.linalg.norm(np.diff(lines, axis=1), axis=2)
+    assert steps.max() < 0.15  # of a 2 x 2 square: a visible bend, never a chord across it

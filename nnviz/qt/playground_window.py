@@ -29,7 +29,9 @@ from nnviz.qt.views.plane_network import PlaneNetworkView
 TITLE = "nnviz Playground"
 #: Frames reach the views up to 25 times a second: small networks change fast and draw cheaply.
 FRAME_INTERVAL_S = 0.04
-GRID_LINES, GRID_SAMPLES = 13, 60
+# 400 points a line: a trained tanh layer is steep (slopes of 10-20 per unit of the plane), and a grid
+# line sampled coarsely turns into straight chords between saturated corners instead of a bent line
+GRID_LINES, GRID_SAMPLES = 13, 400
 #: The loss curve and the numbers above it follow every this many frames while training runs
 #: (about 5 times a second): they change little from one frame to the next, and redrawing a
 #: plot with its axes costs as much as a heat map.
