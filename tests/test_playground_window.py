@@ -94,6 +94,10 @@ def test_plus_and_minus_buttons_change_layers_and_neurons(playground):
     assert window.session.network.layer_sizes == (2, 2)
     assert not controls.layers_counter.minus.isEnabled()
     assert "No hidden layer" in window.hidden_view.caption.text()
+    axis = window.hidden_view.plot.getPlotItem().getAxis("bottom")
+    assert not axis.isVisible()  # no empty 0..1 axes under the message
+    controls.layers_counter.plus.click()
+    assert axis.isVisible() and axis.labelText == "principal component 1"
 
 
 def test_training_settings_go_to_the_trainer_without_a_new_network(playground):

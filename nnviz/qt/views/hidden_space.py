@@ -68,7 +68,10 @@ class HiddenSpaceView(QWidget):
             part.setData([], [])
         for scatter in self.class_points:
             scatter.setData([], [])
-        self.plot.getPlotItem().setTitle("Hidden space", color=_colors.FOREGROUND)
+        item = self.plot.getPlotItem()
+        item.setTitle("Hidden space", color=_colors.FOREGROUND)
+        for axis in ("left", "bottom"):  # empty axes with made-up 0..1 ticks would look like a plot of nothing
+            item.hideAxis(axis)
         self._axes = None
         self._set_caption(text)
 
@@ -85,6 +88,8 @@ class HiddenSpaceView(QWidget):
             item.setTitle("Hidden space", color=_colors.FOREGROUND)
             item.setLabel("bottom", space.axes[0])
             item.setLabel("left", space.axes[1])
+            for axis in ("left", "bottom"):
+                item.showAxis(axis)
         grid = space.grid
         if len(self._connect) != len(grid):
             self._connect = np.ones(len(grid), bool)
