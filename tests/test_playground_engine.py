@@ -287,3 +287,11 @@ def test_the_windows_grid_bends_smoothly_under_a_steep_tanh_layer():
     lines = space.grid.reshape(2 * GRID_LINES, GRID_SAMPLES, 2)
     steps = np.linalg.norm(np.diff(lines, axis=1), axis=2)
     assert steps.max() < 0.15  # of a 2 x 2 square: a visible bend, never a chord across it
+
+
+def test_hidden_space_of_a_runaway_network_is_finite():
+    net = Network((2, 6, 2), "relu", seed=5)
+    net.params[:] = 3e38  # what a diverging run leaves: activations overflow to inf
+    points = make_toy("circles", n=60).x_train
+    space = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    assert np.isfinite(space.points).all() and np.isfinite(space.grid).all() and 0 <= space.explained <= 1

@@ -335,3 +335,14 @@ def test_a_run_going_nowhere_is_said_in_the_banner(playground):
     assert warning is not None
     window.session.not_learning.emit(warning)  # as the session does when its worker reports one
     assert window.banner.isVisible() and "going nowhere" in window.banner.label.text()
+
+
+def test_a_diverging_run_stops_with_a_message_and_no_nan_picture(qtbot, playground):
+    window = playground(activation="relu")
+    window.session.network.params[:] = 3e38  # overflows at the first step, as a runaway learning rate would
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.session.has_diverged and not window.session.is_busy, timeout=20000)
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    assert "diverge" in window.banner.label.text().lower()
+    assert not window.session.is_running and window.run_action.text() == "Run"
+    window.grab()  # drawing the last state must not raise

@@ -115,6 +115,10 @@ def grid_lines(n_lines: int = 13, samples: int = 60, extent: float = 1.2) -> np.
     return np.concatenate([vertical, horizontal]).astype(np.float32)
 
 
+#: Hidden activations are clipped to +-this before drawing (squares of n of them still fit a float64).
+HIDDEN_LIMIT = 1e6
+
+
 @dataclass(frozen=True, eq=False)
 class HiddenSpace:
     """Points and grid lines of the input plane in the coordinates of one hidden layer.
@@ -143,7 +147,9 @@ def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, g
     both = np.concatenate([np.asarray(points, np.float32), np.asarray(grid, np.float32)])
     [activations] = _forward(snapshot, feature_matrix(both, features), layers=[layer])
     activations = activations.astype(np.float64)
-    activations = np.nan_to_num(activations)
+    # a runaway network (diverging, or weights typed by hand) must still draw: clip to a finite range PCA can sum
+    activations = np.clip(np.nan_to_num(activations, nan=0.0, posinf=HIDDEN_LIMIT, neginf=-HIDDEN_LIMIT),
+                          -HIDDEN_LIMIT, HIDDEN_LIMIT)
     n = len(points)
     if activations.shape[1] == 2:
         coords, explained, axes = activations, 1.0, ("neuron 1", "neuron 2")
