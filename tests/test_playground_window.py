@@ -346,3 +346,15 @@ def test_a_diverging_run_stops_with_a_message_and_no_nan_picture(qtbot, playgrou
     assert "diverge" in window.banner.label.text().lower()
     assert not window.session.is_running and window.run_action.text() == "Run"
     window.grab()  # drawing the last state must not raise
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_the_decision_colour_bar_fits_in_its_view(qtbot, playground, size):
+    window = playground(data="spirals", hidden=(8, 8))
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().width() == size[0], timeout=3000)
+    view = window.decision_view
+    item = view.plot.getPlotItem()
+    bar = view.colour_bar.mapRectToScene(view.colour_bar.boundingRect())
+    assert bar.right() <= view.plot.width() + 1  # its tick labels are not cut off at the right
+    assert item.geometry().width() <= view.plot.width() + 1

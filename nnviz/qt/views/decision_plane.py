@@ -21,7 +21,7 @@ class DecisionPlaneView(QWidget):
         self.plot = pg.PlotWidget(background=_colors.BACKGROUND)
         self.plot.setMinimumSize(220, 200)
         item = self.plot.getPlotItem()
-        item.setTitle("Output: the network's decision over the plane", color=_colors.FOREGROUND)
+        item.setTitle("The network's decision", color=_colors.FOREGROUND)
         item.setLabel("bottom", "x₁")
         item.setLabel("left", "x₂")
         item.setMenuEnabled(False)
