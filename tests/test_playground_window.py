@@ -325,18 +325,6 @@ def test_the_handle_stays_inside_the_plot_for_a_tall_neuron(playground):
     assert "height +7.50" in window.neuron_editor.where.text()
 
 
-def test_a_run_going_nowhere_is_said_in_the_banner(playground):
-    from nnviz.engine.learning_check import LearningCheck
-
-    window = playground(activation="sigmoid", learning_rate=3.0)
-    check = LearningCheck(np.array([0, 1] * 10), 2)
-    check.first_batch(0.7)
-    warning = check.after_epoch(1, 0.9, 0.9, 0.5, [[10, 0], [10, 0]], window.session.config)
-    assert warning is not None
-    window.session.not_learning.emit(warning)  # as the session does when its worker reports one
-    assert window.banner.isVisible() and "going nowhere" in window.banner.label.text()
-
-
 def test_a_diverging_run_stops_with_a_message_and_no_nan_picture(qtbot, playground):
     window = playground(activation="relu")
     window.session.network.params[:] = 3e38  # overflows at the first step, as a runaway learning rate would

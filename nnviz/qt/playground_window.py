@@ -67,8 +67,6 @@ class PlaygroundWindow(QMainWindow):
         self.session.running_changed.connect(self._on_running_changed)
         self.session.diverged.connect(lambda d: self.banner.show_message(d.message, "warning"))
         self.session.error.connect(lambda text: self.banner.show_message(text, "error"))
-        # a run going nowhere (dead ReLUs, a stalled cost) says so: a flat picture alone explains nothing
-        self.session.not_learning.connect(lambda w: self.banner.show_message(w.message, "warning"))
         self._show_new_data(dataset)
         self.draw(self.session.snapshot)
 
