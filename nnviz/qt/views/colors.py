@@ -127,3 +127,15 @@ FILL_LEGEND_HTML = (
     ' <span style="background:#6e46aa; color:white">&nbsp;negative&nbsp;</span>'
 )
 
+
+def picture_box() -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
+    """A white plot area holding one fixed picture: square pixels, y downwards, no pan, zoom or menu."""
+    widget = pg.GraphicsLayoutWidget()
+    widget.setBackground(BACKGROUND)
+    box = widget.addViewBox(row=0, col=0)
+    box.setAspectLocked(True)
+    box.invertY(True)
+    box.setMouseEnabled(False, False)
+    box.setMenuEnabled(False)
+    return widget, box
+

@@ -78,13 +78,7 @@ class WeightImagesView(QWidget):
         self._caption.setWordWrap(True)
         self._caption.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
 
-        self._plot = pg.GraphicsLayoutWidget()
-        self._plot.setBackground(_colors.BACKGROUND)
-        self._vb = self._plot.addViewBox(row=0, col=0)
-        self._vb.setAspectLocked(True)
-        self._vb.invertY(True)
-        self._vb.setMouseEnabled(False, False)
-        self._vb.setMenuEnabled(False)
+        self._plot, self._vb = _colors.picture_box()
         self._colormap = _colors.weight_colormap()
         # Over 256 colours: pyqtgraph maps with NumPy, not a QImage colour table built per redraw
         self._lut = self._colormap.getLookupTable(nPts=512, alpha=False)
