@@ -139,3 +139,20 @@ def picture_box() -> tuple[pg.GraphicsLayoutWidget, pg.ViewBox]:
     box.setMenuEnabled(False)
     return widget, box
 
+
+def fixed_plot(item: pg.PlotItem, title: str | None = None, bottom: str | None = None, left: str | None = None,
+               mouse: bool = False) -> pg.PlotItem:
+    """Set up a plot the learner reads but does not steer: title, axis labels, no menu, no auto-range
+    button, and (unless ``mouse``) no pan or zoom. Returns ``item``."""
+    if title is not None:
+        item.setTitle(title, color=FOREGROUND)
+    if bottom is not None:
+        item.setLabel("bottom", bottom)
+    if left is not None:
+        item.setLabel("left", left)
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    if not mouse:
+        item.setMouseEnabled(False, False)
+    return item
+

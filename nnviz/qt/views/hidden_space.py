@@ -28,10 +28,7 @@ class HiddenSpaceView(QWidget):
         self.samples = samples
         self.plot = pg.PlotWidget(background=_colors.BACKGROUND)
         self.plot.setMinimumSize(220, 200)
-        item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.setMouseEnabled(False, False)
+        item = _colors.fixed_plot(self.plot.getPlotItem())
         item.getViewBox().disableAutoRange()
         for axis in ("left", "bottom"):  # the range moves every frame; SI prefixes would re-lay the labels
             item.getAxis(axis).enableAutoSIPrefix(False)

@@ -21,12 +21,7 @@ class LossCurveView(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background=_colors.BACKGROUND)
         self.setMinimumSize(200, 140)
-        item = self.getPlotItem()
-        item.setTitle("Loss", color=_colors.FOREGROUND)
-        item.setLabel("bottom", "epoch")
-        item.setLabel("left", "loss")
-        item.setMenuEnabled(False)
-        item.hideButtons()
+        item = _colors.fixed_plot(self.getPlotItem(), "Loss", "epoch", "loss", mouse=True)
         item.showGrid(x=False, y=True, alpha=0.2)
         for axis in ("left", "bottom"):  # "loss (x0.001)" reads badly, and re-lays the labels as it grows
             item.getAxis(axis).enableAutoSIPrefix(False)
