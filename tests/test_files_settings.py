@@ -144,6 +144,17 @@ def test_export_view_as_png(window, tmp_path, key):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_export_menu_lists_every_view(window, tmp_path):
+    titles = [action.text().rstrip("…") for action in window.export_view_menu.actions()]
+    views = [key for key in window.docks if key != "training"]
+    assert titles == ["Whole window"] + [window.docks[key].windowTitle() for key in views]
+    for key in ("activation_space", "saliency", "runs"):
+        assert key in views
+        path = tmp_path / f"{key}.png"
+        assert window.export_png(path, key)
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_export_png_is_atomic(window, tmp_path, monkeypatch):
     path = tmp_path / "window.png"
     path.write_bytes(b"old")

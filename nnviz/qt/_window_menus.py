@@ -61,9 +61,9 @@ class MenuActions:
         file_menu.addAction(self.save_action)
         file_menu.addSeparator()
         self.export_view_menu = file_menu.addMenu("Export view as PNG")
-        for key, title in (("window", "Whole window"), ("network_graph", "Network graph"),
-                           ("weight_images", "Weight images"), ("cost_curve", "Cost curve"),
-                           ("digit_panel", "Drawing pad"), ("evaluation", "Confusion matrix")):
+        # every view dock the window has, so a view added later is listed without editing this
+        views = [(key, dock.windowTitle()) for key, dock in self.docks.items() if key != "training"]
+        for key, title in [("window", "Whole window"), *views]:
             action = self.export_view_menu.addAction(title + "…")
             action.triggered.connect(lambda _checked=False, k=key: self.export_png_dialog(k))
         file_menu.addAction(self.export_csv_action)
