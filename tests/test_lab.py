@@ -12,7 +12,7 @@ from nnviz.engine.lab import EpochRecord, LabError, LabResult, RunResult, RunSpe
 from nnviz.engine.lab_experiments import NAMES, make_plan, parse_widths, run_experiment
 from nnviz.engine.lab_parallel import train_plan
 from nnviz.engine.lab_probes import (
-    agreement, blank_images, collapse_linear, probe_confidence, scribble_images,
+    agreement, GALLERY_PER_KIND, blank_images, collapse_linear, probe_confidence, scribble_images,
 )
 from nnviz.engine.network import Network
 from nnviz.engine.trainer import TrainConfig, Trainer
@@ -191,6 +191,18 @@ def test_noise_probe_figures_and_gallery(tiny):
     assert out["noise_share_confident"] == pytest.approx(np.mean(conf["noise"] >= 0.9))
     for item in result.pictures["gallery"]:
         assert item["confidence"] >= 0.9 and item["image"].shape == (784,)
+
+
+def test_gallery_shows_each_kind_spread_over_its_confident_inputs():
+    network = Network([784, 10], seed=0)
+    network.biases[0][3] = 50.0  # answers 3 with ~100% whatever it is fed
+    _figures, pictures = probe_confidence(network.snapshot(), np.zeros((20, 784), np.float32), seed=0)
+    gallery = pictures["gallery"]
+    kinds = [item["kind"] for item in gallery]
+    assert kinds == ["noise"] * GALLERY_PER_KIND + ["blank"] * GALLERY_PER_KIND + ["scribble"] * GALLERY_PER_KIND
+    greys = [float(item["image"].mean()) for item in gallery if item["kind"] == "blank"]
+    assert greys[0] == 0.0 and greys[-1] == 1.0 and greys == sorted(set(greys))  # white to black, not 4 blacks
+    assert all(item["answer"] == 3 and item["confidence"] > 0.99 for item in gallery)
 
 
 def test_nonsense_inputs_look_like_their_names():

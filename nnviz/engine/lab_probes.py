@@ -57,6 +57,10 @@ def confidences(snapshot: Snapshot, x: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return top.astype(np.float64), out.argmax(axis=1)
 
 
+#: Nonsense inputs of each kind the gallery shows at most (one row of the Lab's gallery per kind).
+GALLERY_PER_KIND = 4
+
+
 def noise_images(n: int, seed: int, n_pixels: int = 784) -> np.ndarray:
     """``n`` images of uniform random pixels in 0..1, (n, n_pixels) float32."""
     return np.random.default_rng([seed, 10]).random((n, n_pixels), dtype=np.float32)
@@ -118,18 +122,14 @@ def probe_confidence(snapshot: Snapshot, x_test: np.ndarray, seed: int, n: int =
         pictures["confidence"][kind] = top
         figures[f"{kind}_median_confidence"] = float(np.median(top))
         figures[f"{kind}_share_confident"] = float(np.mean(top >= CONFIDENT))
-        for i in np.flatnonzero(top >= CONFIDENT):
-            gallery.append((float(top[i]), kind, int(answer[i]), x[i]))
-    # the most confident few of each kind, then the most confident overall
-    gallery.sort(key=lambda g: -g[0])
-    picked, per_kind = [], {}
-    for item in gallery:
-        if per_kind.get(item[1], 0) < 4:
-            per_kind[item[1]] = per_kind.get(item[1], 0) + 1
-            picked.append(item)
-    pictures["gallery"] = [
-        {"confidence": c, "kind": k, "answer": a, "image": img.copy()} for c, k, a, img in picked[:12]
-    ]
+        confident = np.flatnonzero(top >= CONFIDENT)
+        # up to GALLERY_PER_KIND of each kind, spread over the confident ones in input order (blank
+        # pages run from white to black): the four most confident blanks would be four black squares
+        if len(confident) > GALLERY_PER_KIND:
+            confident = confident[np.linspace(0, len(confident) - 1, GALLERY_PER_KIND).round().astype(int)]
+        for i in confident:
+            gallery.append({"confidence": float(top[i]), "kind": kind, "answer": int(answer[i]), "image": x[i].copy()})
+    pictures["gallery"] = gallery
     return figures, pictures
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from nnviz.engine.lab_probes import CONFIDENT, collapse_linear, hidden_points
@@ -21,6 +21,7 @@ __all__ = ["make_picture", "Picture", "DIGIT_COLORS"]
 DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 KIND_COLORS = {"digits": "#0072B2", "noise": "#D55E00", "blank": "#999999", "scribble": "#009E73"}
+KIND_SHORT = {"noise": "noise", "blank": "blank page", "scribble": "scribble"}
 KIND_NAMES = {"digits": "real test digits", "noise": "uniform noise", "blank": "blank pages", "scribble": "scribbles"}
 
 
@@ -217,7 +218,7 @@ class NoisePicture(Picture):
             cell.setCheckable(True)
             cell.setAutoExclusive(True)
             cell.setIconSize(QSize(56, 56))
-            cell.setMinimumSize(76, 84)
+            cell.setMinimumSize(76, 100)
             cell.setStyleSheet("QToolButton:checked { border: 3px solid #00a000; }")
             cell.setVisible(False)
             self.grid.addWidget(cell, i // 4, i % 4)
@@ -257,9 +258,9 @@ class NoisePicture(Picture):
             image = np.clip(item["image"].reshape(28, 28), 0, 1)
             rgba = ink.map(image.reshape(-1), mode="byte").reshape(28, 28, 4)
             qimage = QImage(np.ascontiguousarray(rgba).data, 28, 28, 28 * 4, QImage.Format.Format_RGBA8888).copy()
-            cell.setIcon(QIcon(QPixmap.fromImage(qimage).scaled(56, 56)))
+            cell.setIcon(QIcon(_framed(QPixmap.fromImage(qimage).scaled(56, 56))))
             names = self.dataset.class_names
-            cell.setText(f"{names[item['answer']]}: {100 * item['confidence']:.0f}%")
+            cell.setText(f"{KIND_SHORT[item['kind']]}\n{names[item['answer']]}: {100 * item['confidence']:.0f}%")
             cell.setToolTip(f"{KIND_NAMES[item['kind']]}: read as {names[item['answer']]} "
                             f"with {100 * item['confidence']:.1f}% confidence")
             cell.setVisible(True)
@@ -275,6 +276,15 @@ class NoisePicture(Picture):
                 return
         if self._images:
             self.send_to_pad.emit(self._images[0])
+
+
+def _framed(pixmap: QPixmap) -> QPixmap:
+    """The picture with a thin grey frame, so a white page still shows where it is."""
+    painter = QPainter(pixmap)
+    painter.setPen(QPen(QColor(_colors.MUTED_TEXT), 1))
+    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+    painter.end()
+    return pixmap
 
 
 _PICTURES = {"depth": DepthPicture, "width": WidthPicture, "linear": LinearPicture,
