@@ -295,3 +295,17 @@ def test_hidden_space_of_a_runaway_network_is_finite():
     points = make_toy("circles", n=60).x_train
     space = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
     assert np.isfinite(space.points).all() and np.isfinite(space.grid).all() and 0 <= space.explained <= 1
+
+
+def test_hidden_space_says_how_many_points_a_bounded_layer_saturates():
+    points = make_toy("spirals", n=200).x_train
+    net = Network((2, 2, 2), "tanh", seed=3)
+    net.weights[0][...] = np.array([[0.3, 0.1], [-0.2, 0.4]], np.float32)  # gentle: nothing near ±1
+    gentle = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    net.weights[0][...] = np.array([[40.0, 0.0], [0.0, 40.0]], np.float32)  # steep: all but a thin band at ±1
+    steep = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    on_edge = (np.abs(steep.points) > 0.95).any(axis=1).mean()
+    assert gentle.saturated == 0.0
+    assert steep.saturated == pytest.approx(on_edge) and steep.saturated > 0.9
+    relu = Network((2, 2, 2), "relu", seed=3)  # no limit, nothing to saturate against
+    assert np.isnan(hidden_space(relu.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4)).saturated)

@@ -346,3 +346,12 @@ def test_the_decision_colour_bar_fits_in_its_view(qtbot, playground, size):
     bar = view.colour_bar.mapRectToScene(view.colour_bar.boundingRect())
     assert bar.right() <= view.plot.width() + 1  # its tick labels are not cut off at the right
     assert item.geometry().width() <= view.plot.width() + 1
+
+
+def test_the_hidden_space_caption_says_when_the_layer_is_saturated(playground):
+    window = playground(hidden=(2,))
+    assert "Saturated" not in window.hidden_view.caption.text()  # fresh weights: points spread inside the square
+    window.session.set_parameters([("weight", 0, (0, 0), 60.0), ("weight", 0, (1, 1), 60.0)])
+    window.draw(window.session.snapshot)
+    assert "Saturated" in window.hidden_view.caption.text()
+    assert "% of the points" in window.hidden_view.caption.text()

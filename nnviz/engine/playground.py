@@ -115,6 +115,12 @@ def grid_lines(n_lines: int = 13, samples: int = 60, extent: float = 1.2) -> np.
     return np.concatenate([vertical, horizontal]).astype(np.float32)
 
 
+#: A tanh or sigmoid neuron this close to its limit (a share of its range) counts as saturated: its
+#: points are drawn on the edge of the square, and the plane is folded flat there.
+SATURATION_MARGIN = 0.025
+#: Each bounded activation's (low, high) limits.
+BOUNDS = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+
 #: Hidden activations are clipped to +-this before drawing (squares of n of them still fit a float64).
 HIDDEN_LIMIT = 1e6
 
@@ -127,6 +133,8 @@ class HiddenSpace:
     first two principal components (``explained`` says how much of the variance they keep).
     ``boundary`` is (w1, w2, b) of the line w1 u + w2 v + b = 0 where the output switches class,
     when it is a straight line in these coordinates (a 2-neuron last hidden layer), else None.
+    ``saturated`` is the share of the points pressed against the edge of a bounded activation's square
+    (a tanh or sigmoid neuron within SATURATION_MARGIN of its limit), NaN when there is no such edge.
     """
 
     layer: int  # 1-based hidden layer
@@ -135,6 +143,7 @@ class HiddenSpace:
     grid: np.ndarray = field(repr=False)
     explained: float = 1.0
     boundary: tuple[float, float, float] | None = None
+    saturated: float = float("nan")
 
 
 def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, grid: np.ndarray) -> HiddenSpace:
@@ -151,6 +160,12 @@ def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, g
     activations = np.clip(np.nan_to_num(activations, nan=0.0, posinf=HIDDEN_LIMIT, neginf=-HIDDEN_LIMIT),
                           -HIDDEN_LIMIT, HIDDEN_LIMIT)
     n = len(points)
+    saturated = float("nan")
+    if snapshot.activation in BOUNDS and n:
+        low, high = BOUNDS[snapshot.activation]
+        margin = SATURATION_MARGIN * (high - low)
+        on_edge = (activations[:n] < low + margin) | (activations[:n] > high - margin)
+        saturated = float(on_edge.any(axis=1).mean())
     if activations.shape[1] == 2:
         coords, explained, axes = activations, 1.0, ("neuron 1", "neuron 2")
         boundary = None
@@ -161,7 +176,7 @@ def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, g
         coords, explained = _pca(activations, activations[:n])
         axes, boundary = ("principal component 1", "principal component 2"), None
     coords = coords.astype(np.float32)
-    return HiddenSpace(layer, axes, coords[:n], coords[n:], explained, boundary)
+    return HiddenSpace(layer, axes, coords[:n], coords[n:], explained, boundary, saturated)
 
 
 def _pca(values: np.ndarray, fit_on: np.ndarray) -> tuple[np.ndarray, float]:

@@ -31,7 +31,8 @@ TITLE = "nnviz Playground"
 FRAME_INTERVAL_S = 0.04
 # 400 points a line: a trained tanh layer is steep (slopes of 10-20 per unit of the plane), and a grid
 # line sampled coarsely turns into straight chords between saturated corners instead of a bent line
-GRID_LINES, GRID_SAMPLES = 13, 400
+# The grid covers -1..1, where the toy data lie: lines beyond it fold where no point is, and only add tangle.
+GRID_LINES, GRID_SAMPLES, GRID_EXTENT = 11, 400, 1.0
 #: The loss curve and the numbers above it follow every this many frames while training runs
 #: (about 5 times a second): they change little from one frame to the next, and redrawing a
 #: plot with its axes costs as much as a heat map.
@@ -52,7 +53,7 @@ class PlaygroundWindow(QMainWindow):
         self.frames_drawn = 0
         self.last_epoch = None
         self._pending_epochs: list = []
-        self._grid = grid_lines(GRID_LINES, GRID_SAMPLES)
+        self._grid = grid_lines(GRID_LINES, GRID_SAMPLES, GRID_EXTENT)
         self._hidden_choice = 0
         self._structure: tuple = ()  # (mode, layer sizes) the views are built for
         self.clock = clock if clock is not None else FrameClock(frame_interval_s=FRAME_INTERVAL_S, parent=self)

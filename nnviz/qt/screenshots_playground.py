@@ -14,7 +14,9 @@ import sys
 #: name -> (settings, epochs to train, what the shot holds)
 SHOTS = {
     "plane": (dict(data="spirals", hidden=(8, 8)), 300, "two spirals learnt from x1, x2 by 2 layers of 8 tanh neurons"),
-    "hidden": (dict(data="spirals", hidden=(8, 8, 2), learning_rate=0.03), 400,
+    # at 0.01 on batches of 100 the 2-neuron layer saturates less than at the default 0.03 on 32 (which
+    # piles nearly every point into the square's corners) and still splits the spirals (98% at epoch 300)
+    "hidden": (dict(data="spirals", hidden=(8, 8, 2), learning_rate=0.01, batch_size=100), 300,
                "a 2-neuron last layer: the spirals unfolded until a straight line splits them"),
     "cross": (dict(data="circles", hidden=(), features=("x1sq", "x2sq")), 40,
               "circles solved with no hidden layer from x1², x2²"),

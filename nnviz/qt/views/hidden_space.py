@@ -16,7 +16,10 @@ from nnviz.qt.views.cost_curve import nice_ceiling
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.heatmap import CLASS_RGB
 
-GRID_COLOR = (120, 120, 120)
+# light and see-through: where the layer folds the plane, many grid lines pile up, and they must not hide the points
+GRID_COLOR = (110, 110, 110, 110)
+#: The caption says the layer is saturated when at least this share of the points sits on its edge.
+SATURATED_SHARE = 0.5
 LINE_COLOR = "#202020"
 
 
@@ -99,12 +102,17 @@ class HiddenSpaceView(QWidget):
         self._draw_boundary(space)
         self._fit_range(np.concatenate([space.points, grid]))
         if pca:
-            self._set_caption(f"The first two principal components keep {100 * space.explained:.0f}% of the "
-                                 f"variance of layer {space.layer}. Grey lines: a grid over the input plane.")
+            caption = (f"The first two principal components keep {100 * space.explained:.0f}% of the "
+                       f"variance of layer {space.layer}. Grey lines: a grid over the input plane.")
         else:
-            self._set_caption("Grey lines: a grid over the input plane, bent by the layer. "
-                                 + ("Dashed: where the output switches class — a straight line here."
-                                    if space.boundary is not None else ""))
+            caption = ("Grey lines: a grid over the input plane, bent by the layer. "
+                       + ("Dashed: where the output switches class — a straight line here."
+                          if space.boundary is not None else ""))
+        if space.saturated >= SATURATED_SHARE:
+            # rounded to tens so the caption (re-laid on every change) changes now and then, not every frame
+            caption += (f" Saturated: {10 * round(10 * space.saturated):.0f}% of the points sit at a neuron's "
+                        "limit, where the plane is folded flat (a smaller learning rate saturates less).")
+        self._set_caption(caption)
 
     def _fit_range(self, coords: np.ndarray) -> None:
         """Show -w..w on both axes, w a nice number: grown when the points leave it, shrunk when they
@@ -113,9 +121,10 @@ class HiddenSpaceView(QWidget):
         extent = float(np.nanmax(np.abs(coords))) if coords.size else 1.0
         extent = extent if np.isfinite(extent) and extent > 0 else 1.0
         if extent > self._half_width or extent < self._half_width / 3:
-            self._half_width = nice_ceiling(extent * 1.05)
+            self._half_width = nice_ceiling(extent)
             w = self._half_width
-            self.plot.getPlotItem().getViewBox().setRange(xRange=(-w, w), yRange=(-w, w), padding=0)
+            # a little room beyond w: saturated points lie on ±1 and must not hide under the axes
+            self.plot.getPlotItem().getViewBox().setRange(xRange=(-w, w), yRange=(-w, w), padding=0.04)
 
     def _draw_boundary(self, space: HiddenSpace) -> None:
         if space.boundary is None or not len(space.points):
