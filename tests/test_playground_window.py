@@ -24,10 +24,11 @@ def playground(qtbot):
 
 
 def _train_epochs(qtbot, window, epochs):
-    """Run to ``epochs`` epochs and wait until the window has shown the last one."""
-    window.session.set_epoch_limit(window.session.epoch + epochs)
+    """Run ``epochs`` more epochs and wait until the window has shown the last one."""
+    target = window.session.epoch + epochs
+    window.session.set_epoch_limit(target)
     window.run_action.trigger()
-    qtbot.waitUntil(lambda: window.last_epoch is not None and window.last_epoch.epoch >= epochs
+    qtbot.waitUntil(lambda: window.last_epoch is not None and window.last_epoch.epoch >= target
                     and not window.session.is_busy, timeout=20000)
     window.run_action.trigger()  # held at the limit, it still counts as running: pause it
     qtbot.waitUntil(lambda: not window.session.is_running and window.run_action.text() == "Run", timeout=5000)
@@ -355,3 +356,24 @@ def test_the_hidden_space_caption_says_when_the_layer_is_saturated(playground):
     window.draw(window.session.snapshot)
     assert "Saturated" in window.hidden_view.caption.text()
     assert "% of the points" in window.hidden_view.caption.text()
+
+
+def test_a_stuck_run_is_said_on_the_banner_and_cleared_once_it_recovers(qtbot, playground):
+    """ReLU at learning rate 3 kills every neuron: the fit goes flat and the banner says what to try.
+    Brought back to life by hand and trained at a sane rate, the run recovers and the warning goes."""
+    from nnviz.engine.learning_check import STUCK_EPOCHS
+
+    window = playground(mode="curve", curve_neurons=5, activation="relu", learning_rate=3.0)
+    _train_epochs(qtbot, window, STUCK_EPOCHS + 10)
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    text = window.banner.label.text()
+    assert "Not learning" in text and "died" in text and "0.3" in text
+    window.controls.set_state(window.state.replace(learning_rate=0.03))
+    window.apply_state(window.state.replace(learning_rate=0.03))
+    steps = np.linspace(-0.8, 0.8, 5)  # five live neurons, steps spread over -1..1
+    window.session.set_parameters([change for j, x in enumerate(steps) for change in
+                                   (("weight", 0, (j, 0), 5.0), ("bias", 0, (j,), -5.0 * x),
+                                    ("weight", 1, (0, j), 0.1))])
+    _train_epochs(qtbot, window, 100)
+    assert window.last_epoch.test_cost < 0.5 * window.stuck_watch.baseline
+    assert not window.banner.isVisible()

@@ -1,6 +1,9 @@
 """Noticing a run that is going nowhere: after an epoch, test accuracy no better than guessing, and a
 cost above where it started or one answer for every test sample; or, later, a test cost that has
 stopped moving well short of a good accuracy. Not NaN (that is Diverged), but worth saying.
+
+StuckWatch is the Playground's version, for runs of thousands of short epochs: a state that holds
+while the run is stuck (near chance, or a curve fit no better than its mean) and clears once it recovers.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["NotLearning", "LearningCheck", "COST_FACTOR", "CHANCE_MARGIN", "PLATEAU_CHANGE", "PLATEAU_EPOCHS"]
+__all__ = ["NotLearning", "LearningCheck", "COST_FACTOR", "CHANCE_MARGIN", "PLATEAU_CHANGE", "PLATEAU_EPOCHS",
+           "StuckWatch", "STUCK_EPOCHS", "RECOVERED_EPOCHS", "MEAN_MSE_SHARE", "stuck_message"]
 
 #: The epoch's mean cost above this many times the first mini-batch's cost counts as "above its start".
 COST_FACTOR = 1.1
@@ -103,3 +107,88 @@ def _advice(config) -> str:
     if config.optimizer != "adam":
         advice += ", or the Adam optimizer"
     return advice + ", then reset the network"
+
+
+#: The Playground's warning needs this many stuck epochs in a row: two spirals from x1, x2 often sit
+#: at chance for a while before they take off (up to 62 epochs in a row for 2-8-8-2 tanh over 20
+#: seeds, 97 for 2-8-8-2-2 at 0.01), and a warning for a run about to learn misleads.
+STUCK_EPOCHS = 150
+#: ... and it clears after this many good epochs in a row (one lucky epoch is not a recovery).
+RECOVERED_EPOCHS = 5
+#: A curve fit is stuck while its test MSE is at least this share of the MSE of always answering the
+#: mean of the test targets (a flat line at the right height).
+MEAN_MSE_SHARE = 0.9
+
+
+class StuckWatch:
+    """Whether a run is stuck now. Classification: test accuracy up to chance + CHANCE_MARGIN;
+    regression: test MSE at least MEAN_MSE_SHARE of the targets' variance (the mean's MSE).
+
+    :meth:`after_epoch` answers "stuck" after STUCK_EPOCHS stuck epochs in a row, "recovered" after
+    RECOVERED_EPOCHS good ones in a row once stuck, else None. ``baseline`` is chance, or the mean's MSE.
+    """
+
+    def __init__(self, y_test: np.ndarray, n_outputs: int, regression: bool) -> None:
+        self.regression = bool(regression)
+        y = np.asarray(y_test)
+        if self.regression:
+            self.baseline = float(np.mean((y - y.mean()) ** 2)) if y.size else 0.0
+        else:
+            counts = np.bincount(y.astype(np.int64), minlength=max(1, n_outputs))
+            self.baseline = float(counts.max() / counts.sum()) if counts.sum() else 1.0 / max(1, n_outputs)
+        self.stuck = False
+        self.stuck_since: int | None = None  # first epoch of the current stuck streak
+        self.score = float("nan")  # the last epoch's test accuracy or test MSE
+        self._run = 0  # stuck epochs in a row (good ones in a row while stuck)
+
+    def looks_stuck(self, test_cost: float, test_accuracy: float) -> bool:
+        if self.regression:
+            return not test_cost < MEAN_MSE_SHARE * self.baseline  # NaN counts as stuck
+        return not test_accuracy > self.baseline + CHANCE_MARGIN
+
+    def after_epoch(self, epoch: int, test_cost: float, test_accuracy: float) -> str | None:
+        """"stuck" or "recovered" when the state changes with this epoch, else None."""
+        self.score = float(test_cost if self.regression else test_accuracy)
+        bad = self.looks_stuck(test_cost, test_accuracy)
+        if not self.stuck:
+            if bad:
+                self.stuck_since = epoch if self._run == 0 else self.stuck_since
+                self._run += 1
+                if self._run >= STUCK_EPOCHS:
+                    self.stuck, self._run = True, 0
+                    return "stuck"
+            else:
+                self._run = 0
+            return None
+        self._run = 0 if bad else self._run + 1
+        if self._run >= RECOVERED_EPOCHS:
+            self.stuck, self._run, self.stuck_since = False, 0, None
+            return "recovered"
+        return None
+
+
+def stuck_message(watch: StuckWatch, epoch: int, learning_rate: float, activation: str, hidden: tuple[int, ...],
+                  dead_layers: tuple[int, ...] = ()) -> str:
+    """What a stuck run looks like and what to try. ``hidden``: hidden layer sizes; ``dead_layers``:
+    1-based hidden layers whose every ReLU neuron gives 0 for every training sample."""
+    epochs = epoch - (watch.stuck_since or epoch) + 1
+    if watch.regression:
+        what = (f"the test MSE ({watch.score:.3f}) is no better than a flat line at the mean "
+                f"({watch.baseline:.3f})")
+    else:
+        what = f"the test accuracy ({watch.score:.0%}) is no better than guessing ({watch.baseline:.0%})"
+    said = f"Not learning: for {epochs} epochs {what}"
+    if watch.regression and activation == "linear":
+        return (f"{said}. Linear neurons add up to one straight line, and no straight line fits this curve "
+                "better than its mean: choose a non-linear activation.")
+    if not hidden or activation == "linear":
+        return (f"{said}. With no hidden layer (or linear neurons) the output draws one straight line through "
+                "the input features, and none splits these classes: add a feature cross, or a hidden layer "
+                "with a non-linear activation.")
+    if dead_layers:
+        which = ", ".join(str(k) for k in dead_layers)
+        return (f"{said}: every ReLU neuron of hidden layer {which} gives 0 for every input (they died, "
+                f"usually from steps that were too large), so nothing passes. Try a learning rate 10 times "
+                f"smaller ({learning_rate / 10:.3g}) or leaky ReLU, then Reset.")
+    return (f"{said}. Try a learning rate 10 times smaller ({learning_rate / 10:.3g}) or larger, "
+            "another activation, or Reset for new starting weights.")

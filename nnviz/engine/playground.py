@@ -16,7 +16,7 @@ from nnviz.engine.network import REGRESSION_COST, Network, Snapshot, forward_pas
 from nnviz.engine.trainer import TrainConfig
 
 __all__ = ["SMALL_CONFIG", "small_network", "PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "HiddenSpace", "hidden_space",
-           "grid_lines", "curve_parts", "CurveParts"]
+           "grid_lines", "curve_parts", "CurveParts", "dead_layers"]
 
 #: Training settings for these small problems (MNIST's Adam 0.003 with a cosine decay learns them too slowly).
 SMALL_CONFIG = TrainConfig(learning_rate=0.03, batch_size=32, optimizer="adam", epochs=None, schedule="constant", augment=0)
@@ -220,3 +220,13 @@ def curve_parts(snapshot: Snapshot, x: np.ndarray) -> CurveParts:
         return CurveParts(x, output, np.zeros((0, len(x)), np.float32), float(snapshot.biases[-1][0]))
     contributions = (layers[1] * snapshot.weights[-1][0]).T
     return CurveParts(x, output, np.ascontiguousarray(contributions), float(snapshot.biases[-1][0]))
+
+
+def dead_layers(snapshot: Snapshot, inputs: np.ndarray) -> tuple[int, ...]:
+    """1-based hidden ReLU layers in which every neuron gives 0 for every row of ``inputs`` (n, n_in):
+    no signal gets through them, and with no gradient either they never come back."""
+    if snapshot.activation != "relu" or len(snapshot.layer_sizes) < 3 or not len(inputs):
+        return ()
+    n_hidden = len(snapshot.layer_sizes) - 2
+    layers = _forward(snapshot, np.asarray(inputs, np.float32), layers=list(range(1, n_hidden + 1)))
+    return tuple(k + 1 for k, values in enumerate(layers) if not (values > 0).any())

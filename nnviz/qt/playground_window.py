@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMa
                                QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from nnviz.engine.features import FEATURE_LABELS
-from nnviz.engine.playground import PLANE_EXTENT, curve_parts, decision_map, grid_lines, hidden_space, plane_maps
+from nnviz.engine.learning_check import StuckWatch, stuck_message
+from nnviz.engine.playground import (PLANE_EXTENT, curve_parts, dead_layers, decision_map, grid_lines, hidden_space,
+                                     plane_maps)
 from nnviz.engine.toy import drawn_curve
 from nnviz.qt import _playground_state as ps
 from nnviz.qt._playground_controls import PlaygroundControls
@@ -53,6 +55,7 @@ class PlaygroundWindow(QMainWindow):
         self.frames_drawn = 0
         self.last_epoch = None
         self._pending_epochs: list = []
+        self._stuck_text = ""  # the not-learning warning on the banner now, if any
         self._grid = grid_lines(GRID_LINES, GRID_SAMPLES, GRID_EXTENT)
         self._hidden_choice = 0
         self._structure: tuple = ()  # (mode, layer sizes) the views are built for
@@ -224,6 +227,8 @@ class PlaygroundWindow(QMainWindow):
         self.curve_loss_view.clear_curve()
         self._pending_epochs = []
         self.last_epoch = None
+        self.stuck_watch = StuckWatch(dataset.y_test, self.session.network.layer_sizes[-1], dataset.is_regression)
+        self._stuck_text = ""
         self._show_progress()
         if state.is_curve:
             x = ps.curve_x()
@@ -300,8 +305,23 @@ class PlaygroundWindow(QMainWindow):
         # hundreds of epochs a second: the loss curve and labels follow once per frame (see draw)
         self._pending_epochs.append(stats)
         self.last_epoch = stats
+        self._watch(stats)
         if not self.session.is_running:
             self._flush_epochs()
+
+    def _watch(self, stats) -> None:
+        """Say on the banner when the run has been stuck for a while; take it down once it recovers."""
+        change = self.stuck_watch.after_epoch(stats.epoch, stats.test_cost, stats.test_accuracy)
+        if change == "stuck":
+            dataset, state = self.session.dataset, self.state
+            dead = dead_layers(self.session.snapshot, dataset.x_train) if dataset is not None else ()
+            self._stuck_text = stuck_message(self.stuck_watch, stats.epoch, state.learning_rate, state.activation,
+                                             state.hidden_layers, dead)
+            self.banner.show_message(self._stuck_text, "warning")
+        elif change == "recovered":
+            if self.banner.isVisible() and self.banner.label.text() == self._stuck_text:
+                self.banner.hide()  # only our warning: a message about something else stays
+            self._stuck_text = ""
 
     def _flush_epochs(self) -> None:
         pending, self._pending_epochs = self._pending_epochs, []
