@@ -133,8 +133,8 @@ class HiddenSpace:
     first two principal components (``explained`` says how much of the variance they keep).
     ``boundary`` is (w1, w2, b) of the line w1 u + w2 v + b = 0 where the output switches class,
     when it is a straight line in these coordinates (a 2-neuron last hidden layer), else None.
-    ``saturated`` is the share of the points pressed against the edge of a bounded activation's square
-    (a tanh or sigmoid neuron within SATURATION_MARGIN of its limit), NaN when there is no such edge.
+    ``saturated`` is the share of the points pressed against the edge of a 2-neuron layer's square
+    (a tanh or sigmoid neuron within SATURATION_MARGIN of its limit), NaN when there is no such square.
     """
 
     layer: int  # 1-based hidden layer
@@ -161,7 +161,7 @@ def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, g
                           -HIDDEN_LIMIT, HIDDEN_LIMIT)
     n = len(points)
     saturated = float("nan")
-    if snapshot.activation in BOUNDS and n:
+    if snapshot.activation in BOUNDS and n and activations.shape[1] == 2:
         low, high = BOUNDS[snapshot.activation]
         margin = SATURATION_MARGIN * (high - low)
         on_edge = (activations[:n] < low + margin) | (activations[:n] > high - margin)

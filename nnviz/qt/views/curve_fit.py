@@ -82,10 +82,13 @@ class CurveFitView(pg.PlotWidget):
         item.addItem(self.handle)
         self.handle.sigPositionChanged.connect(self._on_handle)
         self.box.stroke_finished.connect(self.curve_drawn.emit)
-        legend = item.addLegend(offset=(5, 5), labelTextColor=_colors.FOREGROUND)
+        # the legend sits under the plot, not on it: the handle may be dragged anywhere in the plot
+        legend = pg.LegendItem(colCount=2, labelTextColor=_colors.FOREGROUND, horSpacing=20)
+        item.layout.addItem(legend, 5, 1)
+        self.legend = legend
         legend.addItem(self.target, "target")
-        legend.addItem(self.output, "network output")
         legend.addItem(self.parts[0], "one neuron's contribution")
+        legend.addItem(self.output, "network output")
         legend.addItem(self.chosen, "the chosen neuron (drag the circle)")
         self._placing = False
         self.chosen_neuron = 0

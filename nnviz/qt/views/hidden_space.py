@@ -102,16 +102,15 @@ class HiddenSpaceView(QWidget):
         self._draw_boundary(space)
         self._fit_range(np.concatenate([space.points, grid]))
         if pca:
-            caption = (f"The first two principal components keep {100 * space.explained:.0f}% of the "
-                       f"variance of layer {space.layer}. Grey lines: a grid over the input plane.")
+            caption = (f"Principal components 1 and 2 keep {100 * space.explained:.0f}% of layer {space.layer}'s "
+                       "variance. Grey: a grid over the input plane.")
         else:
-            caption = ("Grey lines: a grid over the input plane, bent by the layer. "
-                       + ("Dashed: where the output switches class — a straight line here."
-                          if space.boundary is not None else ""))
+            caption = "Grey: a grid over the input plane, bent by the layer." + (
+                " Dashed: where the output switches class." if space.boundary is not None else "")
         if space.saturated >= SATURATED_SHARE:
             # rounded to tens so the caption (re-laid on every change) changes now and then, not every frame
             caption += (f" Saturated: {10 * round(10 * space.saturated):.0f}% of the points sit at a neuron's "
-                        "limit, where the plane is folded flat (a smaller learning rate saturates less).")
+                        "limit (a smaller learning rate saturates less).")
         self._set_caption(caption)
 
     def _fit_range(self, coords: np.ndarray) -> None:
