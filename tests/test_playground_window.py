@@ -377,3 +377,12 @@ def test_a_stuck_run_is_said_on_the_banner_and_cleared_once_it_recovers(qtbot, p
     _train_epochs(qtbot, window, 100)
     assert window.last_epoch.test_cost < 0.5 * window.stuck_watch.baseline
     assert not window.banner.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_the_loss_plot_fits_in_its_view(qtbot, playground, size):
+    window = playground(data="spirals", hidden=(8, 8, 2))
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().width() == size[0], timeout=3000)
+    for view in (window.loss_view,):
+        assert view.getPlotItem().geometry().width() <= view.width() + 1  # its title does not widen it

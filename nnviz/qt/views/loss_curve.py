@@ -28,7 +28,11 @@ class LossCurveView(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background=_colors.BACKGROUND)
         self.setMinimumSize(200, 140)
-        item = _colors.fixed_plot(self.getPlotItem(), "Loss", "epoch", mouse=True)
+        # the legend is the title's coloured words: a legend box inside the plot would cover the curves
+        # (short: a title wider than the view would hold the plot wider than its window)
+        item = _colors.fixed_plot(self.getPlotItem(), None, "epoch", mouse=True)
+        item.setTitle(f"<span style='color:{TRAIN_COLOR}'>━ training</span>&nbsp;&nbsp;"
+                      f"<span style='color:{TEST_COLOR}'>━ test</span>", size="10pt")
         item.setContentsMargins(0, 0, RIGHT_MARGIN, 0)
         # the last epoch tick sits at the right end: its label reaches into that margin instead of vanishing
         item.getAxis("bottom").setStyle(hideOverlappingLabels=False)
@@ -36,7 +40,6 @@ class LossCurveView(pg.PlotWidget):
         for axis in ("left", "bottom"):  # "loss (x0.001)" reads badly, and re-lays the labels as it grows
             item.getAxis(axis).enableAutoSIPrefix(False)
         item.setLogMode(x=False, y=True)
-        item.addLegend(offset=(-5, 5), labelTextColor=_colors.FOREGROUND)
         self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOR, width=2), name="training")
         self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOR, width=2), name="test")
         for curve in (self.train_curve, self.test_curve):
