@@ -18,11 +18,12 @@ class MatmulFloor:
     """The bare matrix products of one epoch of training, plus one read of the inputs.
 
     For every mini-batch (in a shuffled order, at the engine's batch size): gather the batch's
-    rows of ``x`` into a buffer, then the products the engine's backprop makes, in its layouts
-    and with preallocated outputs: forward ``a @ W.T`` per hidden layer and ``W @ a.T`` for the
-    (transposed) output layer, backward the weight gradients ``delta.T @ a`` and the deltas
-    ``delta @ W`` of the hidden layers. No bias, activation, softmax, cost or optimizer: the time
-    an engine could not avoid with NumPy's BLAS.
+    rows of ``x`` into a buffer the way the trainer does, then the products the engine's backprop
+    makes, in its layouts (every layer after the input transposed, (n_neurons, batch)) and with
+    preallocated outputs: forward ``W @ x.T``, then ``W @ a`` per layer; backward the weight
+    gradients ``delta @ a.T`` (``delta @ x`` for the first layer) and the deltas ``W.T @ delta``.
+    No bias, activation, softmax, cost or optimizer: the time an engine could not avoid with
+    NumPy's BLAS.
     """
 
     def __init__(self, x: np.ndarray, layer_sizes, batch_size: int, seed: int = 0):
@@ -32,42 +33,38 @@ class MatmulFloor:
         rng = np.random.default_rng(seed)
         self.weights = [rng.standard_normal((n_out, n_in), dtype=np.float32) * np.float32(0.05)
                         for n_in, n_out in _layer_pairs(self.layer_sizes)]
+        self.weights_t = [w.T for w in self.weights]
         self.grads = [np.empty_like(w) for w in self.weights]
         self.order = rng.permutation(len(self.x))
         self._buffers: dict[int, tuple] = {}
 
     def _buffers_for(self, m: int) -> tuple:
         if m not in self._buffers:
-            sizes = self.layer_sizes
-            batch = np.empty((m, sizes[0]), dtype=np.float32)
-            hidden = [np.empty((m, n), dtype=np.float32) for n in sizes[1:-1]]
-            deltas = [np.empty((m, n), dtype=np.float32) for n in sizes[1:-1]]
-            out_t = np.empty((sizes[-1], m), dtype=np.float32)
-            self._buffers[m] = (batch, hidden, deltas, out_t)
+            batch = np.empty((m, self.layer_sizes[0]), dtype=np.float32)
+            layers_t = [np.empty((n, m), dtype=np.float32) for n in self.layer_sizes[1:]]  # hidden, then output
+            deltas_t = [np.empty((n, m), dtype=np.float32) for n in self.layer_sizes[1:-1]]
+            self._buffers[m] = (batch, layers_t, deltas_t)
         return self._buffers[m]
 
     def epoch_seconds(self) -> float:
         """Seconds for one epoch of the products (and input reads) alone."""
-        x, order, weights, grads = self.x, self.order, self.weights, self.grads
+        x, order, weights, weights_t, grads = self.x, self.order, self.weights, self.weights_t, self.grads
         n, m = len(x), self.batch_size
-        n_hidden = len(weights) - 1
+        last = len(weights) - 1
         dot, take = np.dot, np.take
         started = time.perf_counter()
         for start in range(0, n, m):
             index = order[start:start + m]
-            batch, hidden, deltas, out_t = self._buffers_for(len(index))
-            take(x, index, axis=0, out=batch)
-            a = batch
-            for i in range(n_hidden):
-                a = dot(a, weights[i].T, out=hidden[i])
-            dot(weights[-1], a.T, out=out_t)
-            dot(out_t, a, out=grads[-1])
-            if n_hidden:
-                delta = dot(out_t.T, weights[-1], out=deltas[-1])
-            for i in range(n_hidden - 1, -1, -1):
-                dot(delta.T, hidden[i - 1] if i > 0 else batch, out=grads[i])
-                if i > 0:
-                    delta = dot(delta, weights[i], out=deltas[i - 1])
+            batch, layers_t, deltas_t = self._buffers_for(len(index))
+            take(x, index, axis=0, out=batch, mode="clip")
+            inputs_t = [batch.T]
+            for i in range(last + 1):
+                inputs_t.append(dot(weights[i], inputs_t[i], out=layers_t[i]))
+            delta_t = layers_t[last]
+            for i in range(last, -1, -1):
+                dot(delta_t, inputs_t[i].T, out=grads[i])
+                if i:
+                    delta_t = dot(weights_t[i], delta_t, out=deltas_t[i - 1])
         return time.perf_counter() - started
 
 

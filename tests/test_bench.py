@@ -14,10 +14,10 @@ def test_the_floor_probe_runs_every_product_of_an_epoch_with_a_partial_last_batc
     assert probe.epoch_seconds() > 0
     assert sorted(probe._buffers) == [6, 32]
     # the last products written are the first layer's weight gradient for the last (partial) batch
-    batch, hidden, deltas, out_t = probe._buffers[6]
+    batch, layers_t, deltas_t = probe._buffers[6]
     np.testing.assert_array_equal(batch, x[probe.order[64:]])
-    first_delta = deltas[0] if deltas else out_t.T
-    np.testing.assert_allclose(probe.grads[0], first_delta.T @ batch, rtol=1e-5, atol=1e-6)
+    first_delta_t = deltas_t[0] if deltas_t else layers_t[-1]  # (n_neurons, batch)
+    np.testing.assert_allclose(probe.grads[0], first_delta_t @ batch, rtol=1e-5, atol=1e-6)
 
 
 def test_without_mnist_the_benchmark_says_so_and_exits_non_zero(monkeypatch, capsys):

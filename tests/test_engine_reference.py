@@ -94,6 +94,38 @@ def test_training_steps_match_a_textbook_float64_implementation(activation, opti
     run.close()
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_shuffled_mini_batches_and_a_short_last_batch_match_the_textbook_steps(optimizer):
+    # 70 samples in batches of 16: four full batches and one of 6 per epoch, in the trainer's
+    # shuffled order, so every batch's rows and labels must come from the same samples
+    data = _data(n=70)
+    sizes = (12, 7, 5, 3)
+    net = Network(sizes, seed=4)
+    params = net.params.astype(np.float64)
+    lr = 0.05 if optimizer == "sgd" else 0.01
+    config = TrainConfig(learning_rate=lr, batch_size=16, optimizer=optimizer, epochs=2, schedule="constant",
+                         augment=0, seed=5)
+    shuffle_rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(3)[0])  # the trainer's stream
+    reference = _ReferenceOptimizer(optimizer, params.size)
+    x, y = data.x_train.astype(np.float64), data.y_train
+    records = Trainer(net, data, config).run()
+    steps = 0
+    for _ in range(config.epochs):
+        order = shuffle_rng.permutation(len(x))
+        for start in range(0, len(x), config.batch_size):
+            index = order[start:start + config.batch_size]
+            record = next(records)
+            while not isinstance(record, BatchStats):
+                record = next(records)
+            weights, biases = split_params(params, sizes)
+            gw, gb = _reference_gradient(weights, biases, "leaky_relu", x[index], y[index])
+            reference.step(params, np.concatenate([g.ravel() for g in gw] + gb), lr)
+            steps += 1
+            np.testing.assert_allclose(net.params, params, rtol=2e-4, atol=2e-6, err_msg=f"step {steps}")
+    records.close()
+    assert steps == 10
+
+
 def test_adam_state_of_parameters_without_gradient_never_goes_subnormal_and_params_match():
     rng = np.random.default_rng(0)
     n = 40

@@ -212,6 +212,19 @@ def test_the_gradient_check_catches_a_wrong_derivative(monkeypatch):
     assert _max_gradient_error(net, x, y, 0.0) > 1e-2
 
 
+def test_leaky_relu_keeping_its_slope_matches_activate_and_backprop():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(6, 9)).astype(np.float32)
+    z[0, :3] = 0  # the kink: both ways give the negative side's slope
+    grad = rng.normal(size=z.shape).astype(np.float32)
+    slope = np.empty_like(z)
+    a = activations.activate_keeping_slope("leaky_relu", z.copy(), slope)
+    np.testing.assert_array_equal(a, activations.activate("leaky_relu", z))
+    np.testing.assert_array_equal(grad * slope, activations.backprop("leaky_relu", grad.copy(), a))
+    with pytest.raises(ValueError, match="does not keep its slope"):
+        activations.activate_keeping_slope("sigmoid", z.copy(), slope)
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "relu"])
 def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask(activation):
     net = Network((5, 6, 6, 3), activation=activation, seed=3)

@@ -364,6 +364,7 @@ class Trainer:
         while config.epochs is None or self._epoch < config.epochs:
             epoch = self._epoch
             order = shuffle_rng.permutation(n)
+            targets = y_train[order]  # each batch's labels are then a slice, not a gather
             batch_size = config.batch_size
             batches_per_epoch = -(-n // batch_size)
             start = batch = 0
@@ -371,7 +372,6 @@ class Trainer:
             busy = 0.0
             optimizer = self._optimizer
             bp = self._backprop(min(batch_size, n))
-            labels = np.empty(bp.batch_size, dtype=y_train.dtype)
             while start < n:
                 t0 = clock()
                 if self._pending:
@@ -390,10 +390,10 @@ class Trainer:
                     stop = n
                 if stop - start != bp.batch_size:
                     bp = self._backprop(stop - start)
-                    labels = np.empty(bp.batch_size, dtype=y_train.dtype)
-                indices = order[start:stop]
-                take(x_train, indices, axis=0, out=bp.x)
-                take(y_train, indices, out=labels)
+                # the indices are valid by construction: mode="clip" skips take's check, which
+                # buffers the whole output (about 4 us of 13 for 32 MNIST rows)
+                take(x_train, order[start:stop], axis=0, out=bp.x, mode="clip")
+                labels = targets[start:stop]
                 if is_image and config.augment:
                     self._shifter(bp.batch_size, config.augment)(bp.x, augment_rng)
                 if config.schedule == "constant":
