@@ -14,9 +14,11 @@ import time
 import warnings
 from typing import Iterator
 
+import numpy as np
+
 from nnviz.engine.dataset import Dataset
 from nnviz.engine.lab import EpochRecord, LabError, Plan, RunResult, RunSpec, train_run
-from nnviz.engine.trainer import limit_blas_threads
+from nnviz.engine.trainer import blas_thread_functions, limit_blas_threads
 
 __all__ = ["train_plan", "MODES", "default_workers"]
 
@@ -61,9 +63,22 @@ def _context():
     return multiprocessing.get_context("spawn"), False
 
 
+def _prepare_fork() -> None:
+    """Do once, before forking, what every child would otherwise do for itself at its start.
+
+    NumPy imports numpy.random only when first used (a network's first weights), and the BLAS
+    thread control is looked up on first use: done here, each forked child inherits both instead
+    of repeating them while the runs compete for the cores (about 15 ms of CPU per child).
+    """
+    np.random.default_rng(0)
+    blas_thread_functions()
+
+
 def _train_processes(plan: Plan, dataset: Dataset, workers: int) -> Iterator[EpochRecord | RunResult]:
     global _FORK_DATASET
     ctx, forked = _context()
+    if forked:
+        _prepare_fork()
     results = ctx.Queue()
     waiting = list(plan.runs)
     running: dict[str, multiprocessing.Process] = {}

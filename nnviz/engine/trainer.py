@@ -172,6 +172,16 @@ def _openblas_thread_functions():
 _blas_functions: list = []  # [(get, set) or None] once looked up
 
 
+def blas_thread_functions():
+    """(get, set) of OpenBLAS's thread count, looked up once per process; None without OpenBLAS."""
+    if not _blas_functions:
+        try:
+            _blas_functions.append(_openblas_thread_functions())
+        except Exception:  # an odd library layout must never stop training
+            _blas_functions.append(None)
+    return _blas_functions[0]
+
+
 def limit_blas_threads(n_threads: int):
     """Set NumPy's OpenBLAS to ``n_threads`` threads; returns a function restoring the old count.
 
@@ -179,12 +189,7 @@ def limit_blas_threads(n_threads: int):
     synchronisation, and under load (the GUI thread, other programs) it makes every product wait
     for a busy core. Does nothing (and the restore does nothing) when NumPy uses another BLAS.
     """
-    if not _blas_functions:
-        try:
-            _blas_functions.append(_openblas_thread_functions())
-        except Exception:  # an odd library layout must never stop training
-            _blas_functions.append(None)
-    functions = _blas_functions[0]
+    functions = blas_thread_functions()
     if functions is None:
         return lambda: None
     get, set_ = functions
