@@ -1,8 +1,9 @@
 """Benchmark of the Lab's concurrency: `nnviz lab depth` beside the same three `nnviz train` runs in turn.
 
-Run `python -m nnviz.bench_lab [--data D] [--epochs 5] [--repeats 3]`. Both sides run as fresh
-commands, alternately in one go, so a busy machine slows both alike; it prints the ratio of the
-median times (target: at most 0.6) and, in-process, processes against threads against one by one.
+Run `python -m nnviz.bench_lab [--data D] [--epochs 5] [--rounds 5] [--skip-modes]`. Both sides run
+as fresh commands in alternating rounds (lab first, then trains first, ...), so a busy machine slows
+both alike; it prints each round, the ratio of the median times (target: at most 0.6), the ratio of
+CPU seconds and, in-process, processes against threads against one by one.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _command(*args: str) -> tuple[float, float]:
 
 
 def _children_cpu() -> float:
-    """CPU seconds used so far by finished child processes (and theirs), where the OS tells."""
+    """CPU seconds (user + system) used so far by finished child processes (and theirs), where the OS tells."""
     try:
         import resource
     except ImportError:  # Windows
@@ -39,27 +40,46 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def commands(data: str, epochs: int, repeats: int) -> dict:
-    """Median wall time of `nnviz lab depth` and of the three `nnviz train` runs one after another."""
+def commands(data: str, epochs: int, rounds: int, progress=None) -> dict:
+    """Wall and CPU seconds of `nnviz lab depth` and of the three `nnviz train` runs one after another.
+
+    Odd rounds time the lab first, even rounds the trains first, so a load that comes or goes
+    during a round does not always fall on the same side.
+    """
     from nnviz.engine.datasets import load_dataset
     from nnviz.engine.lab_experiments import make_plan
 
     plan = make_plan("depth", load_dataset(None if data == "auto" else data), epochs)
-    lab, serial, lab_cpu, serial_cpu, cores = [], [], [], [], []
-    for _ in range(repeats):
-        cores.append(free_cores())
-        wall, cpu = _command("lab", "depth", "--data", data, "--epochs", str(epochs), "--json")
-        lab.append(wall)
-        lab_cpu.append(cpu)
-        runs = [_command("train", "--data", data, "--epochs", str(epochs), "--json",
-                         "--layers", ",".join(map(str, spec.layers))) for spec in plan.runs]
-        serial.append(sum(w for w, _ in runs))
-        serial_cpu.append(sum(c for _, c in runs))
-    both = [i for i, c in enumerate(cores) if c >= 0.9 * (os.cpu_count() or 1)]
-    return {"lab": lab, "train_in_turn": serial, "lab_cpu": lab_cpu, "train_in_turn_cpu": serial_cpu,
-            "free_cores": cores, "ratio": statistics.median(lab) / statistics.median(serial),
-            "ratio_all_cores_free": (statistics.median(lab[i] / serial[i] for i in both) if both else None),
-            "repeats_all_cores_free": len(both)}
+    lab_args = ("lab", "depth", "--data", data, "--epochs", str(epochs), "--json")
+    train_args = [("train", "--data", data, "--epochs", str(epochs), "--json",
+                   "--layers", ",".join(map(str, spec.layers))) for spec in plan.runs]
+    out = {key: [] for key in ("lab", "train_in_turn", "lab_cpu", "train_in_turn_cpu", "free_cores")}
+    for number in range(rounds):
+        out["free_cores"].append(free_cores())
+        sides = ["lab", "train_in_turn"] if number % 2 == 0 else ["train_in_turn", "lab"]
+        for side in sides:
+            if side == "lab":
+                wall, cpu = _command(*lab_args)
+            else:
+                runs = [_command(*args) for args in train_args]
+                wall, cpu = sum(w for w, _ in runs), sum(c for _, c in runs)
+            out[side].append(wall)
+            out[f"{side}_cpu"].append(cpu)
+        if progress is not None:
+            progress(number, out)
+    return summarise(out)
+
+
+def summarise(out: dict) -> dict:
+    """Adds the ratios to the measurements of :func:`commands`."""
+    lab, serial = out["lab"], out["train_in_turn"]
+    out["round_ratios"] = [a / b for a, b in zip(lab, serial)]
+    out["ratio"] = statistics.median(lab) / statistics.median(serial)
+    out["cpu_ratio"] = statistics.median(out["lab_cpu"]) / statistics.median(out["train_in_turn_cpu"])
+    both = [i for i, c in enumerate(out["free_cores"]) if c >= 0.9 * (os.cpu_count() or 1)]
+    out["ratio_all_cores_free"] = statistics.median(out["round_ratios"][i] for i in both) if both else None
+    out["rounds_all_cores_free"] = len(both)
+    return out
 
 
 def _spin(_=None) -> None:
@@ -97,41 +117,60 @@ def modes(data: str, epochs: int) -> dict:
     return {mode: timed(train_plan(plan, dataset, mode=mode))[1] for mode in ("process", "thread", "serial")}
 
 
+def _round_line(number: int, out: dict) -> str:
+    return (f"| {number + 1} | {'lab' if number % 2 == 0 else 'trains'} | {out['free_cores'][number]:.1f} | "
+            f"{out['lab'][number]:.2f} | {out['train_in_turn'][number]:.2f} | "
+            f"{out['lab'][number] / out['train_in_turn'][number]:.2f} | {out['lab_cpu'][number]:.2f} | "
+            f"{out['train_in_turn_cpu'][number]:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nnviz.bench_lab", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="auto", help="sample | mnist | PATH (default: best available)")
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--rounds", "--repeats", dest="rounds", type=int, default=5,
+                        help="alternating rounds, each one lab and three trains (default 5)")
+    parser.add_argument("--skip-modes", action="store_true", help="skip the in-process comparison of modes")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
     args = parser.parse_args(argv)
+    if args.rounds < 1 or args.epochs < 1:
+        parser.error("--rounds and --epochs must be at least 1")
     before = free_cores()
-    result = {"commands": commands(args.data, args.epochs, args.repeats), "modes": modes(args.data, args.epochs)}
+    if not args.json:
+        print(f"`nnviz lab depth --epochs {args.epochs}` against 784-10, 784-16-10 and 784-16-16-10 by "
+              f"`nnviz train --epochs {args.epochs}` one after another (data: {args.data}, {args.rounds} "
+              f"alternating rounds; CPU = user + system seconds of all processes)\n")
+        print("| round | first | cores free | lab s | 3 trains s | ratio | lab CPU s | 3 trains CPU s |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|", flush=True)
+    show = None if args.json else (lambda number, out: print(_round_line(number, out), flush=True))
+    result = {"commands": commands(args.data, args.epochs, args.rounds, show)}
+    if not args.skip_modes:
+        result["modes"] = modes(args.data, args.epochs)
     result["free_cores"] = (before, free_cores())
     if args.json:
         print(json.dumps(result))
         return 0
-    c, m = result["commands"], result["modes"]
-    print(f"`nnviz lab depth --epochs {args.epochs}` against 784-10, 784-16-10 and 784-16-16-10 by "
-          f"`nnviz train --epochs {args.epochs}` one after another (data: {args.data}, {args.repeats} "
-          "alternating repeats, medians)\n")
-    print("| command | seconds (each repeat) | median | CPU seconds (median) |\n|---|---|---:|---:|")
-    print(f"| cores free before the repeat | {', '.join(f'{x:.1f}' for x in c['free_cores'])} | | |")
-    print(f"| nnviz lab depth | {', '.join(f'{s:.2f}' for s in c['lab'])} | {statistics.median(c['lab']):.2f} | "
-          f"{statistics.median(c['lab_cpu']):.2f} |")
-    print(f"| 3 x nnviz train in turn | {', '.join(f'{s:.2f}' for s in c['train_in_turn'])} | "
-          f"{statistics.median(c['train_in_turn']):.2f} | {statistics.median(c['train_in_turn_cpu']):.2f} |")
+    c = result["commands"]
+    lab, serial = statistics.median(c["lab"]), statistics.median(c["train_in_turn"])
+    print(f"| median | | | {lab:.2f} | {serial:.2f} | {statistics.median(c['round_ratios']):.2f} | "
+          f"{statistics.median(c['lab_cpu']):.2f} | {statistics.median(c['train_in_turn_cpu']):.2f} |")
     verdict = "met" if c["ratio"] <= TARGET_RATIO else "NOT met"
-    print(f"\nratio {c['ratio']:.2f} (target at most {TARGET_RATIO}: {verdict}). The lab also measures every "
-          "network on the whole training set after each epoch, which the train runs do not; on a machine "
-          "whose cores are busy with other work the processes cannot run side by side, and the ratio "
-          "tends to the ratio of CPU seconds.")
+    print(f"\nRATIO {c['ratio']:.2f} = median lab {lab:.2f} s / median 3 trains {serial:.2f} s "
+          f"(target at most {TARGET_RATIO}: {verdict})")
     if c["ratio_all_cores_free"] is not None:
-        print(f"In the {c['repeats_all_cores_free']} repeat(s) that began with every core free, the median ratio "
-              f"was {c['ratio_all_cores_free']:.2f}.")
-    print()
-    print("In one process, the same three runs (seconds): " + ", ".join(f"{k} {v:.2f}" for k, v in m.items()))
+        print(f"ratio in the {c['rounds_all_cores_free']} of {args.rounds} round(s) that began with every core "
+              f"free: {c['ratio_all_cores_free']:.2f} (median)")
+    else:
+        print(f"no round began with every core free (other work held part of the {os.cpu_count()} cores)")
+    print(f"CPU ratio {c['cpu_ratio']:.2f} (lab / 3 trains, medians). The lab loads the data once where the trains "
+          "load it three times, but also measures every network on the whole training set after each epoch; "
+          "when other work holds the cores its processes cannot run side by side and the time ratio tends to "
+          "the CPU ratio.")
+    if "modes" in result:
+        print("\nIn one process, the same three runs (seconds): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in result["modes"].items()))
     print("Cores this benchmark got (one busy loop per core at once, before and after): "
-          + " and ".join(f"{c:.2f}" for c in result["free_cores"]))
+          + " and ".join(f"{x:.2f}" for x in result["free_cores"]))
     return 0
 
 
