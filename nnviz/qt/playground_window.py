@@ -34,7 +34,7 @@ FRAME_INTERVAL_S = 0.04
 # 400 points a line: a trained tanh layer is steep (slopes of 10-20 per unit of the plane), and a grid
 # line sampled coarsely turns into straight chords between saturated corners instead of a bent line
 # The grid covers -1..1, where the toy data lie: lines beyond it fold where no point is, and only add tangle.
-GRID_LINES, GRID_SAMPLES, GRID_EXTENT = 11, 400, 1.0
+GRID_LINES, GRID_SAMPLES, GRID_EXTENT = 7, 400, 1.0
 #: The loss curve and the numbers above it follow every this many frames while training runs
 #: (about 5 times a second): they change little from one frame to the next, and redrawing a
 #: plot with its axes costs as much as a heat map.
