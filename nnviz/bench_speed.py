@@ -48,11 +48,15 @@ class MatmulFloor:
 
     def epoch_seconds(self) -> float:
         """Seconds for one epoch of the products (and input reads) alone."""
+        return self.epoch_times()[0]
+
+    def epoch_times(self) -> tuple[float, float]:
+        """(wall-clock seconds, this thread's CPU seconds) for one epoch of the products alone."""
         x, order, weights, weights_t, grads = self.x, self.order, self.weights, self.weights_t, self.grads
         n, m = len(x), self.batch_size
         last = len(weights) - 1
         dot, take = np.dot, np.take
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         for start in range(0, n, m):
             index = order[start:start + m]
             batch, layers_t, deltas_t = self._buffers_for(len(index))
@@ -65,14 +69,16 @@ class MatmulFloor:
                 dot(delta_t, inputs_t[i].T, out=grads[i])
                 if i:
                     delta_t = dot(weights_t[i], delta_t, out=deltas_t[i - 1])
-        return time.perf_counter() - started
+        return time.perf_counter() - started, time.thread_time() - cpu_started
 
 
 def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bool, optimizer: str = "adam") -> dict:
     """Seconds per epoch of the engine on the full MNIST, augmentation off, ``optimizer``.
 
     With ``floor``, the matrix-product floor (see MatmulFloor) is timed right after every epoch,
-    on one BLAS thread, in the same process; the ratio of the two is taken epoch by epoch.
+    on one BLAS thread, in the same process; the ratio of the two is taken epoch by epoch. Both are
+    also timed in this thread's CPU seconds, which on a shared machine leave out the time the
+    process waited for a core (with one BLAS thread all the work runs in this thread).
     """
     from nnviz.engine.datasets import load_dataset
     from nnviz.engine.network import Network
@@ -84,23 +90,29 @@ def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bo
     trainer = Trainer(network, dataset, config)
     probe = MatmulFloor(dataset.x_train, layer_sizes, batch_size, seed) if floor else None
     times: list[float] = []
+    cpu_times: list[float] = []
     floors: list[float] = []
+    cpu_floors: list[float] = []
     run = trainer.run()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     for record in run:
         # Epoch boundaries by batch count, so the test-set evaluation is not timed as training.
         if isinstance(record, BatchStats) and record.batch + 1 == record.batches_per_epoch:
             times.append(time.perf_counter() - started)
+            cpu_times.append(time.thread_time() - cpu_started)
             if probe is not None:
                 restore = limit_blas_threads(1)
-                floors.append(probe.epoch_seconds())
+                wall, cpu = probe.epoch_times()
+                floors.append(wall)
+                cpu_floors.append(cpu)
                 restore()
             if len(times) == epochs:
                 break
         elif not isinstance(record, BatchStats):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
     run.close()
-    return {"seconds_per_epoch": times, "floor_seconds": floors, "n_train": dataset.n_train,
+    return {"seconds_per_epoch": times, "floor_seconds": floors, "cpu_seconds_per_epoch": cpu_times,
+            "floor_cpu_seconds": cpu_floors, "n_train": dataset.n_train,
             "activation": network.activation, "optimizer": config.optimizer, "lr": config.learning_rate}
 
 

@@ -37,7 +37,9 @@ def test_without_pytorch_its_rows_are_marked_missing_not_dropped(monkeypatch, ca
         calls.append((kind, threads))
         probe = MatmulFloor(np.random.default_rng(0).random((64, 20), dtype=np.float32), (20, 4, 3), 16)
         seconds = [probe.epoch_seconds() for _ in range(args["epochs"])]
-        return {"seconds_per_epoch": seconds, "floor_seconds": seconds if args["floor"] else [], "n_train": 64,
+        floor = seconds if args["floor"] else []
+        return {"seconds_per_epoch": seconds, "floor_seconds": floor, "cpu_seconds_per_epoch": seconds,
+                "floor_cpu_seconds": floor, "n_train": 64,
                 "activation": "leaky_relu", "optimizer": "adam", "lr": 0.003}, ""
 
     monkeypatch.setattr(bench, "_torch_installed", lambda: False)

@@ -53,6 +53,8 @@ def activate(name: str, z: np.ndarray, out: np.ndarray | None = None, scratch: n
     raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
 
 
+_LEAKY_SLOPES = {np.dtype(t).char: np.dtype(t).type(LEAKY_SLOPE) for t in (np.float32, np.float64)}
+
 #: Activations whose forward pass also keeps f'(z) (see activate_keeping_slope); saves calls overall.
 KEEPS_SLOPE: tuple[str, ...] = ("leaky_relu",)
 
@@ -65,10 +67,9 @@ def activate_keeping_slope(name: str, z: np.ndarray, slope: np.ndarray) -> np.nd
     """
     if name != "leaky_relu":
         raise ValueError(f"{name!r} does not keep its slope; use activate and backprop")
-    np.sign(z, out=slope)  # -1, 0, 1 -> slope, slope, 1
-    np.maximum(slope, z.dtype.type(LEAKY_SLOPE), out=slope)
-    z *= slope
-    return z
+    np.sign(z, slope)  # -1, 0, 1 -> slope, slope, 1
+    np.maximum(slope, _LEAKY_SLOPES[z.dtype.char], out=slope)  # out by keyword: NumPy 2.4 deprecates it by position here
+    return np.multiply(z, slope, z)
 
 
 def backprop(name: str, grad: np.ndarray, a: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:

@@ -392,7 +392,7 @@ class Backprop:
         self._bind(params, grad)
         if x is None:
             x = self.x
-        dot = np.dot
+        dot, add, subtract, multiply = np.dot, np.add, np.subtract, np.multiply
         act_name = self.activation
         hidden_t, weights, bias_columns = self.hidden_t, self.weights, self.bias_columns
         n_hidden = len(hidden_t)
@@ -402,8 +402,9 @@ class Backprop:
         # forward through the hidden layers
         a_t = inputs_t[0]
         for i in range(n_hidden):
-            z = dot(weights[i], a_t, out=hidden_t[i])
-            z += bias_columns[i]
+            # out= given by position throughout: about 0.1 us less per call than by keyword
+            z = dot(weights[i], a_t, hidden_t[i])
+            add(z, bias_columns[i], z)
             if keeps_slope:  # scratch_t[i] then holds f'(z) until the backward pass
                 activations.activate_keeping_slope(act_name, z, self.scratch_t[i])
             else:
@@ -418,23 +419,23 @@ class Backprop:
             inputs_t.append(a_t)
 
         # output layer and cost; afterwards out_t holds dC/dz of the output layer
-        out_t = dot(weights[-1], a_t, out=self.out_t)
-        out_t += bias_columns[-1]
+        out_t = dot(weights[-1], a_t, self.out_t)
+        add(out_t, bias_columns[-1], out_t)
         col = self.col
         if self.cost == "cross-entropy":
-            flat_index = np.multiply(y, self.batch_size, out=self.flat_index)
-            flat_index += self.sample_offsets
-            np.maximum.reduce(out_t, axis=0, out=col)
-            out_t -= col
+            flat_index = np.multiply(y, self.batch_size, self.flat_index)
+            add(flat_index, self.sample_offsets, flat_index)
+            np.maximum.reduce(out_t, 0, None, col)
+            subtract(out_t, col, out_t)
             z_true = self.flat_out[flat_index]
-            np.exp(out_t, out=out_t)
-            col_sum = dot(self.ones_k, out_t, out=self.col_sum)
-            np.log(col_sum, out=col)
-            col -= z_true  # -log softmax of the true class, per sample
+            np.exp(out_t, out_t)
+            col_sum = dot(self.ones_k, out_t, self.col_sum)
+            np.log(col_sum, col)
+            subtract(col, z_true, col)  # -log softmax of the true class, per sample
             cost = float(dot(self.ones_m, col)) / self.batch_size
-            out_t /= col_sum
-            self.flat_out[flat_index] -= 1
-            out_t *= self.inv_m
+            np.divide(self.inv_m, col_sum, col_sum)  # dC/dz = (softmax - one_hot(y)) / m
+            multiply(out_t, col_sum, out_t)
+            self.flat_out[flat_index] -= self.inv_m
         elif self.cost == REGRESSION_COST:
             diff = np.subtract(out_t, y, out=self.diff_t)  # identity output: dC/dz = 2 (a - y) / m
             cost = float(np.vdot(diff, diff)) / self.batch_size
@@ -454,15 +455,15 @@ class Backprop:
         grad_weights, grad_biases, weights_t, ones_m = self.grad_weights, self.grad_biases, self.weights_t, self.ones_m
         delta_t = out_t
         for i in range(n_hidden, -1, -1):
-            dot(delta_t, inputs_t[i].T, out=grad_weights[i])
-            dot(delta_t, ones_m, out=grad_biases[i])
+            dot(delta_t, inputs_t[i].T, grad_weights[i])
+            dot(delta_t, ones_m, grad_biases[i])
             if i == 0:
                 break
-            delta_t = dot(weights_t[i], delta_t, out=self.deltas_t[i - 1])
+            delta_t = dot(weights_t[i], delta_t, self.deltas_t[i - 1])
             if dropout > 0.0:
                 delta_t *= self.masks[i - 1].T
             if keeps_slope:
-                delta_t *= self.scratch_t[i - 1]
+                multiply(delta_t, self.scratch_t[i - 1], delta_t)
             else:
                 activations.backprop(act_name, delta_t, hidden_t[i - 1], self.scratch_t[i - 1])
         if l2:

@@ -37,8 +37,8 @@ class SGD:
 
     def step(self, params: np.ndarray, grad: np.ndarray, learning_rate: float) -> None:
         """Update params (n,) in place from the gradient grad (n,); grad is left unchanged."""
-        np.multiply(grad, params.dtype.type(learning_rate), out=self._tmp)
-        params -= self._tmp
+        np.multiply(grad, params.dtype.type(learning_rate), self._tmp)
+        np.subtract(params, self._tmp, params)
 
     def _flush_due(self) -> bool:
         self._steps_to_flush -= 1
@@ -137,16 +137,18 @@ class Adam(SGD):
             self.flush_tiny(m, v)
 
     def _update(self, params, grad, m, v, tmp, eps, size) -> None:
-        m *= self._beta1
-        m += grad
-        np.multiply(grad, grad, out=tmp)
-        v *= self._beta2
-        v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= size
-        params -= tmp
+        # out= by position: about 0.1 us less per call than by keyword or an in-place operator
+        multiply, add = np.multiply, np.add
+        multiply(m, self._beta1, m)
+        add(m, grad, m)
+        np.square(grad, tmp)
+        multiply(v, self._beta2, v)
+        add(v, tmp, v)
+        np.sqrt(v, tmp)
+        add(tmp, eps, tmp)
+        np.divide(m, tmp, tmp)
+        multiply(tmp, size, tmp)
+        np.subtract(params, tmp, params)
 
 
 def make_optimizer(name: str, n_params: int, dtype=np.float32) -> SGD:
