@@ -130,6 +130,7 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         """The training loop; returns when stop() is called."""
         last_emit = 0.0
+        held_warnings: list = []  # NotLearning records waiting for their EpochStats
         was_running = False
         try:
             while True:
@@ -166,8 +167,11 @@ class TrainingWorker(QObject):
                     self._offer_snapshot()
                     self.epoch_done.emit(item)
                     last_emit = now
+                    for warning in held_warnings:  # after the results of the epoch they are about
+                        self.not_learning.emit(warning)
+                    held_warnings.clear()
                 elif isinstance(item, NotLearning):
-                    self.not_learning.emit(item)
+                    held_warnings.append(item)  # the engine yields them just before the epoch's stats
                 elif isinstance(item, Diverged):
                     self.has_diverged = True
                     self._flush()

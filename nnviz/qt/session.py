@@ -290,7 +290,7 @@ class TrainingSession(QObject):
             if batches:
                 self.batches_ready.emit(batches)
                 batches = []
-            self.epoch_finished.emit(payload)
+            (self.epoch_finished if kind == "epoch" else self.not_learning).emit(payload)
         if batches:
             self.batches_ready.emit(batches)
 
@@ -328,8 +328,11 @@ class TrainingSession(QObject):
 
     @Slot(object)
     def _on_not_learning(self, warning) -> None:
+        # in line with the statistics: the warning about an epoch must come after that epoch's results
         if self._current():
-            self.not_learning.emit(warning)
+            self._queued.append(("not_learning", warning))
+            if not self.is_paced:
+                self.deliver_statistics()
 
     @Slot(object)
     def _on_diverged(self, diverged) -> None:
