@@ -20,7 +20,8 @@ from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.cost_curve import EMA_ALPHA, CostCurveView
 from nnviz.qt.views.drawing_pad import DRAW_PROMPT, DigitPanel
 from nnviz.qt.views.evaluation import NO_RESULTS, EvaluationView
-from nnviz.qt.views.network_graph import BIN_ALPHAS, INPUT_EDGES_PER_NEURON, NetworkGraphView
+from nnviz.qt.views._edge_layer import BIN_ALPHAS
+from nnviz.qt.views.network_graph import INPUT_EDGES_PER_NEURON, NetworkGraphView
 from nnviz.qt.views.weight_images import WeightImagesView, pixel_templates
 
 DIGITS = tuple(str(i) for i in range(10))
@@ -97,9 +98,8 @@ def test_graph_edges_hold_weights_by_sign(qtbot, snapshot):
     assert view.edge_count == expected_total
 
     positive = negative = 0
-    for sign, _, curve in view._edge_curves:
-        x, y = curve.getData()
-        assert len(x) % 2 == 0  # pairs of endpoints
+    for sign, _, _, x, y in view.edge_bins():
+        assert len(x) == len(y) and len(x) % 2 == 0  # pairs of endpoints
         if sign > 0:
             positive += len(x) // 2
         else:
@@ -107,8 +107,8 @@ def test_graph_edges_hold_weights_by_sign(qtbot, snapshot):
     assert positive == expected_positive
     assert positive + negative == expected_total
     # blue for positive, red for negative, as the legend says
-    for sign, strength, curve in view._edge_curves:
-        r, g, b = _rgb(curve.opts["pen"].color().getRgb())
+    for sign, strength, pen, _, _ in view.edge_bins():
+        r, g, b = _rgb(pen.color().getRgb())
         assert (b > r) if sign > 0 else (r > b)
         if strength == len(BIN_ALPHAS) - 1:  # the strongest edges are nearly the pure colour
             pure = _colors.POSITIVE_RGB if sign > 0 else _colors.NEGATIVE_RGB
@@ -121,11 +121,11 @@ def test_graph_updates_in_place_and_rebuilds_for_new_architecture(qtbot, snapsho
     view = NetworkGraphView()
     qtbot.addWidget(view)
     view.show_snapshot(snapshot)
-    curves = view.edge_curves()
+    edges = view._edges
     texts = list(view._texts)
     trained = Network((784, 16, 16, 10), activation="relu", seed=4).snapshot()
     view.show_snapshot(trained)
-    assert view.edge_curves() == curves
+    assert view._edges is edges
     assert view._texts == texts  # same items: nothing rebuilt for the same layer sizes
 
     for sizes in [(784, 10), (784, 12, 11, 10, 9, 8, 7, 10), (2, 5, 2)]:
@@ -134,8 +134,13 @@ def test_graph_updates_in_place_and_rebuilds_for_new_architecture(qtbot, snapsho
         x = np.full(sizes[0], 0.5, np.float32)
         view.show_activations(snap.forward(x))
         assert len(view._neurons.data) == sum(sizes[1:]) + (0 if sizes[0] == 784 else sizes[0])
-        assert view.edge_curves() == curves
+        assert view._edges is edges
         assert view.edge_count > 0
+        # The edge item's bounds are set per layout, not per frame: every line must lie inside them.
+        bounds = view._edges.boundingRect()
+        for _, _, _, xs, ys in view.edge_bins():
+            assert all(bounds.contains(QPointF(x, y)) for x, y in zip(xs, ys))
+        assert view._neurons.boundingRect().contains(QPointF(*view._positions[-1][0]))
         assert len(view.neuron_colors(len(sizes) - 1)) == sizes[-1]
 
 

@@ -1,12 +1,12 @@
 """The network graph's neurons: a scatter whose big layers are thin bars, each bar hoverable along its
-whole width (pyqtgraph's own hit test takes every spot as a square of its size)."""
+whole width (pyqtgraph's own hit test takes every spot as a square of its size), painted in one pass."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QPainterPath
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QBrush, QPainter, QPainterPath
 
 #: A bar is this many times wider than high.
 BAR_ASPECT = 12.0
@@ -22,7 +22,47 @@ BAR_SYMBOL = _bar_symbol()
 
 
 class NeuronScatter(pg.ScatterPlotItem):
-    """ScatterPlotItem (data-unit sizes) whose bar spots are hit across their full width."""
+    """ScatterPlotItem (data-unit sizes) whose bar spots are hit across their full width.
+
+    Hover, tooltips and clicks are pyqtgraph's; the drawing is its own. Set the spots once per layout
+    with :meth:`set_neurons` and their fill with :meth:`set_fills`: a new fill per frame then costs one
+    loop of ellipses and rectangles, not pyqtgraph's per-spot styling and bounds.
+    """
+
+    def set_neurons(self, x, y, size, symbol, pens, fill: QBrush, **kwargs) -> None:
+        """Circles ("o") or bars (BAR_SYMBOL) of diameter / height ``size`` (data units) at (x, y)."""
+        self.setData(x=x, y=y, size=size, symbol=symbol, pen=pens, brush=fill, **kwargs)
+        self._shapes = []
+        for cx, cy, s, sym, pen in zip(x, y, size, symbol, pens):
+            w = s * BAR_ASPECT if sym is BAR_SYMBOL else s
+            self._shapes.append((QRectF(cx - w / 2, cy - s / 2, w, s), sym is BAR_SYMBOL, pen))
+        self.fills = [fill] * len(self._shapes)
+        bounds = QRectF()
+        for rect, _, _ in self._shapes:
+            bounds = bounds.united(rect)
+        self.prepareGeometryChange()
+        self._bounds = bounds.adjusted(-0.1, -0.1, 0.1, 0.1)  # room for the outline
+
+    def set_fills(self, fills: list[QBrush]) -> None:
+        """One brush per spot, in the order of set_neurons."""
+        self.fills = list(fills)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        bounds = getattr(self, "_bounds", None)
+        return bounds if bounds is not None else super().boundingRect()
+
+    def paint(self, painter: QPainter, *args) -> None:
+        if getattr(self, "_bounds", None) is None:
+            return super().paint(painter, *args)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for (rect, bar, pen), fill in zip(self._shapes, self.fills):
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            if bar:
+                painter.drawRect(rect)
+            else:
+                painter.drawEllipse(rect)
 
     def _maskAt(self, obj):  # noqa: N802 - pyqtgraph's name
         if not isinstance(obj, QPointF) or self.opts["pxMode"]:

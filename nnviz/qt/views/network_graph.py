@@ -1,6 +1,6 @@
 """The network graph: every layer a column of neurons shaded by activation, edges coloured by weight.
 
-Edges are binned by sign and strength into a few PlotCurveItem(connect='pairs') items, updated in place.
+Edges are binned by sign and strength into a few paths of one item (EdgeLayer), updated in place.
 """
 
 from __future__ import annotations
@@ -9,18 +9,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF
+from PySide6.QtCore import QRectF, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._edge_layer import EdgeLayer
 from nnviz.qt.views._neuron_scatter import BAR_SYMBOL, NeuronScatter
 
 HEIGHT = 10.0  # data units spanned by the tallest column
 LAYER_GAP = 3.0  # data units between neuron columns
-MAGNITUDE_EDGES = (0.25, 0.5, 0.75)  # |w| / max|w| bin boundaries
-BIN_WIDTHS = (0.6, 1.0, 1.8, 2.8)  # pixels
-BIN_ALPHAS = (45, 90, 150, 225)
 INPUT_EDGES_PER_NEURON = 5  # strongest input pixels drawn into each first-layer neuron
 MAX_EDGES_PER_LAYER = 4096  # above this, only each neuron's strongest incoming edges are drawn
 UNBOUNDED = ("relu", "leaky_relu", "linear")
@@ -77,15 +75,10 @@ class NetworkGraphView(QWidget):
         self._neuron_pen = pg.mkPen("#707070", width=1)
         self._bar_pen = pg.mkPen(None)  # outlines would hide the thin bars of a big layer
 
-        # Edge bins: (sign, magnitude bin) -> curve, created once.
-        self._edge_curves: list[tuple[int, int, pg.PlotCurveItem]] = []
-        for sign, rgb in ((1, _colors.POSITIVE_RGB), (-1, _colors.NEGATIVE_RGB)):
-            for b, (width, alpha) in enumerate(zip(BIN_WIDTHS, BIN_ALPHAS)):
-                pen = pg.mkPen(_colors.on_background(rgb, alpha), width=width)
-                curve = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=True)
-                curve.setZValue(b)  # strong edges on top of weak ones
-                self._vb.addItem(curve)
-                self._edge_curves.append((sign, b, curve))
+        # Every edge, binned by sign and strength: one item, created once.
+        self._edges = EdgeLayer(lambda alpha: _colors.on_background(_colors.POSITIVE_RGB, alpha),
+                                lambda alpha: _colors.on_background(_colors.NEGATIVE_RGB, alpha))
+        self._vb.addItem(self._edges)
 
         self._neurons = NeuronScatter(
             pxMode=False, hoverable=True, tip=self._tooltip, pen=self._neuron_pen
@@ -134,7 +127,6 @@ class NetworkGraphView(QWidget):
         self._snapshot = None
         self._activations: list[np.ndarray] | None = None
         self._selected: tuple[int, int] | None = None
-        self.edge_count = 0  # edges currently drawn (all bins)
 
     # ------------------------------------------------------------------ public API
     def set_class_names(self, class_names) -> None:
@@ -152,10 +144,7 @@ class NetworkGraphView(QWidget):
 
     def set_smooth_edges(self, smooth: bool) -> None:
         """Antialiased edges (default), or plain ones, half the drawing time, for fast redraws."""
-        for _, _, curve in self._edge_curves:
-            if curve.opts["antialias"] != smooth:
-                curve.opts["antialias"] = smooth
-                curve.update()
+        self._edges.set_antialias(smooth)
 
     def show_activations(self, activations: list[np.ndarray]) -> None:
         """Shade neurons by one input's activations: [x (n_in,), hidden_1, ..., output]."""
@@ -176,13 +165,18 @@ class NetworkGraphView(QWidget):
 
     def neuron_colors(self, layer: int) -> np.ndarray:
         """(n, 4) uint8 RGBA fill of the neurons of `layer` as currently drawn."""
-        brushes = self._neurons.data["brush"]
+        brushes = self._neurons.fills
         idx = [i for i, (lay, _) in enumerate(self._spot_ids) if lay == layer]
         return np.array([brushes[i].color().getRgb() for i in idx], dtype=np.uint8)
 
-    def edge_curves(self) -> list[pg.PlotCurveItem]:
-        """The binned edge items (for inspection)."""
-        return [c for _, _, c in self._edge_curves]
+    def edge_bins(self) -> list[tuple[int, int, QPen, np.ndarray, np.ndarray]]:
+        """(sign, strength, pen, xs, ys) of every edge bin as drawn now (for inspection)."""
+        return self._edges.bins()
+
+    @property
+    def edge_count(self) -> int:
+        """Edges drawn now, all bins."""
+        return self._edges.count
 
     # ------------------------------------------------------------------ layout
     def _ensure_layout(self, sizes: tuple[int, ...]) -> None:
@@ -251,12 +245,10 @@ class NetworkGraphView(QWidget):
             self._fitted_texts.append((item, titles, LAYER_GAP, "above"))
             x += LAYER_GAP
         self._spot_ids = ids
-        self._neurons.setData(
-            x=np.concatenate(xs), y=np.concatenate(ys), symbol=symbols,
-            size=np.concatenate(sizes_all),
-            data=np.arange(len(ids)),
-            brush=self._brush_lut[128],
-            pen=[self._neuron_pen if symbol == "o" else self._bar_pen for symbol in symbols],
+        self._neurons.set_neurons(
+            np.concatenate(xs), np.concatenate(ys), np.concatenate(sizes_all), symbols,
+            [self._neuron_pen if symbol == "o" else self._bar_pen for symbol in symbols],
+            self._brush_lut[128], data=np.arange(len(ids)),
         )
         out_pos = self._positions[-1]
         for i in range(sizes[-1]):
@@ -270,9 +262,8 @@ class NetworkGraphView(QWidget):
         self._vb.setRange(
             xRange=(left, x - LAYER_GAP + 3.2), yRange=(top - 2.0, bottom + 1.4), padding=0.0
         )
-        for _, _, curve in self._edge_curves:
-            curve.setData(x=np.zeros(0), y=np.zeros(0))
-        self.edge_count = 0
+        self._edges.set_bounds(QRectF(left, top - 2.0, x - LAYER_GAP + 3.2 - left, bottom - top + 3.4))
+        self._edges.clear()
         self._update_selection()
         self._fit_texts()
 
@@ -346,18 +337,7 @@ class NetworkGraphView(QWidget):
             y1s.append(dst[rows, 1])
             ws.append(vals)
             mags.append(np.abs(vals) / scale if scale > 0 else np.zeros_like(vals))
-        x0, y0, x1, y1 = (np.concatenate(v) for v in (x0s, y0s, x1s, y1s))
-        w, mag = np.concatenate(ws), np.concatenate(mags)
-        bins = np.digitize(mag, MAGNITUDE_EDGES)
-        self.edge_count = int(w.size)
-        for sign, b, curve in self._edge_curves:
-            m = (bins == b) & ((w > 0) if sign > 0 else (w <= 0))
-            n = int(m.sum())
-            xs = np.empty(2 * n, np.float64)
-            ys = np.empty(2 * n, np.float64)
-            xs[0::2], xs[1::2] = x0[m], x1[m]
-            ys[0::2], ys[1::2] = y0[m], y1[m]
-            curve.setData(x=xs, y=ys, connect="pairs")
+        self._edges.set_edges(*(np.concatenate(v) for v in (x0s, y0s, x1s, y1s, ws, mags)))
 
     def _shade(self, layer: int, a: np.ndarray) -> np.ndarray:
         """Map activations to [-1, 1] for colouring."""
@@ -389,7 +369,8 @@ class NetworkGraphView(QWidget):
         )
         shades = np.nan_to_num(shades, nan=0.0)
         idx = np.clip(np.round((shades + 1.0) * 128.0), 0, 256).astype(int)
-        self._neurons.setBrush([self._brush_lut[i] for i in idx])
+        lut = self._brush_lut
+        self._neurons.set_fills([lut[i] for i in idx.tolist()])
 
     def _update_output_labels(self) -> None:
         if not self._output_labels:
