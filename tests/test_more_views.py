@@ -61,3 +61,50 @@ def test_a_confusion_cell_opens_its_digits_and_one_goes_to_the_pad(qtbot, window
         window.gallery._on_clicked(0)
     np.testing.assert_array_equal(window.current_input, sample.x_test[expected[0]])
     assert window.snapshot.predict(window.current_input) == guess
+
+
+def test_steady_label_repaints_without_asking_for_a_new_layout(qtbot):
+    """A QLabel's new text re-lays out its container; a SteadyLabel's does not, unless it needs more room."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+    from nnviz.qt.views._steady_label import SteadyLabel
+
+    class LayoutRequests(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.count += 1
+            return False
+
+    boxes = []  # kept alive to the end
+
+    def requests_after(label, texts) -> int:
+        box = QWidget()
+        boxes.append(box)
+        qtbot.addWidget(box)
+        QVBoxLayout(box).addWidget(label)
+        box.show()
+        qtbot.waitExposed(box)
+        label.setText(texts[0])
+        qtbot.wait(1)  # a sent layout request would be handled here...
+        watcher = LayoutRequests()
+        box.installEventFilter(watcher)
+        for text in texts[1:]:
+            label.setText(text)
+            QApplication.processEvents()  # ...and here
+        box.removeEventFilter(watcher)
+        return watcher.count
+
+    texts = [f"step {i:,}" for i in (1000, 1001, 1002, 1003)]
+    assert requests_after(QLabel(), texts) > 0  # the cost SteadyLabel avoids
+    steady = SteadyLabel()
+    assert requests_after(steady, texts) == 0
+    assert steady.text() == "step 1,003" and steady.label.text() == "step 1,003"
+    wide = steady.sizeHint().width()
+    steady.setText("step 1,000,000 · a much longer text")  # needs more room: the widget asks for it
+    assert steady.sizeHint().width() > wide
+    qtbot.waitUntil(lambda: steady.label.width() >= steady.label.sizeHint().width(), timeout=2000)
+    steady.setText("step 1")  # keeps its width: no jumping toolbar
+    assert steady.sizeHint().width() > wide

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QToolBar
+from PySide6.QtWidgets import QToolBar
 
 from nnviz.qt._help import show_about, show_help
 from nnviz.qt._widgets import MessageBanner
+from nnviz.qt.views._steady_label import SteadyLabel
 
 
 class MenuActions:
@@ -110,7 +111,7 @@ class MenuActions:
                        self.reset_new_seed_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        self.progress_label = QLabel("")
+        self.progress_label = SteadyLabel("")  # a new text at every redraw while training: no relayout
         self.progress_label.setToolTip("Mini-batches trained so far, and where we are in the current epoch")
         toolbar.addWidget(self.progress_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)

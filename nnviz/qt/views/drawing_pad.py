@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.preprocess import preprocess_digit
 from nnviz.engine.stroke import MNIST_STROKE_RANGE
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._steady_label import SteadyLabel
 
 CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 input
 PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
@@ -258,15 +259,16 @@ class DigitPanel(QWidget):
         side.addWidget(self._caption)
         side.addStretch(1)
 
-        self._winner = QLabel(DRAW_PROMPT)
+        # A new answer at every redraw while training: a SteadyLabel repaints without a relayout.
+        self._winner = SteadyLabel(DRAW_PROMPT, grow=False)
         font = QFont(self._winner.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self._winner.setFont(font)
-        self._winner.setWordWrap(True)  # a narrow pad wraps the sentence instead of widening the window
+        self._winner.label.setWordWrap(True)  # a narrow pad wraps the sentence instead of widening the window
         # Room for two lines always, so the bars below do not jump when the answer wraps.
         self._winner.setFixedHeight(2 * self._winner.fontMetrics().lineSpacing() + 4)
-        self._winner.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._winner.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._bars_plot = pg.PlotWidget(background=_colors.BACKGROUND)
         self._bars_plot.setMenuEnabled(False)
         self._bars_plot.setMouseEnabled(False, False)
