@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._caption import Caption
 from nnviz.qt.views._edge_layer import EdgeLayer
 from nnviz.qt.views._neuron_scatter import BAR_SYMBOL, NeuronScatter
 
@@ -119,6 +120,8 @@ class NetworkGraphView(QWidget):
         self._first_spot_layer = 1
         self._texts: list[pg.TextItem] = []
         self._output_labels: list[pg.TextItem] = []
+        self._label_state: dict[pg.TextItem, tuple[str, str]] = {}  # output label -> (text, colour) shown
+        self._selection_shown = True  # the selection ring or its edges may be on screen
         self._column_titles: list[pg.TextItem] = []
         # Texts with shorter versions for small views: (item, versions longest first, room in data
         # units across, "above" or "below" its anchor point).
@@ -188,6 +191,7 @@ class NetworkGraphView(QWidget):
             self._vb.removeItem(t)
         self._texts = []
         self._output_labels = []
+        self._label_state = {}
         self._column_titles = []
         self._fitted_texts = []
         self._image_mode = _is_image(sizes[0])
@@ -300,7 +304,7 @@ class NetworkGraphView(QWidget):
         return [item.toPlainText() for item in self._column_titles]
 
     def _add_text(self, text: str, x: float, y: float, anchor) -> pg.TextItem:
-        item = pg.TextItem(text, color=_colors.FOREGROUND, anchor=anchor)
+        item = Caption(text, color=_colors.FOREGROUND, anchor=anchor)
         item.setPos(x, y)
         item.setZValue(12)
         self._vb.addItem(item)
@@ -383,8 +387,11 @@ class NetworkGraphView(QWidget):
         best = int(np.argmax(out)) if out is not None and np.isfinite(out).all() else -1
         for i, label in enumerate(self._output_labels):
             text = names[i] if out is None else f"{names[i]}  {out[i]:.2f}"
-            label.setText(text)
-            label.setColor(_colors.WINNER_HEX if i == best else _colors.FOREGROUND)
+            color = _colors.WINNER_HEX if i == best else _colors.FOREGROUND
+            if self._label_state.get(label) != (text, color):  # a new text is laid out and repainted
+                self._label_state[label] = (text, color)
+                label.setText(text)
+                label.setColor(color)
 
     def _update_selection(self) -> None:
         sel = self._selected
@@ -395,10 +402,13 @@ class NetworkGraphView(QWidget):
             and 0 <= sel[1] < self._layer_sizes[sel[0]]
         )
         if not valid:
-            self._selection.setData(x=[], y=[])
-            for curve in self._selected_edges.values():
-                curve.setData(x=np.zeros(0), y=np.zeros(0))
+            if self._selection_shown:  # nothing to clear at every frame
+                self._selection.setData(x=[], y=[])
+                for curve in self._selected_edges.values():
+                    curve.setData(x=np.zeros(0), y=np.zeros(0))
+                self._selection_shown = False
             return
+        self._selection_shown = True
         layer, neuron = sel
         pos = self._positions[layer]
         spacing = min(HEIGHT / self._layer_sizes[layer], 0.8)
