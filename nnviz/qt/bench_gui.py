@@ -236,16 +236,30 @@ def launch_times(repeats: int) -> list[tuple[float, float]]:
     return results
 
 
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def _ratios(runs: list[dict]) -> str:
+    """Each round's share of headless throughput, e.g. "74%, 71%, 77%"."""
+    return ", ".join(f"{r['ratio']:.0%}" for r in runs)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nnviz.qt.bench_gui", description=__doc__)
     parser.add_argument("--data", default=None, help='dataset spec (default: best available; "sample" is quick)')
     parser.add_argument("--batches", type=int, default=30000, help="mini-batches per throughput run")
-    parser.add_argument("--strokes", type=int, default=20, help="drawing-pad strokes to time")
+    parser.add_argument("--strokes", type=int, default=20, help="drawing-pad strokes to time (in the first round)")
     parser.add_argument("--launches", type=int, default=3, help="fresh processes to time")
-    parser.add_argument("--before-frame-interval", type=float, default=0.3,
-                        help="also measure the window with this frame interval (the pacing before "
-                        "redraws went to ~16 a second), statistics every --before-stats-frames frames; 0 = skip")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of headless, window, window with the other pacing (alternated: a shared "
+                        "machine's load changes from minute to minute); medians are shown")
+    parser.add_argument("--before-frame-interval", type=float, default=0.15,
+                        help="also measure the window with this frame interval (the pacing shipped before redraws "
+                        "went to ~15 a second), statistics every --before-stats-frames frames, GUI budget "
+                        "--before-budget (0 = none); 0 = skip")
     parser.add_argument("--before-stats-frames", type=int, default=3)
+    parser.add_argument("--before-budget", type=float, default=0.12)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -257,33 +271,48 @@ def main(argv=None) -> int:
     config = TrainConfig()
     print(f"nnviz GUI benchmark — {dataset.name} ({dataset.n_train:,} training digits), "
           f"{'-'.join(map(str, layer_sizes))}, batch {config.batch_size}, {config.optimizer}, "
-          f"{args.batches} mini-batches per run, {os.cpu_count()} CPUs, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}")
+          f"{args.batches} mini-batches per run, {args.rounds} rounds, {os.cpu_count()} CPUs, "
+          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}")
 
-    # Headless before and after the GUI run; the better of the two is the reference.
+    # Headless runs bracket every window run; each window run is compared with the mean of the two
+    # headless runs around it, so a change of load on a shared machine touches both sides alike.
+    before_pacing = (args.before_frame_interval, args.before_stats_frames, args.before_budget or None)
     headless = [headless_throughput(dataset, layer_sizes, config, args.batches)]
-    gui = gui_measurements(dataset, config, args.batches, args.strokes)
-    before = None
-    if args.before_frame_interval > 0:
-        before = gui_measurements(dataset, config, args.batches, args.strokes,
-                                  (args.before_frame_interval, args.before_stats_frames, None))
-    headless.append(headless_throughput(dataset, layer_sizes, config, args.batches))
-    reference = max(headless)
+    runs: list[dict] = []
+    before_runs: list[dict] = []
+    for round_ in range(max(1, args.rounds)):
+        gui = gui_measurements(dataset, config, args.batches, args.strokes if round_ == 0 else 0)
+        before = None
+        if args.before_frame_interval > 0:
+            before = gui_measurements(dataset, config, args.batches, 0, before_pacing)
+        headless.append(headless_throughput(dataset, layer_sizes, config, args.batches))
+        reference = (headless[-2] + headless[-1]) / 2
+        for result, kept in ((gui, runs), (before, before_runs)):
+            if result is not None:
+                result["ratio"] = result["gui_rate"] / reference
+                kept.append(result)
+        print(f"round {round_ + 1}: headless {reference:,.0f} digits/s; window {gui['ratio']:.0%} at "
+              f"{gui['frames_per_s']:.1f} redraws/s"
+              + (f"; other pacing {before['ratio']:.0%} at {before['frames_per_s']:.1f} redraws/s" if before else ""),
+              flush=True)
     launches = launch_times(args.launches)
     exits = close_to_exit_times(args.launches, args.data)
 
-    ratio = gui["gui_rate"] / reference
-    late = [x * 1000 for x in gui["lateness"]]
-    pad = [x * 1000 for x in gui["pad"]]
+    reference = statistics.median(headless)
+    ratio = _median(runs, "ratio")
+    frames = _median(runs, "frames_per_s")
+    late = [x * 1000 for r in runs for x in r["lateness"]]
+    pad = [x * 1000 for r in runs for x in r["pad"]]
     shown = [s for s, _ in launches]
     data = [d for _, d in launches]
     rows = [
         ("training, headless (Trainer.run alone)", f"{reference:,.0f} digits/s", ""),
-        ("training, window open, every view live", f"{gui['gui_rate']:,.0f} digits/s = {ratio:.0%}",
-         TARGETS["throughput"] + (" ✓" if ratio >= 0.7 else " ✗")),
-        ("redraws while training: graph, output bars", f"{gui['frames_per_s']:.1f} per s",
-         TARGETS["redraws"] + (" ✓" if gui["frames_per_s"] >= 15 else " ✗")),
-        ("redraws while training: weight images", f"{gui['snapshots_per_s']:.1f} per s", ""),
-        ("GUI thread CPU while training", f"{gui['gui_cpu']:.0%} of one core", ""),
+        ("training, window open, every view live", f"{_median(runs, 'gui_rate'):,.0f} digits/s = {ratio:.0%}"
+         f" (rounds: {_ratios(runs)})", TARGETS["throughput"] + (" ✓" if ratio >= 0.7 else " ✗")),
+        ("redraws while training: graph, output bars", f"{frames:.1f} per s",
+         TARGETS["redraws"] + (" ✓" if frames >= 15 else " ✗")),
+        ("redraws while training: weight images", f"{_median(runs, 'snapshots_per_s'):.1f} per s", ""),
+        ("GUI thread CPU while training", f"{_median(runs, 'gui_cpu'):.0%} of one core", ""),
         ("event-loop latency (10 ms timer lateness)",
          f"p50 {_percentile(late, 50):.1f} ms, p99 {_percentile(late, 99):.1f} ms, max {max(late, default=0):.0f} ms",
          TARGETS["latency"] + (" ✓" if _percentile(late, 99) < 50 else " ✗")),
@@ -300,13 +329,15 @@ def main(argv=None) -> int:
          f"median {_percentile(exits, 50):.2f} s, max {max(exits, default=float('nan')):.2f} s",
          "< 1 s" + (" ✓" if exits and max(exits) < 1 else " ✗")),
     ]
-    if before is not None:
+    if before_runs:
+        budget = f", GUI budget {args.before_budget:.0%}" if args.before_budget else ""
         rows += [
-            (f"before: frame every {args.before_frame_interval:g} s, training",
-             f"{before['gui_rate']:,.0f} digits/s = {before['gui_rate'] / reference:.0%}", ""),
-            ("before: redraws while training (graph; images)",
-             f"{before['frames_per_s']:.1f}; {before['snapshots_per_s']:.1f} per s", ""),
-            ("before: GUI thread CPU while training", f"{before['gui_cpu']:.0%} of one core", ""),
+            (f"other pacing: frame every {args.before_frame_interval:g} s{budget}, training",
+             f"{_median(before_runs, 'gui_rate'):,.0f} digits/s = {_median(before_runs, 'ratio'):.0%}"
+             f" (rounds: {_ratios(before_runs)})", ""),
+            ("other pacing: redraws while training (graph; images)",
+             f"{_median(before_runs, 'frames_per_s'):.1f}; {_median(before_runs, 'snapshots_per_s'):.1f} per s", ""),
+            ("other pacing: GUI thread CPU while training", f"{_median(before_runs, 'gui_cpu'):.0%} of one core", ""),
         ]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)

@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -281,6 +282,8 @@ class DigitPanel(QWidget):
         )
         for name in ("left", "bottom"):
             axis = self._bars_plot.getAxis(name)
+            # The axes never change while the bars move: a pixmap, not their texts drawn anew at every frame.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
