@@ -190,23 +190,34 @@ def test_weight_images_show_weights_with_symmetric_levels(qtbot, snapshot):
     view = WeightImagesView()
     qtbot.addWidget(view)
     view.show_snapshot(snapshot)
-    items = view.image_items(1)
-    assert len(items) == 16
-    for i, item in enumerate(items):
-        np.testing.assert_array_equal(item.image, snapshot.weights[0][i].reshape(28, 28))
+    images = view.images(1)
+    assert len(images) == 16
+    for i, image in enumerate(images):
+        np.testing.assert_array_equal(image, snapshot.weights[0][i].reshape(28, 28))
     low, high = view.levels(1)
     assert low == -high and high > 0
-    np.testing.assert_allclose(items[5].getLevels(), (low, high))
     np.testing.assert_allclose(view._colorbar.levels(), (low, high))
+    # One mosaic draws them all: each weight in the colour of the bar's scale, the gaps transparent.
+    mosaic = view.mosaic(1).image
+    x, y, w, h = (int(v) for v in view._cell_rect(1, 5))
+    assert (w, h) == (28, 28)
+    lut = _colors.weight_colormap().getLookupTable(nPts=512, alpha=False)  # the colour bar's colours
+    for row, col in ((0, 0), (10, 3), (27, 27)):
+        value = snapshot.weights[0][5][row * 28 + col]
+        k = int(np.clip((value - low) / (high - low) * len(lut), 0, len(lut) - 1))
+        np.testing.assert_array_equal(mosaic[y + row, x + col], [*lut[k], 255])
+    assert mosaic[y - 1, x, 3] == 0 and mosaic[y, x + 28, 3] == 0  # the gaps above and beside
+    corner = view.mosaic(1).mapToParent(QPointF(x, y))  # one picture pixel per data unit: on its cell
+    assert (corner.x(), corner.y()) == (x, y)
     assert "negative" in view._colorbar.axis.labelText and "positive" in view._colorbar.axis.labelText
 
-    templates = view.image_items(2)
+    templates = view.images(2)
     expected = snapshot.weights[1] @ snapshot.weights[0]
-    np.testing.assert_allclose(templates[3].image, expected[3].reshape(28, 28), rtol=1e-5, atol=1e-6)
-    outputs = view.image_items(3)
+    np.testing.assert_allclose(templates[3], expected[3].reshape(28, 28), rtol=1e-5, atol=1e-6)
+    outputs = view.images(3)
     # softmax outputs: what every output template shares is taken away (softmax ignores it)
     t = pixel_templates(snapshot.weights)[2]
-    np.testing.assert_allclose(outputs[7].image, (t[7] - t.mean(axis=0)).reshape(28, 28), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(outputs[7], (t[7] - t.mean(axis=0)).reshape(28, 28), rtol=1e-4, atol=1e-6)
     assert "W2·W1" in view._layer_box.itemText(1)
     x, y, w, h = view._cell_rect(1, 5)
     assert view.pixel_text(1, 5, x + w * 3.5 / 28, y + h * 10.5 / 28) == \
@@ -232,8 +243,8 @@ def test_weight_images_click_enlarges_and_select_switches_layer(qtbot, snapshot)
     assert view.current_layer() == 2
     assert view._highlight.isVisible()
     assert view._highlight.rect().contains(QPointF(*view._cell_rect(2, 11)[:2]) + QPointF(1, 1))
-    assert all(item.isVisible() for item in view.image_items(2))
-    assert not any(item.isVisible() for item in view.image_items(1))
+    assert view.mosaic(2).isVisible()
+    assert not view.mosaic(1).isVisible()
 
 
 def test_weight_images_without_hidden_layers_and_for_non_images(qtbot):
@@ -241,14 +252,14 @@ def test_weight_images_without_hidden_layers_and_for_non_images(qtbot):
     qtbot.addWidget(view)
     snap = Network((784, 10)).snapshot()
     view.show_snapshot(snap)
-    assert len(view.image_items(1)) == 10
+    assert len(view.images(1)) == 10
     assert "Output" in view._layer_box.itemText(0)
     w = snap.weights[0]
-    np.testing.assert_allclose(view.image_items(1)[9].image, (w[9] - w.mean(axis=0)).reshape(28, 28), atol=1e-6)
+    np.testing.assert_allclose(view.images(1)[9], (w[9] - w.mean(axis=0)).reshape(28, 28), atol=1e-6)
 
     view.show_snapshot(Network((2, 8, 2)).snapshot())
     assert view._stack.currentWidget() is view._message
-    assert view.image_items(1) == []
+    assert len(view.images(1)) == 0
 
 
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
@@ -702,7 +713,7 @@ def test_views_survive_a_diverged_network(qtbot):
     graph.show_activations(acts)
     assert graph.edge_count == 16 * INPUT_EDGES_PER_NEURON + 16 * 16 + 10 * 16
     weights.show_snapshot(snap)
-    assert np.isfinite(weights.image_items(1)[3].image).all()
+    assert np.isfinite(weights.images(1)[3]).all()
     assert weights.levels(1)[1] > 0
     stats = _batches(1, 3)
     stats[1] = BatchStats(step=2, epoch=0, batch=1, batches_per_epoch=3, cost=float("nan"),
@@ -737,28 +748,29 @@ def test_weight_images_update_only_the_layer_on_screen(qtbot, snapshot):
     view = WeightImagesView()
     qtbot.addWidget(view)
     view.show_snapshot(snapshot)
-    assert set(view._items) == {1}  # deeper layers' items are made when first shown
+    assert set(view._mosaics) == {1}  # deeper layers' items are made when first shown
     assert len(view._templates) == 1  # and no deeper template computed
     updates = {1: 0, 3: 0}
 
     def count_updates(layer):
-        for item in view._items[layer]:
-            def counting(*args, _original=item.setImage, **kwargs):
-                updates[layer] += 1
-                return _original(*args, **kwargs)
+        item = view._mosaics[layer]
 
-            item.setImage = counting
+        def counting(*args, _original=item.setImage, **kwargs):
+            updates[layer] += 1
+            return _original(*args, **kwargs)
+
+        item.setImage = counting
 
     count_updates(1)
     view.show_snapshot(snapshot)
-    assert updates[1] == 16  # one frame: the first layer's 16 images
+    assert updates[1] == 1  # one frame: the first layer's mosaic of 16 images
     view.select_neuron(3, 4)  # showing the output layer brings it up to date
     t = pixel_templates(snapshot.weights)[2]
-    np.testing.assert_allclose(view._items[3][4].image, (t[4] - t.mean(axis=0)).reshape(28, 28), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(view._images[3][4], (t[4] - t.mean(axis=0)).reshape(28, 28), rtol=1e-4, atol=1e-6)
     count_updates(3)
     view.show_snapshot(snapshot)
-    assert updates == {1: 16, 3: 10}  # now only the output layer's 10 images
-    assert set(view._items) == {1, 3}
+    assert updates == {1: 1, 3: 1}  # now only the output layer's mosaic
+    assert set(view._mosaics) == {1, 3}
 
 
 def test_blank_pad_names_the_forced_answer(qtbot, panel):

@@ -68,10 +68,10 @@ def test_snapshot_reaches_the_views_then_pause(qtbot, window):
     snap = window.snapshot
     # The views hold this very snapshot's data.
     assert window.network_graph._snapshot is snap
-    first_layer = window.weight_images.image_items(1)
+    first_layer = window.weight_images.images(1)
     assert len(first_layer) == 16
     for i in (0, 7, 15):
-        np.testing.assert_allclose(first_layer[i].image, snap.weights[0][i].reshape(28, 28))
+        np.testing.assert_allclose(first_layer[i], snap.weights[0][i].reshape(28, 28))
     steps = [row["step"] for row in window.cost_curve.history_rows() if row["kind"] == "batch"]
     assert steps and steps[-1] == snap.step
     assert "step" in window.progress_label.text()
@@ -267,7 +267,7 @@ def test_architecture_editor_rebuilds_the_network(qtbot, window):
     assert window.session.trainer.network.layer_sizes == (784, 32, 16, 8, 10)
     assert window.session.trainer.network.activation == "tanh"
     assert window.snapshot.layer_sizes == (784, 32, 16, 8, 10)
-    assert len(window.weight_images.image_items(1)) == 32
+    assert len(window.weight_images.images(1)) == 32
     assert window.settings.architecture() == Architecture((32, 16, 8), "tanh", "cross-entropy")
     with qtbot.waitSignal(window.snapshot_shown, check_params_cb=lambda s: s.step == 1, timeout=10000):
         window.step_batch()

@@ -84,7 +84,7 @@ def test_replay_scrubs_every_view_plays_and_goes_back_to_live(qtbot, window, sam
     frame = frames[10]
     assert window.replay_index == 10 and window.snapshot.step == frame.step
     shown = recorder.snapshot(frame)
-    np.testing.assert_array_equal(window.weight_images.image_items(1)[0].image, shown.weights[0][0].reshape(28, 28))
+    np.testing.assert_array_equal(window.weight_images.images(1)[0], shown.weights[0][0].reshape(28, 28))
     np.testing.assert_allclose(window.digit_panel.bar_heights(), shown.forward(sample.x_test[3])[-1], atol=1e-6)
     assert window.evaluation.accuracy_text() == "—"  # before the first epoch's end
     epoch_one = next(i for i, f in enumerate(frames) if f.epoch_stats is not None)

@@ -1,6 +1,6 @@
 """Weight images: each first-layer neuron's 28x28 incoming weights, and pixel templates of deeper neurons.
 
-All images of one layer share a symmetric red-white-blue scale centred on zero, shown by a colour bar.
+All images of one layer share a symmetric red-white-blue scale (colour bar) and are painted as one mosaic.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._caption import Caption
+from nnviz.qt.views._mosaic import mosaic_rgba, rgba_table
 from nnviz.qt.views.network_graph import layer_name
 
 GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
@@ -82,6 +84,7 @@ class WeightImagesView(QWidget):
         self._colormap = _colors.weight_colormap()
         # Over 256 colours: pyqtgraph maps with NumPy, not a QImage colour table built per redraw
         self._lut = self._colormap.getLookupTable(nPts=512, alpha=False)
+        self._rgba = rgba_table(self._lut)  # the mosaics' colours, and a transparent one for the gaps
         self._colorbar = pg.ColorBarItem(
             values=(-1.0, 1.0),
             colorMap=self._colormap,
@@ -128,7 +131,8 @@ class WeightImagesView(QWidget):
 
         self._layer_sizes: tuple[int, ...] = ()
         self._side = 0
-        self._items: dict[int, list[pg.ImageItem]] = {}  # layer -> one ImageItem per neuron
+        self._mosaics: dict[int, pg.ImageItem] = {}  # layer -> one image holding every neuron's
+        self._images: dict[int, np.ndarray] = {}  # layer -> (n, side, side) values drawn in its mosaic
         self._labels: dict[int, list[pg.TextItem]] = {}
         self._label_texts: dict[int, list[str]] = {}  # layer -> whole label of each image
         self._cells: dict[int, tuple[int, int]] = {}  # layer -> (cols, rows)
@@ -176,7 +180,7 @@ class WeightImagesView(QWidget):
     def _refresh_layer(self, layer: int) -> None:
         """Bring the images and colour scale of ``layer`` up to the latest weights."""
         self._build_layer(layer)
-        if layer in self._fresh or not self._weights or layer not in self._items:
+        if layer in self._fresh or not self._weights or layer not in self._mosaics:
             return
         t = self._template(layer)
         if layer == len(self._layer_sizes) - 1 and self._softmax and len(t) > 1:
@@ -186,9 +190,9 @@ class WeightImagesView(QWidget):
         m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
         m = _colors.level_step(m) if m > 0 else 1.0
         self._levels[layer] = m
-        images = t.reshape(-1, self._side, self._side)
-        for item, img in zip(self._items[layer], images):
-            item.setImage(img, autoLevels=False, levels=(-m, m))
+        self._images[layer] = images = t.reshape(-1, self._side, self._side)
+        rgba = mosaic_rgba(images, *self._cells[layer], int(GAP), int(LABEL_SPACE), self._rgba, m)
+        self._mosaics[layer].setImage(rgba, levels=None, autoLevels=False)
         self._fresh.add(layer)
 
     def set_class_names(self, class_names) -> None:
@@ -234,10 +238,14 @@ class WeightImagesView(QWidget):
         """Layer (index in layer_sizes, >= 1) whose images are shown."""
         return self._layer
 
-    def image_items(self, layer: int) -> list[pg.ImageItem]:
-        """The ImageItems of `layer`, one per neuron, holding the latest weights (for inspection)."""
+    def images(self, layer: int) -> np.ndarray:
+        """(n, side, side) values of `layer`'s images as drawn, brought up to the latest weights."""
         self._refresh_layer(layer)
-        return list(self._items.get(layer, []))
+        return self._images.get(layer, np.zeros((0, self._side, self._side), np.float32))
+
+    def mosaic(self, layer: int) -> pg.ImageItem | None:
+        """The one image item drawing every neuron of `layer` (for inspection); None before it is needed."""
+        return self._mosaics.get(layer)
 
     def levels(self, layer: int) -> tuple[float, float]:
         """Symmetric colour levels (-m, m) used for `layer`."""
@@ -262,10 +270,10 @@ class WeightImagesView(QWidget):
         if sizes == self._layer_sizes:
             return
         self._layer_sizes = sizes
-        for layer in list(self._items):
-            for item in self._items[layer] + self._labels[layer]:
+        for layer in list(self._mosaics):
+            for item in [self._mosaics[layer], *self._labels[layer]]:
                 self._vb.removeItem(item)
-        self._items, self._labels, self._cells, self._levels = {}, {}, {}, {}
+        self._mosaics, self._images, self._labels, self._cells, self._levels = {}, {}, {}, {}, {}
         self._templates = []
         self._weights = []
         self._fresh = set()
@@ -294,29 +302,27 @@ class WeightImagesView(QWidget):
         self._set_layer(1)
 
     def _build_layer(self, layer: int) -> None:
-        """Create the image and number items of ``layer`` the first time it is needed, hidden.
+        """Create the mosaic and number items of ``layer`` the first time it is needed, hidden.
 
-        Lazily: a 6x512 network would otherwise create some 3,000 items before the first frame.
+        Lazily: a 6x512 network would otherwise create some 3,000 labels before the first frame.
         """
-        if layer in self._items or layer not in self._cells:
+        if layer in self._mosaics or layer not in self._cells:
             return
-        blank = np.zeros((self._side, self._side), np.float32)
-        items, labels = [], []
+        cols, rows = self._cells[layer]
+        width, height = cols * (self._side + int(GAP)), rows * (self._side + int(GAP + LABEL_SPACE))
+        mosaic = pg.ImageItem(np.zeros((height, width, 4), np.uint8), axisOrder="row-major")  # transparent
+        mosaic.setRect(0.0, 0.0, float(width), float(height))  # one pixel per data unit: needs the image first
+        mosaic.setVisible(False)
+        self._vb.addItem(mosaic)
+        labels = []
         for i in range(self._layer_sizes[layer]):
-            item = pg.ImageItem(axisOrder="row-major")
-            item.setLookupTable(self._lut)
-            item.setImage(blank, autoLevels=False, levels=(-1.0, 1.0))
-            item.setRect(*self._cell_rect(layer, i))
-            item.setVisible(False)
-            self._vb.addItem(item)
             x, y, _, _ = self._cell_rect(layer, i)
-            label = pg.TextItem(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
+            label = Caption(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
             label.setPos(x, y)
             label.setVisible(False)
             self._vb.addItem(label)
-            items.append(item)
             labels.append(label)
-        self._items[layer] = items
+        self._mosaics[layer] = mosaic
         self._labels[layer] = labels
         self._update_labels()
 
@@ -370,11 +376,11 @@ class WeightImagesView(QWidget):
         self._enlarged_neuron = None
         self._enlarged.setVisible(False)
         self._back.setVisible(False)
-        for layer, items in self._items.items():
+        for layer, mosaic in self._mosaics.items():
+            mosaic.setVisible(layer == self._layer)
             # Numbers would overlap above small images; tooltips still name every neuron.
-            numbered = layer == self._layer and len(items) <= MAX_NUMBERED
-            for item, label in zip(items, self._labels[layer]):
-                item.setVisible(layer == self._layer)
+            numbered = layer == self._layer and len(self._labels[layer]) <= MAX_NUMBERED
+            for label in self._labels[layer]:
                 label.setVisible(numbered)
         if self._layer in self._cells:
             cols, rows = self._cells[self._layer]
@@ -397,9 +403,9 @@ class WeightImagesView(QWidget):
         layer, neuron = self._layer, self._enlarged_neuron
         if neuron is None or not self._weights:
             return
-        for items, labels in zip(self._items.values(), self._labels.values()):
-            for item, label in zip(items, labels):
-                item.setVisible(False)
+        for mosaic, labels in zip(self._mosaics.values(), self._labels.values()):
+            mosaic.setVisible(False)
+            for label in labels:
                 label.setVisible(False)
         self._highlight.setVisible(False)
         m = self._levels.get(layer, 1.0)
@@ -439,7 +445,7 @@ class WeightImagesView(QWidget):
         """Neuron whose grid cell contains view point (x, y), or None."""
         if self._layer not in self._cells:
             return None
-        for i in range(len(self._items[self._layer])):
+        for i in range(self._layer_sizes[self._layer]):
             cx, cy, w, h = self._cell_rect(self._layer, i)
             if cx <= x <= cx + w and cy <= y <= cy + h:
                 return i
@@ -474,11 +480,11 @@ class WeightImagesView(QWidget):
         """"\npixel (row r, col c): +0.123" for view point (x, y) inside the neuron's image, else ""."""
         cx, cy, w, h = self._cell_rect(layer, neuron)
         row, col = int((y - cy) * self._side / h), int((x - cx) * self._side / w)
-        image = self._items[layer][neuron].image
-        if image is None or not (0 <= row < self._side and 0 <= col < self._side):
+        images = self._images.get(layer)
+        if images is None or not (0 <= row < self._side and 0 <= col < self._side):
             return ""
         what = "weight" if layer == 1 else "template value"
-        return f"\npixel (row {row}, col {col}): {what} {float(image[row, col]):+.3f}"
+        return f"\npixel (row {row}, col {col}): {what} {float(images[neuron, row, col]):+.3f}"
 
     def _on_scene_clicked(self, ev) -> None:
         if not self._side:
