@@ -19,15 +19,32 @@ import time
 TARGET_RATIO = 0.6
 
 
-def _command(*args: str) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of all its processes) of a fresh `python -m nnviz ...` (it must succeed)."""
+# `python -m nnviz` runs nnviz/__main__.py, which is `sys.exit(main())`; this is the same, and also
+# tells, last on stderr, the CPU seconds of the command's own process and of the processes it waited for.
+_WITH_OWN_CPU = ("import resource, sys\nfrom nnviz.cli import main\ncode = main()\n"
+                 "own, runs = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+                 "print('own and runs CPU', own.ru_utime + own.ru_stime, runs.ru_utime + runs.ru_stime, file=sys.stderr)\n"
+                 "sys.exit(code)")
+
+
+def _command(*args: str, own_cpu: bool = False) -> tuple:
+    """(wall seconds, CPU seconds of all its processes) of a fresh `python -m nnviz ...` (it must succeed).
+
+    ``own_cpu``: also (CPU of its own process, CPU of the processes it started), where the OS tells.
+    """
     cpu_before = _children_cpu()
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "nnviz", *args], capture_output=True, text=True)
+    how = ["-c", _WITH_OWN_CPU] if own_cpu and sys.platform != "win32" else ["-m", "nnviz"]
+    done = subprocess.run([sys.executable, *how, *args], capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"`nnviz {' '.join(args)}` failed:\n{done.stderr.strip()}")
-    return seconds, _children_cpu() - cpu_before
+    measured = (seconds, _children_cpu() - cpu_before)
+    if not own_cpu:
+        return measured
+    last = done.stderr.strip().splitlines()[-1:] or [""]
+    split = last[0].split()[-2:] if last[0].startswith("own and runs CPU") else ["nan", "nan"]
+    return (*measured, float(split[0]), float(split[1]))
 
 
 def _children_cpu() -> float:
@@ -53,13 +70,16 @@ def commands(data: str, epochs: int, rounds: int, progress=None) -> dict:
     lab_args = ("lab", "depth", "--data", data, "--epochs", str(epochs), "--json")
     train_args = [("train", "--data", data, "--epochs", str(epochs), "--json",
                    "--layers", ",".join(map(str, spec.layers))) for spec in plan.runs]
-    out = {key: [] for key in ("lab", "train_in_turn", "lab_cpu", "train_in_turn_cpu", "free_cores")}
+    out = {key: [] for key in ("lab", "train_in_turn", "lab_cpu", "train_in_turn_cpu", "free_cores",
+                               "lab_own_cpu", "lab_runs_cpu")}
     for number in range(rounds):
         out["free_cores"].append(free_cores())
         sides = ["lab", "train_in_turn"] if number % 2 == 0 else ["train_in_turn", "lab"]
         for side in sides:
             if side == "lab":
-                wall, cpu = _command(*lab_args)
+                wall, cpu, own, runs = _command(*lab_args, own_cpu=True)
+                out["lab_own_cpu"].append(own)
+                out["lab_runs_cpu"].append(runs)
             else:
                 runs = [_command(*args) for args in train_args]
                 wall, cpu = sum(w for w, _ in runs), sum(c for _, c in runs)
@@ -79,6 +99,12 @@ def summarise(out: dict) -> dict:
     both = [i for i, c in enumerate(out["free_cores"]) if c >= 0.9 * (os.cpu_count() or 1)]
     out["ratio_all_cores_free"] = statistics.median(out["round_ratios"][i] for i in both) if both else None
     out["rounds_all_cores_free"] = len(both)
+    # with every core free: the lab's own process (start-up, data) in turn, its runs' processes side by side
+    cores = min(os.cpu_count() or 1, 3)  # depth has three runs
+    if out.get("lab_own_cpu"):
+        estimates = [(own + runs / cores) / trains for own, runs, trains in
+                     zip(out["lab_own_cpu"], out["lab_runs_cpu"], out["train_in_turn_cpu"])]
+        out["ratio_from_cpu"] = statistics.median(estimates)
     return out
 
 
@@ -162,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
               f"free: {c['ratio_all_cores_free']:.2f} (median)")
     else:
         print(f"no round began with every core free (other work held part of the {os.cpu_count()} cores)")
+    if c.get("ratio_from_cpu") is not None:
+        print(f"from CPU seconds, with every core free: {c['ratio_from_cpu']:.2f} (median of (lab's own process "
+              f"{statistics.median(c['lab_own_cpu']):.2f} + its runs' processes {statistics.median(c['lab_runs_cpu']):.2f}"
+              f" / {min(os.cpu_count() or 1, 3)}) / 3 trains; an estimate: it assumes the runs share the two cores perfectly)")
     print(f"CPU ratio {c['cpu_ratio']:.2f} (lab / 3 trains, medians). The lab loads the data once where the trains "
           "load it three times, but also measures every network on the whole training set after each epoch; "
           "when other work holds the cores its processes cannot run side by side and the time ratio tends to "

@@ -2,6 +2,7 @@
 once (data, imports), and however the runs are scheduled, each one's results stay the same."""
 
 import multiprocessing
+import statistics
 import subprocess
 import sys
 
@@ -68,12 +69,16 @@ def test_bench_ratio_is_the_ratio_of_the_medians_and_counts_free_rounds():
     cores = __import__("os").cpu_count() or 1
     out = bench_lab.summarise({"lab": [3.0, 9.0, 4.0], "train_in_turn": [6.0, 10.0, 5.0],
                                "lab_cpu": [5.0, 5.5, 5.2], "train_in_turn_cpu": [6.0, 6.2, 5.9],
-                               "free_cores": [cores, 0.5 * cores, cores]})
+                               "free_cores": [cores, 0.5 * cores, cores],
+                               "lab_own_cpu": [0.5, 0.6, 0.7], "lab_runs_cpu": [4.5, 4.8, 5.1]})
     assert out["ratio"] == pytest.approx(4.0 / 6.0)
     assert out["round_ratios"] == pytest.approx([0.5, 0.9, 0.8])
     assert out["cpu_ratio"] == pytest.approx(5.2 / 6.0)
     assert out["rounds_all_cores_free"] == 2
     assert out["ratio_all_cores_free"] == pytest.approx(0.65)  # rounds 1 and 3 only
+    shared = min(cores, 3)  # the lab's own process in turn, its three runs side by side
+    assert out["ratio_from_cpu"] == pytest.approx(statistics.median(
+        [(0.5 + 4.5 / shared) / 6.0, (0.6 + 4.8 / shared) / 6.2, (0.7 + 5.1 / shared) / 5.9]))
 
 
 @pytest.mark.slow
@@ -89,3 +94,6 @@ def test_bench_alternates_rounds_and_reports_json(capsys):
     assert len(commands["lab"]) == len(commands["train_in_turn"]) == len(commands["free_cores"]) == 2
     assert all(s > 0 for s in commands["lab"] + commands["train_in_turn_cpu"])
     assert "modes" not in result
+    # the lab's CPU splits into its own process and its runs' processes, which did the training
+    assert all(0 < own < total for own, total in zip(commands["lab_own_cpu"], commands["lab_cpu"]))
+    assert all(runs > 0 for runs in commands["lab_runs_cpu"])
