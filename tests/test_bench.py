@@ -50,3 +50,16 @@ def test_without_pytorch_its_rows_are_marked_missing_not_dropped(monkeypatch, ca
     assert out.count("missing: PyTorch is not installed") == 3  # the small network's row and both wide rows
     assert all(kind == "nnviz" for kind, _ in calls) and {t for _, t in calls} == {1, 2}
     assert "nnviz (NumPy), Adam" in out and "nnviz (NumPy), SGD" in out and "matrix products alone" in out
+
+
+def test_the_step_cost_probe_times_every_group_of_the_engines_calls():
+    from nnviz import bench_step
+
+    rng = np.random.default_rng(0)
+    x = rng.random((32 * 12, 784), dtype=np.float32)
+    y = rng.integers(0, 10, len(x))
+    costs = bench_step.step_costs(x, y, warm_steps=10, calls=3, repeats=2)
+    assert sorted(costs) == sorted(key for key, _, _ in bench_step.ROWS)
+    assert all(np.isfinite(c) for c in costs.values())
+    # the whole forward and backward pass costs more than any one group of its calls
+    assert costs["loss_and_gradient"] > max(costs["first_layer"], costs["leaky_relu"], costs["bias_adds"])
