@@ -108,3 +108,51 @@ def test_steady_label_repaints_without_asking_for_a_new_layout(qtbot):
     qtbot.waitUntil(lambda: steady.label.width() >= steady.label.sizeHint().width(), timeout=2000)
     steady.setText("step 1")  # keeps its width: no jumping toolbar
     assert steady.sizeHint().width() > wide
+
+
+def test_graph_and_bars_redraw_only_what_visibly_changed(qtbot):
+    """At every frame while training: a snapshot that moves no line to another bin, no neuron to another
+    colour and no bar by a pixel repaints nothing; one that does, repaints."""
+    from nnviz.engine.network import Network
+    from nnviz.qt.views.drawing_pad import BAR_STEP, DigitPanel
+    from nnviz.qt.views.network_graph import NetworkGraphView
+
+    graph, panel = NetworkGraphView(), DigitPanel()
+    for widget in (graph, panel):
+        qtbot.addWidget(widget)
+    updates = {"edges": 0, "neurons": 0}
+    for name, item in (("edges", graph._edges), ("neurons", graph._neurons)):
+        def counting(*args, _name=name, _original=item.update):
+            updates[_name] += 1
+            return _original(*args)
+        item.update = counting
+    network = Network((784, 16, 16, 10), activation="relu", seed=3)
+    snapshot = network.snapshot()
+    x = np.linspace(0, 1, 784, dtype=np.float32)
+    graph.show_snapshot(snapshot)
+    graph.show_activations(snapshot.forward(x))
+    assert updates["edges"] >= 1 and updates["neurons"] >= 1
+    before = dict(updates)
+    graph.show_snapshot(snapshot)  # the same weights again
+    graph.show_activations(snapshot.forward(x))
+    assert updates == before
+    network.weights[2][3] *= -1  # some output weights change sign: their lines change colour
+    changed = network.snapshot()
+    graph.show_snapshot(changed)
+    graph.show_activations(changed.forward(x))
+    assert updates["edges"] == before["edges"] + 1
+    assert sum(len(xs) for sign, _, _, xs, _ in graph.edge_bins() if sign > 0) // 2 == int(
+        (changed.weights[1] > 0).sum() + (changed.weights[2] > 0).sum()
+        + sum((row[np.argsort(-np.abs(row))[:5]] > 0).sum() for row in changed.weights[0]))
+
+    outputs = np.full(10, 0.05, np.float32)
+    outputs[4] = 0.55
+    panel.show_outputs(outputs, [str(i) for i in range(10)])
+    drawn = panel._bars.opts["height"]
+    panel.show_outputs(outputs + BAR_STEP / 3, [str(i) for i in range(10)])  # under a pixel
+    assert panel._bars.opts["height"] is drawn
+    np.testing.assert_allclose(panel.bar_heights(), outputs + BAR_STEP / 3)  # what it reports is exact
+    outputs[4], outputs[6] = 0.25, 0.35  # a visible change, and a new winner
+    panel.show_outputs(outputs, [str(i) for i in range(10)])
+    np.testing.assert_allclose(panel._bars.opts["height"], outputs)
+    assert "6" in panel.winner_text()

@@ -37,6 +37,7 @@ class EdgeLayer(pg.GraphicsObject):
         self._bounds = QRectF()
         self.antialias = True
         self.count = 0  # lines drawn, all bins
+        self._drawn = None  # (bins, signs, x0, y0, x1, y1) drawn now
 
     def set_bounds(self, rect: QRectF) -> None:
         """The area every line lies in (the graph's layout), in data units."""
@@ -54,6 +55,11 @@ class EdgeLayer(pg.GraphicsObject):
         weights = np.asarray(weights)
         bins = np.digitize(np.asarray(strength), MAGNITUDE_EDGES)
         positive = weights > 0
+        # Most frames move no line to another bin: then nothing is rebuilt or repainted.
+        drawn = (bins, positive, x0, y0, x1, y1)
+        if self._drawn is not None and all(np.array_equal(a, b) for a, b in zip(drawn, self._drawn)):
+            return
+        self._drawn = drawn
         self.count = int(weights.size)
         for i, (sign, b, _pen) in enumerate(self._bins):
             m = (bins == b) & (positive if sign > 0 else ~positive)

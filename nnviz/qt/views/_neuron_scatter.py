@@ -29,6 +29,8 @@ class NeuronScatter(pg.ScatterPlotItem):
     loop of ellipses and rectangles, not pyqtgraph's per-spot styling and bounds.
     """
 
+    fills: list[QBrush] = []
+
     def set_neurons(self, x, y, size, symbol, pens, fill: QBrush, **kwargs) -> None:
         """Circles ("o") or bars (BAR_SYMBOL) of diameter / height ``size`` (data units) at (x, y)."""
         self.setData(x=x, y=y, size=size, symbol=symbol, pen=pens, brush=fill, **kwargs)
@@ -44,8 +46,11 @@ class NeuronScatter(pg.ScatterPlotItem):
         self._bounds = bounds.adjusted(-0.1, -0.1, 0.1, 0.1)  # room for the outline
 
     def set_fills(self, fills: list[QBrush]) -> None:
-        """One brush per spot, in the order of set_neurons."""
-        self.fills = list(fills)
+        """One brush per spot, in the order of set_neurons; no repaint when every spot keeps its brush."""
+        fills = list(fills)
+        if len(fills) == len(self.fills) and all(a is b for a, b in zip(fills, self.fills)):
+            return
+        self.fills = fills
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override

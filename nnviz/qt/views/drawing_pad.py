@@ -34,6 +34,8 @@ BLANK_ANSWER = "Blank: it still says {name} ({confidence}) — it must always pi
 #: Smallest side of the drawing surface, in pixels.
 MIN_CANVAS = 200
 NOT_NUMBERS = "The network's outputs are not numbers (training diverged) — press Reset."
+#: Output bars (0 to 1) that would move less than this are not redrawn: under a pixel of the plot.
+BAR_STEP = 0.003
 
 
 def pad_preprocess(drawing: np.ndarray, normalise_stroke: bool = True) -> np.ndarray:
@@ -296,6 +298,7 @@ class DigitPanel(QWidget):
         self._bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
                                      brushes=[self._bar_brush] * 10, pen=None)
         self._bars_plot.addItem(self._bars)
+        self._drawn_winner = -1  # the bar drawn in the winner's colour
         self._set_class_names(tuple(str(i) for i in range(10)))
 
         top = QHBoxLayout()
@@ -331,13 +334,19 @@ class DigitPanel(QWidget):
         if not np.isfinite(outputs).all():
             # A diverged network: argmax of NaNs is 0, which is no answer at all.
             self._outputs = np.zeros(len(outputs), np.float32)
+            self._drawn_winner = -1
             self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
             self._winner.setText(NOT_NUMBERS)
             return
         self._outputs = outputs.copy()
         best = int(np.argmax(outputs))
         brushes[best] = self._winner_brush
-        self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
+        drawn = self._bars.opts["height"]
+        # At every frame while training: bars that would move less than a pixel are not redrawn.
+        if (best != self._drawn_winner or len(drawn) != len(outputs)
+                or float(np.max(np.abs(np.asarray(drawn) - outputs))) >= BAR_STEP):
+            self._drawn_winner = best
+            self._bars.setOpts(x=np.arange(len(outputs)), height=self._outputs, brushes=brushes)
         name = names[best] if best < len(names) else str(best)
         if abs(float(outputs.sum()) - 1.0) < 1e-3:
             confidence = f"{100 * outputs[best]:.0f}% sure"
@@ -352,6 +361,7 @@ class DigitPanel(QWidget):
     def clear_outputs(self) -> None:
         """No bars and no answer: nothing has gone through the current network yet."""
         self._outputs = np.zeros(len(self._outputs), np.float32)
+        self._drawn_winner = -1
         self._bars.setOpts(x=np.arange(len(self._outputs)), height=self._outputs,
                            brushes=[self._bar_brush] * len(self._outputs))
         self._winner.setText(DRAW_PROMPT)
@@ -389,8 +399,8 @@ class DigitPanel(QWidget):
         return self._preview_image.copy()
 
     def bar_heights(self) -> np.ndarray:
-        """Heights of the output bars as drawn."""
-        return np.asarray(self._bars.opts["height"], dtype=np.float32).copy()
+        """Heights of the output bars: the latest outputs (the bars drawn are within BAR_STEP of them)."""
+        return self._outputs.copy()
 
     def winner_text(self) -> str:
         """The sentence naming the network's answer."""

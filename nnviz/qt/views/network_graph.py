@@ -376,7 +376,7 @@ class NetworkGraphView(QWidget):
         shades = np.nan_to_num(shades, nan=0.0)
         idx = np.clip(np.round((shades + 1.0) * 128.0), 0, 256).astype(int)
         lut = self._brush_lut
-        self._neurons.set_fills([lut[i] for i in idx.tolist()])
+        self._neurons.set_fills([lut[i] for i in idx.tolist()])  # repaints only if a colour changed
 
     def _update_output_labels(self) -> None:
         if not self._output_labels:
