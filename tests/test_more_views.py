@@ -156,3 +156,30 @@ def test_graph_and_bars_redraw_only_what_visibly_changed(qtbot):
     panel.show_outputs(outputs, [str(i) for i in range(10)])
     np.testing.assert_allclose(panel._bars.opts["height"], outputs)
     assert "6" in panel.winner_text()
+
+
+def test_cost_curve_draws_a_delivery_of_several_epochs_once(qtbot):
+    """At full speed one delivery brings several epochs: the main window's curve draws them together."""
+    from nnviz.engine.trainer import BatchStats, EpochStats
+    from nnviz.qt.views.cost_curve import CostCurveView
+
+    curve = CostCurveView()
+    qtbot.addWidget(curve)
+    curve.coalesce = True
+    drawn = []
+    original = curve._train_curve.setData
+    curve._train_curve.setData = lambda *a, **k: (drawn.append(len(a[0])), original(*a, **k))
+    for epoch in (1, 2, 3):
+        curve.add_batches([BatchStats(step=100 * epoch - 99 + i, epoch=epoch - 1, batch=i, batches_per_epoch=100,
+                                      cost=1.0 / epoch, learning_rate=0.01) for i in range(100)])
+        curve.add_epoch(EpochStats(epoch=epoch, train_cost=1.0 / epoch, test_cost=1.1 / epoch,
+                                   test_accuracy=0.8 + 0.05 * epoch, confusion=np.eye(10, dtype=np.int64),
+                                   seconds=1.0, samples_per_second=1000.0))
+    assert drawn == [] and len(curve.epoch_data()["test"][0]) == 3  # the data at once, the drawing later
+    qtbot.waitUntil(lambda: drawn == [3], timeout=2000)  # one redraw with all three epochs
+    assert "epoch 3: 95.0%" in curve.accuracy_plot.titleLabel.text
+    assert curve.cost_plot.vb.viewRange()[0][1] >= 300  # the range follows all of it
+    curve.add_epoch(EpochStats(epoch=4, train_cost=0.2, test_cost=0.2, test_accuracy=0.96,
+                               confusion=np.eye(10, dtype=np.int64), seconds=1.0, samples_per_second=1000.0))
+    curve.coalesce = False  # e.g. the window closing: what waits is drawn now, no timer left running
+    assert drawn == [3, 4] and not curve._redraw_timer.isActive()

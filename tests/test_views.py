@@ -151,10 +151,11 @@ def test_graph_output_labels_and_tooltip(qtbot, snapshot, digit_image):
     acts = snapshot.forward(digit_image)
     view.show_activations(acts)
     winner = int(np.argmax(acts[-1]))
-    labels = [t.toPlainText() for t in view._output_labels]
+    labels = [text for text, _ in view.output_labels()]
     assert labels[winner].startswith(f"{winner}  ")
     view.set_class_names([f"class {i}" for i in range(10)])
-    assert view._output_labels[2].toPlainText().startswith("class 2")
+    assert view.output_labels()[2][0].startswith("class 2")
+    assert view.output_labels()[winner][1] == QColor(_colors.WINNER_HEX).name()
 
     tip = view.neuron_tooltip(2, 5)
     assert "Hidden layer 2, neuron 5" in tip
@@ -519,7 +520,7 @@ def test_nan_outputs_name_no_winner(qtbot, panel, snapshot):
     acts = snapshot.forward(np.zeros(784, np.float32))
     acts[-1] = outputs
     graph.show_activations(acts)
-    assert {label.color.name() for label in graph._output_labels} == {QColor(_colors.FOREGROUND).name()}
+    assert {color for _, color in graph.output_labels()} == {QColor(_colors.FOREGROUND).name()}
 
 
 def test_drawn_digit_through_a_network_gives_bars_summing_to_one(qtbot, panel, snapshot):

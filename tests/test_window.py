@@ -128,7 +128,7 @@ def test_drawing_a_digit_updates_preview_bars_and_graph(qtbot, window):
     brightness = output_colors[:, :3].sum(axis=1)
     assert int(np.argmin(brightness)) == int(np.argmax(outputs))  # the winner is the most lit
     assert len({tuple(c) for c in graph.neuron_colors(1)}) > 1  # hidden neurons differ, not all "off"
-    assert f"{outputs.max():.2f}" in graph._output_labels[int(np.argmax(outputs))].toPlainText()
+    assert f"{outputs.max():.2f}" in graph.output_labels()[int(np.argmax(outputs))][0]
     # Esc clears the pad
     assert window.clear_pad_action.shortcut() == QKeySequence(Qt.Key.Key_Escape)
     window.clear_pad_action.trigger()

@@ -128,6 +128,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self.network_graph = NetworkGraphView()
         self.weight_images = WeightImagesView()
         self.cost_curve = CostCurveView()
+        self.cost_curve.coalesce = True  # a delivery of several epochs and batch lists is drawn once
         self.digit_panel = DigitPanel()
         self.evaluation = EvaluationView()
         self.docks: dict[str, QDockWidget] = {}
@@ -416,6 +417,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         if not self.session.close():
             self.show_message("The training thread did not stop in time.", "error")
         self._late_timer.stop()
+        self.cost_curve.coalesce = False  # no redraw left waiting
         self.data_loader.shutdown()
         self.settings.end_data_load()  # the load in progress finished (shutdown waits): nothing to distrust
         for dialog in self.findChildren(DownloadDialog):

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
@@ -204,6 +205,12 @@ class CostCurveView(QWidget):
         self._cut_off: str | None = None  # the note shown while the cost is above the axis
         self._shown_range: tuple | None = None
         self._follow = True
+        self._coalesce = False
+        self._dirty: set[str] = set()  # "batches", "epochs": added but not drawn yet
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self._redraw)
         self.cost_plot.vb.sigRangeChangedManually.connect(self._stop_following)
         self.accuracy_plot.vb.sigRangeChangedManually.connect(self._stop_following)
         self.cost_plot.vb.sigStateChanged.connect(self._on_view_state)
@@ -232,9 +239,8 @@ class CostCurveView(QWidget):
         smooth = ema / -np.expm1(seen * math.log1p(-EMA_ALPHA))
         self._drawn.extend(step=steps, cost=costs, smooth=smooth)
         self._cost_top = max(self._cost_top, float(smooth.max()))
-        self._raw_curve.setData(self._drawn["step"], self._drawn["cost"])
-        self._smooth_curve.setData(self._drawn["step"], self._drawn["smooth"])
-        self._apply_range()
+        self._dirty.add("batches")
+        self._changed()
 
     def add_epoch(self, stats) -> None:
         """Append one EpochStats: epoch-mean training cost, test cost and test accuracy."""
@@ -242,21 +248,52 @@ class CostCurveView(QWidget):
         self._epochs.extend(step=[step], epoch=[int(stats.epoch)], train=[float(stats.train_cost)],
                             test=[float(stats.test_cost)], accuracy=[float(stats.test_accuracy)],
                             batches_before=[len(self._batches)])
-        e = self._epochs
-        self._train_curve.setData(e["step"], e["train"])
-        self._test_curve.setData(e["step"], e["test"])
-        self._accuracy_curve.setData(e["step"], 100.0 * e["accuracy"])
         finite = [c for c in (stats.train_cost, stats.test_cost) if math.isfinite(c)]
         self._cost_top = max([self._cost_top, *finite])
         self._cost_peak = max([self._cost_peak, *finite])
-        self.accuracy_plot.setTitle(
-            f"Test accuracy after epoch {stats.epoch}: {100.0 * stats.test_accuracy:.1f}%",
-            color=_colors.FOREGROUND, size="10pt"
-        )
-        self._apply_range()
+        self._dirty.add("epochs")
+        self._changed()
+
+    @property
+    def coalesce(self) -> bool:
+        """True (the main window): additions made in one event-loop turn (a delivery of several epochs
+        and batch lists) are drawn once, at the end of the turn. False (the default): drawn at once."""
+        return self._coalesce
+
+    @coalesce.setter
+    def coalesce(self, on: bool) -> None:
+        self._coalesce = bool(on)
+        if not on and self._redraw_timer.isActive():
+            self._redraw()  # what waits is drawn now
+
+    def _changed(self) -> None:
+        if self._coalesce:
+            if not self._redraw_timer.isActive():
+                self._redraw_timer.start()
+        else:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        """Draw what was added since the last redraw: one setData per curve, one range update."""
+        self._redraw_timer.stop()
+        dirty, self._dirty = self._dirty, set()
+        if "batches" in dirty:
+            self._raw_curve.setData(self._drawn["step"], self._drawn["cost"])
+            self._smooth_curve.setData(self._drawn["step"], self._drawn["smooth"])
+        e = self._epochs
+        if "epochs" in dirty and len(e):
+            self._train_curve.setData(e["step"], e["train"])
+            self._test_curve.setData(e["step"], e["test"])
+            self._accuracy_curve.setData(e["step"], 100.0 * e["accuracy"])
+            self.accuracy_plot.setTitle(f"Test accuracy after epoch {e['epoch'][-1]}: {100.0 * e['accuracy'][-1]:.1f}%",
+                                        color=_colors.FOREGROUND, size="10pt")
+        if dirty:
+            self._apply_range()
 
     def clear(self) -> None:
         """Forget every point (e.g. after the network is reset)."""
+        self._redraw_timer.stop()
+        self._dirty = set()
         for columns in (self._batches, self._drawn, self._epochs):
             columns.clear()
         for curve in (self._raw_curve, self._smooth_curve, self._train_curve, self._test_curve,

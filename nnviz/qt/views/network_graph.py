@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, Q
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views._caption import Caption
 from nnviz.qt.views._edge_layer import EdgeLayer
+from nnviz.qt.views._label_column import LabelColumn
 from nnviz.qt.views._neuron_scatter import BAR_SYMBOL, NeuronScatter
 
 HEIGHT = 10.0  # data units spanned by the tallest column
@@ -121,8 +122,10 @@ class NetworkGraphView(QWidget):
         self._spot_ids: list[tuple[int, int]] = []  # scatter spot -> (layer, neuron)
         self._first_spot_layer = 1
         self._texts: list[pg.TextItem] = []
-        self._output_labels: list[pg.TextItem] = []
-        self._label_state: dict[pg.TextItem, tuple[str, str]] = {}  # output label -> (text, colour) shown
+        # The output neurons' names and values: new texts at every frame while training.
+        self._output_labels = LabelColumn(self.font())
+        self._output_labels.setZValue(12)
+        self._vb.addItem(self._output_labels)
         self._selection_shown = True  # the selection ring or its edges may be on screen
         self._column_titles: list[pg.TextItem] = []
         # Texts with shorter versions for small views: (item, versions longest first, room in data
@@ -192,8 +195,6 @@ class NetworkGraphView(QWidget):
         for t in self._texts:
             self._vb.removeItem(t)
         self._texts = []
-        self._output_labels = []
-        self._label_state = {}
         self._column_titles = []
         self._fitted_texts = []
         self._image_mode = _is_image(sizes[0])
@@ -256,15 +257,14 @@ class NetworkGraphView(QWidget):
             [self._neuron_pen if symbol == "o" else self._bar_pen for symbol in symbols],
             self._brush_lut[128], data=np.arange(len(ids)),
         )
-        out_pos = self._positions[-1]
-        for i in range(sizes[-1]):
-            label = self._add_text("", out_pos[i, 0] + 0.5, out_pos[i, 1], anchor=(0.0, 0.5))
-            self._output_labels.append(label)
         top = float(min(p[:, 1].min() for p in self._positions))
         bottom = float(max(p[:, 1].max() for p in self._positions))
         # Room for the fixed-size text: the input caption is wider than the image, and the output
         # labels ("Sneaker  0.93") stick out to the right.
         left = -1.0 if self._image_mode else -1.4
+        out_x = float(self._positions[-1][0, 0]) + 0.5
+        self._output_labels.set_points([(out_x, float(y)) for y in self._positions[-1][:, 1]],
+                                       QRectF(out_x, top - 1.0, x - LAYER_GAP + 3.2 - out_x, bottom - top + 2.0))
         self._vb.setRange(
             xRange=(left, x - LAYER_GAP + 3.2), yRange=(top - 2.0, bottom + 1.4), padding=0.0
         )
@@ -298,8 +298,7 @@ class NetworkGraphView(QWidget):
         # Output labels closer together than a line of text would overlap: the tooltips say them.
         positions = self._positions[-1][:, 1] if self._positions else np.zeros(0)
         spacing = float(np.min(np.diff(positions))) / pixel_y if positions.size > 1 else 10_000.0
-        for label in self._output_labels:
-            label.setVisible(spacing >= metrics.height() * 0.9)
+        self._output_labels.setVisible(spacing >= self._output_labels.line_height * 0.9)
 
     def column_titles(self) -> list[str]:
         """The title shown above each neuron column, as drawn now."""
@@ -378,22 +377,22 @@ class NetworkGraphView(QWidget):
         lut = self._brush_lut
         self._neurons.set_fills([lut[i] for i in idx.tolist()])  # repaints only if a colour changed
 
+    def output_labels(self) -> list[tuple[str, str]]:
+        """(text, colour "#rrggbb") beside every output neuron, as drawn now."""
+        return self._output_labels.labels()
+
     def _update_output_labels(self) -> None:
-        if not self._output_labels:
+        n = self._layer_sizes[-1] if self._layer_sizes else 0
+        if not n:
             return
-        n = len(self._output_labels)
         names = self._class_names if self._class_names and len(self._class_names) == n else None
         names = names or tuple(str(i) for i in range(n))
         out = self._activations[-1] if self._activations is not None else None
         # NaN outputs (a diverged network) have no winner: argmax would name class 0.
         best = int(np.argmax(out)) if out is not None and np.isfinite(out).all() else -1
-        for i, label in enumerate(self._output_labels):
-            text = names[i] if out is None else f"{names[i]}  {out[i]:.2f}"
-            color = _colors.WINNER_HEX if i == best else _colors.FOREGROUND
-            if self._label_state.get(label) != (text, color):  # a new text is laid out and repainted
-                self._label_state[label] = (text, color)
-                label.setText(text)
-                label.setColor(color)
+        texts = [names[i] if out is None else f"{names[i]}  {out[i]:.2f}" for i in range(n)]
+        self._output_labels.set_texts(texts, [_colors.WINNER_HEX if i == best else _colors.FOREGROUND
+                                              for i in range(n)])
 
     def _update_selection(self) -> None:
         sel = self._selected
