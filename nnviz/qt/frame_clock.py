@@ -12,14 +12,14 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 __all__ = ["FrameClock", "FRAME_INTERVAL_S", "STATS_FRAMES", "GUI_BUDGET", "MAX_FRAME_INTERVAL_S"]
 
 #: While training at full speed, snapshots reach the views at most 1/FRAME_INTERVAL_S times a second
-#: (the worker offers at most 20). Faster frames cost training more than 30% of its headless speed on
-#: 2 cores (bench_gui: 0.06 s with a 20% budget gave 52-68% of headless, 0.15 s with 12% gave 74%)...
+#: (the worker offers at most 20): the graph and the output bars redraw about 15 times a second...
 FRAME_INTERVAL_S = 0.06
 #: ... and batch/epoch statistics once every STATS_FRAMES such frames (the cost curve is the dearest).
 STATS_FRAMES = 8
 #: The shared clock spaces its frames out while drawing them takes more than this share of one core:
 #: the GUI thread then holds the GIL the training thread needs. At most MAX_FRAME_INTERVAL_S apart.
-GUI_BUDGET = 0.12
+#: On 2 cores (bench_gui) training lost about 1.3 times the GUI thread's share of a core.
+GUI_BUDGET = 0.22
 MAX_FRAME_INTERVAL_S = 0.3
 
 

@@ -3,10 +3,12 @@ whole width (pyqtgraph's own hit test takes every spot as a square of its size),
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QBrush, QPainter, QPainterPath
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPixmap
 
 #: A bar is this many times wider than high.
 BAR_ASPECT = 12.0
@@ -39,6 +41,7 @@ class NeuronScatter(pg.ScatterPlotItem):
             w = s * BAR_ASPECT if sym is BAR_SYMBOL else s
             self._shapes.append((QRectF(cx - w / 2, cy - s / 2, w, s), sym is BAR_SYMBOL, pen))
         self.fills = [fill] * len(self._shapes)
+        self._sprites: dict = {}  # (pen, brush, size on screen) -> QPixmap of one circle
         bounds = QRectF()
         for rect, _, _ in self._shapes:
             bounds = bounds.united(rect)
@@ -60,14 +63,39 @@ class NeuronScatter(pg.ScatterPlotItem):
     def paint(self, painter: QPainter, *args) -> None:
         if getattr(self, "_bounds", None) is None:
             return super().paint(painter, *args)
+        # In device pixels: each circle is a pixmap drawn once per colour and size, then copied
+        # (an antialiased ellipse with an outline costs ten times the copy).
+        transform = painter.transform()
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for (rect, bar, pen), fill in zip(self._shapes, self.fills):
-            painter.setPen(pen)
-            painter.setBrush(fill)
+            at = transform.mapRect(rect)
             if bar:
-                painter.drawRect(rect)
-            else:
-                painter.drawEllipse(rect)
+                painter.setPen(pen)
+                painter.setBrush(fill)
+                painter.drawRect(at)
+                continue
+            sprite = self._sprite(pen, fill, at.width(), at.height(), ratio)
+            painter.drawPixmap(QPointF(round(at.x()) - 1.0, round(at.y()) - 1.0), sprite)
+
+    def _sprite(self, pen, fill: QBrush, width: float, height: float, ratio: float) -> QPixmap:
+        key = (id(pen), id(fill), round(width * 4), round(height * 4), ratio)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            if len(self._sprites) > 4096:  # e.g. after many resizes
+                self._sprites.clear()
+            sprite = QPixmap(int(math.ceil((width + 2) * ratio)), int(math.ceil((height + 2) * ratio)))
+            sprite.setDevicePixelRatio(ratio)
+            sprite.fill(Qt.GlobalColor.transparent)
+            p = QPainter(sprite)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(pen)
+            p.setBrush(fill)
+            p.drawEllipse(QRectF(1.0, 1.0, width, height))
+            p.end()
+            self._sprites[key] = sprite
+        return sprite
 
     def _maskAt(self, obj):  # noqa: N802 - pyqtgraph's name
         if not isinstance(obj, QPointF) or self.opts["pxMode"]:
