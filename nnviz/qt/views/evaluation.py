@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._caption import Caption
 
 SATURATION_PERCENT = 10.0  # colours saturate here so that the few mistakes stand out
 NO_RESULTS = "No results yet: train for one epoch."
@@ -98,6 +99,7 @@ class EvaluationView(QWidget):
         layout.addWidget(self._plot, 1)
 
         self._texts: list[pg.TextItem] = []
+        self._cells_shown: list[tuple[str, str]] = []  # (text, colour) of each cell's label
         self._fonts: dict[int, QFont] = {}  # pixel size -> font
         self._names: tuple[str, ...] = ()
         self._confusion = np.zeros((0, 0), np.int64)
@@ -126,10 +128,13 @@ class EvaluationView(QWidget):
         percent = 100.0 * confusion / row_totals
         self._image.setImage(percent.astype(np.float32), autoLevels=False,
                              levels=(0.0, SATURATION_PERCENT))
-        for (i, j), text in zip(np.ndindex(k, k), self._texts):
-            text.setText(self._cell_label(i, j))
-            dark = percent[i, j] >= 0.6 * SATURATION_PERCENT
-            text.setColor("#ffffff" if dark else _colors.FOREGROUND)
+        for n, ((i, j), text) in enumerate(zip(np.ndindex(k, k), self._texts)):
+            label = self._cell_label(i, j)
+            color = "#ffffff" if percent[i, j] >= 0.6 * SATURATION_PERCENT else _colors.FOREGROUND
+            if self._cells_shown[n] != (label, color):  # most cells keep their text from epoch to epoch
+                self._cells_shown[n] = (label, color)
+                text.setText(label)
+                text.setColor(color)
         self._fit_text()
 
     def clear(self) -> None:
@@ -143,8 +148,10 @@ class EvaluationView(QWidget):
         if len(self._texts) != k * k:
             self._build(k, self._names)  # keeps the class names, empties every cell
             return
-        for text in self._texts:  # the same items, emptied: rebuilding 100 texts costs a frame
-            text.setText("")
+        for n, text in enumerate(self._texts):  # the same items, emptied: rebuilding 100 texts costs a frame
+            if self._cells_shown[n][0]:
+                text.setText("")
+                self._cells_shown[n] = ("", self._cells_shown[n][1])
         self._image.setImage(np.zeros((k, k), np.float32), autoLevels=False, levels=(0.0, SATURATION_PERCENT))
 
     def detail_text(self) -> str:
@@ -196,7 +203,8 @@ class EvaluationView(QWidget):
         # Too small for readable numbers that do not touch: colours and tooltips only.
         readable = 1.6 * cell / 3 >= MIN_TEXT_PX
         for text in self._texts:
-            text.setVisible(readable)
+            if text.isVisible() != readable:
+                text.setVisible(readable)
             length = max(len(text.toPlainText()), 2)
             # digits are about 0.6 em wide; leave a little margin on both sides
             size = int(max(MIN_TEXT_PX, min(14, 0.55 * cell, 1.6 * cell / length)))
@@ -212,8 +220,9 @@ class EvaluationView(QWidget):
             self._matrix_plot.removeItem(text)
         self._names = names
         self._texts = []
+        self._cells_shown = [("", _colors.FOREGROUND)] * (k * k)
         for i, j in np.ndindex(k, k):
-            text = pg.TextItem("", anchor=(0.5, 0.5), color=_colors.FOREGROUND)
+            text = Caption("", anchor=(0.5, 0.5), color=_colors.FOREGROUND)  # no Python at each repaint
             text.setPos(j, i)
             self._matrix_plot.addItem(text)
             self._texts.append(text)
