@@ -54,7 +54,7 @@ def step_costs(x: np.ndarray, y: np.ndarray, warm_steps: int = 300, calls: int =
             adam.step(params, grad, 0.003)
     dot = np.dot
     w, b, h, d, s, xb = bp.weights, bp.bias_columns, bp.hidden_t, bp.deltas_t, bp.scratch_t, bp.x
-    out, gw, gb, w_t, ones = bp.out_t, bp.grad_weights, bp.grad_biases, bp.weights_t, bp.ones_m
+    out, gw, w_t, ones = bp.out_t, bp.grad_weights, bp.weights_t, bp.ones_m
     saved = [a.copy() for a in (params, adam.m_sum, adam.v_sum, *h, *d, out)]
     batches = len(x) // BATCH
     cursor = [0]
@@ -75,7 +75,7 @@ def step_costs(x: np.ndarray, y: np.ndarray, warm_steps: int = 300, calls: int =
         np.add(h[0], b[0], h[0]), np.add(h[1], b[1], h[1]), np.add(out, b[2], out)
 
     def bias_gradients():
-        dot(out, ones, gb[2]), dot(d[1], ones, gb[1]), dot(d[0], ones, gb[0])
+        dot(bp.deltas_stack, ones, bp.grad_all_biases)
 
     def leaky_relu():
         for i in (0, 1):
@@ -129,7 +129,7 @@ ROWS = (
     ("first_layer", "first layer's two products (forward, weight gradient)", True),
     ("other_products", "the other six products", True),
     ("bias_adds", "bias adds (3 broadcasting adds)", False),
-    ("bias_gradients", "bias gradients (3 products with a ones vector)", False),
+    ("bias_gradients", "bias gradients (one product of all layers' deltas with a ones vector)", False),
     ("leaky_relu", "leaky ReLU, forward and backward (2 layers, 8 calls)", False),
     ("softmax_cross_entropy", "softmax, cross-entropy and its gradient (13 calls)", False),
     ("loss_and_gradient", "the whole forward and backward pass (`Backprop.loss_and_gradient`)", False),

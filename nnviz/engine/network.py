@@ -351,12 +351,16 @@ class Backprop:
         self.x = np.empty((m, layer_sizes[0]), dtype=dt)
         # hidden_t[i] holds hidden layer i's pre-activation, then (in place) its activation
         self.hidden_t = [np.empty((n, m), dtype=dt) for n in hidden]
-        self.deltas_t = [np.empty((n, m), dtype=dt) for n in hidden]  # dC/dz of each hidden layer
+        # dC/dz of every layer after the input, one block of rows each, stacked in layer order like
+        # the biases in the flat vector: all the bias gradients are then one product with ones
+        self.deltas_stack = np.empty((sum(layer_sizes[1:]), m), dtype=dt)
+        ends = np.cumsum(layer_sizes[1:])
+        self.deltas_t = [self.deltas_stack[end - n:end] for n, end in zip(hidden, ends)]  # hidden layers
         self.scratch_t = [np.empty((n, m), dtype=dt) for n in hidden]
         # dropout masks, 0 or 1/(1-p), drawn sample by sample as (batch_size, n) and used transposed
         self.masks = [np.empty((m, n), dtype=dt) for n in hidden]
         self.dropped_t = [np.empty((n, m), dtype=dt) for n in hidden]  # mask * activation
-        self.out_t = np.empty((k, m), dtype=dt)  # output layer: z, then a, then dC/dz
+        self.out_t = self.deltas_stack[-k:]  # output layer: z, then a, then dC/dz
         self.diff_t = np.empty((k, m), dtype=dt)
         self.flat_out = self.out_t.reshape(-1)
         self.sample_offsets = np.arange(m, dtype=np.int64)
@@ -377,6 +381,7 @@ class Backprop:
             self.weights_t = [w.T for w in self.weights]
             self.bias_columns = [b.reshape(-1, 1) for b in self.biases]
             self.grad_weights, self.grad_biases = split_params(grad, self.layer_sizes)
+            self.grad_all_biases = grad[self.n_weights:]
             self._bound = (id(params), id(grad))
             self._params, self._grad = params, grad  # keep the ids valid
 
@@ -452,11 +457,10 @@ class Backprop:
             np.multiply(diff, self.two_over_m, out=out_t)
 
         # backward: output layer, then the hidden layers
-        grad_weights, grad_biases, weights_t, ones_m = self.grad_weights, self.grad_biases, self.weights_t, self.ones_m
+        grad_weights, weights_t, ones_m = self.grad_weights, self.weights_t, self.ones_m
         delta_t = out_t
         for i in range(n_hidden, -1, -1):
             dot(delta_t, inputs_t[i].T, grad_weights[i])
-            dot(delta_t, ones_m, grad_biases[i])
             if i == 0:
                 break
             delta_t = dot(weights_t[i], delta_t, self.deltas_t[i - 1])
@@ -466,6 +470,7 @@ class Backprop:
                 multiply(delta_t, self.scratch_t[i - 1], delta_t)
             else:
                 activations.backprop(act_name, delta_t, hidden_t[i - 1], self.scratch_t[i - 1])
+        dot(self.deltas_stack, ones_m, self.grad_all_biases)  # every layer's bias gradient at once
         if l2:
             nw = self.n_weights
             grad[:nw] += self.dtype.type(l2) * params[:nw]
