@@ -183,3 +183,26 @@ def test_cost_curve_draws_a_delivery_of_several_epochs_once(qtbot):
                                confusion=np.eye(10, dtype=np.int64), seconds=1.0, samples_per_second=1000.0))
     curve.coalesce = False  # e.g. the window closing: what waits is drawn now, no timer left running
     assert drawn == [3, 4] and not curve._redraw_timer.isActive()
+
+
+def test_confusion_labels_too_small_to_read_are_not_laid_out_until_they_can_be_read(qtbot):
+    from nnviz.engine.trainer import EpochStats
+    from nnviz.qt.views.evaluation import EvaluationView
+
+    view = EvaluationView()
+    qtbot.addWidget(view)
+    view.resize(300, 260)  # cells of a few pixels: colours and tooltips only
+    view.show()
+    qtbot.waitExposed(view)
+    confusion = np.diag(np.full(10, 90)) + 1
+    for epoch in (1, 2):
+        view.show_epoch(EpochStats(epoch=epoch, train_cost=0.3, test_cost=0.3, test_accuracy=0.9,
+                                   confusion=confusion * epoch, seconds=1.0, samples_per_second=1.0),
+                        [str(i) for i in range(10)])
+    assert not any(text.isVisible() for text in view._texts)
+    assert all(text.toPlainText() == "" for text in view._texts)  # nothing set while unreadable
+    assert view.cell_text(3, 3) == "91"  # yet known: 91 of the row's 100
+    view.resize(700, 760)
+    qtbot.waitUntil(lambda: all(text.isVisible() for text in view._texts), timeout=2000)
+    assert view._texts[3 * 10 + 3].toPlainText() == view.cell_text(3, 3)
+    assert view._texts[3 * 10 + 4].toPlainText() == view.cell_text(3, 4) == "1.0"

@@ -100,6 +100,7 @@ class EvaluationView(QWidget):
 
         self._texts: list[pg.TextItem] = []
         self._cells_shown: list[tuple[str, str]] = []  # (text, colour) of each cell's label
+        self._cells_wanted: list[tuple[str, str]] = []  # what they show once readable
         self._fonts: dict[int, QFont] = {}  # pixel size -> font
         self._names: tuple[str, ...] = ()
         self._confusion = np.zeros((0, 0), np.int64)
@@ -128,14 +129,19 @@ class EvaluationView(QWidget):
         percent = 100.0 * confusion / row_totals
         self._image.setImage(percent.astype(np.float32), autoLevels=False,
                              levels=(0.0, SATURATION_PERCENT))
-        for n, ((i, j), text) in enumerate(zip(np.ndindex(k, k), self._texts)):
-            label = self._cell_label(i, j)
-            color = "#ffffff" if percent[i, j] >= 0.6 * SATURATION_PERCENT else _colors.FOREGROUND
-            if self._cells_shown[n] != (label, color):  # most cells keep their text from epoch to epoch
-                self._cells_shown[n] = (label, color)
-                text.setText(label)
-                text.setColor(color)
+        dark = percent >= 0.6 * SATURATION_PERCENT
+        self._cells_wanted = [(self._cell_label(i, j), "#ffffff" if dark[i, j] else _colors.FOREGROUND)
+                              for i, j in np.ndindex(k, k)]
         self._fit_text()
+
+    def _show_cell_labels(self) -> None:
+        """Give each cell's label its wanted text and colour (only those that change: a new layout each)."""
+        for n, text in enumerate(self._texts):
+            wanted = self._cells_wanted[n]
+            if self._cells_shown[n] != wanted:
+                self._cells_shown[n] = wanted
+                text.setText(wanted[0])
+                text.setColor(wanted[1])
 
     def clear(self) -> None:
         """Back to "no results yet" (the network was reset or replaced): an empty matrix, no accuracy."""
@@ -148,10 +154,9 @@ class EvaluationView(QWidget):
         if len(self._texts) != k * k:
             self._build(k, self._names)  # keeps the class names, empties every cell
             return
-        for n, text in enumerate(self._texts):  # the same items, emptied: rebuilding 100 texts costs a frame
-            if self._cells_shown[n][0]:
-                text.setText("")
-                self._cells_shown[n] = ("", self._cells_shown[n][1])
+        # The same items, emptied: rebuilding 100 texts costs a frame.
+        self._cells_wanted = [("", color) for _, color in self._cells_shown]
+        self._show_cell_labels()
         self._image.setImage(np.zeros((k, k), np.float32), autoLevels=False, levels=(0.0, SATURATION_PERCENT))
 
     def detail_text(self) -> str:
@@ -167,9 +172,10 @@ class EvaluationView(QWidget):
         return self._accuracy.text()
 
     def cell_text(self, true: int, predicted: int) -> str:
-        """Text of cell (true, predicted): the % of row ``true`` in it ("97", "2.3"; "" for none)."""
+        """Text of cell (true, predicted): the % of row ``true`` in it ("97", "2.3"; "" for none), shown once
+        the cells are big enough to read it."""
         k = math.isqrt(len(self._texts))
-        return self._texts[true * k + predicted].toPlainText()
+        return self._cells_wanted[true * k + predicted][0]
 
     def cell_tooltip(self, true: int, predicted: int) -> str:
         """Plain-language description of one cell."""
@@ -200,11 +206,16 @@ class EvaluationView(QWidget):
             return
         vb = self._matrix_plot.vb
         cell = min(vb.width(), vb.height()) / k
-        # Too small for readable numbers that do not touch: colours and tooltips only.
+        # Too small for readable numbers that do not touch: colours and tooltips only (and hidden
+        # labels are not set: at full speed a new epoch comes every 0.3 s).
         readable = 1.6 * cell / 3 >= MIN_TEXT_PX
+        if readable:
+            self._show_cell_labels()
         for text in self._texts:
             if text.isVisible() != readable:
                 text.setVisible(readable)
+            if not readable:
+                continue
             length = max(len(text.toPlainText()), 2)
             # digits are about 0.6 em wide; leave a little margin on both sides
             size = int(max(MIN_TEXT_PX, min(14, 0.55 * cell, 1.6 * cell / length)))
@@ -221,6 +232,7 @@ class EvaluationView(QWidget):
         self._names = names
         self._texts = []
         self._cells_shown = [("", _colors.FOREGROUND)] * (k * k)
+        self._cells_wanted = list(self._cells_shown)
         for i, j in np.ndindex(k, k):
             text = Caption("", anchor=(0.5, 0.5), color=_colors.FOREGROUND)  # no Python at each repaint
             text.setPos(j, i)
