@@ -35,6 +35,9 @@ def test_frames_space_out_while_the_gui_thread_is_over_budget_and_come_back_when
     assert clock._timer.interval() == int(MAX_FRAME_INTERVAL_S * 500)
     _frames(clock, gui_thread_time, 80, 0.05)
     assert clock.interval_s == pytest.approx(0.06)
+    _frames(clock, gui_thread_time, 40, 0.5)
+    _frames(clock, gui_thread_time, 80, 0.16)  # a little under budget: back to full pace, not stuck slower
+    assert clock.interval_s == pytest.approx(0.06)
 
 
 def test_without_a_budget_the_pace_is_fixed_and_the_shared_clock_has_one(qapp, gui_thread_time):

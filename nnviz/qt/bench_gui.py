@@ -292,9 +292,9 @@ def main(argv=None) -> int:
                 result["ratio"] = result["gui_rate"] / reference
                 kept.append(result)
         print(f"round {round_ + 1}: headless {reference:,.0f} digits/s; window {gui['ratio']:.0%} at "
-              f"{gui['frames_per_s']:.1f} redraws/s"
-              + (f"; other pacing {before['ratio']:.0%} at {before['frames_per_s']:.1f} redraws/s" if before else ""),
-              flush=True)
+              f"{gui['frames_per_s']:.1f} redraws/s, GUI thread {gui['gui_cpu']:.0%}"
+              + (f"; other pacing {before['ratio']:.0%} at {before['frames_per_s']:.1f} redraws/s, GUI thread "
+                 f"{before['gui_cpu']:.0%}" if before else ""), flush=True)
     launches = launch_times(args.launches)
     exits = close_to_exit_times(args.launches, args.data)
 

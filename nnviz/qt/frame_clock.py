@@ -20,6 +20,9 @@ STATS_FRAMES = 8
 #: the GUI thread then holds the GIL the training thread needs. At most MAX_FRAME_INTERVAL_S apart.
 #: On 2 cores (bench_gui) training lost about 1.3 times the GUI thread's share of a core.
 GUI_BUDGET = 0.22
+#: Frames come closer again while the GUI thread uses less than this share of its budget: a wide gap
+#: (0.75 of 12%) left the clock slower than it needed after a dear moment (an epoch's end, a resize).
+RECOVER = 0.85
 MAX_FRAME_INTERVAL_S = 0.3
 
 
@@ -76,7 +79,7 @@ class FrameClock(QObject):
         longest = max(MAX_FRAME_INTERVAL_S, self.frame_interval_s)
         if self._gui_busy > self.gui_budget:
             self._set_interval(min(self._interval * 1.2, longest))
-        elif self._gui_busy < 0.75 * self.gui_budget and self._interval > self.frame_interval_s:
+        elif self._gui_busy < RECOVER * self.gui_budget and self._interval > self.frame_interval_s:
             self._set_interval(max(self._interval / 1.1, self.frame_interval_s))
 
     @classmethod
