@@ -15,7 +15,7 @@ __all__ = ["FrameClock", "FRAME_INTERVAL_S", "STATS_FRAMES", "GUI_BUDGET", "MAX_
 #: (the worker offers at most 20): the graph and the output bars redraw about 15 times a second...
 FRAME_INTERVAL_S = 0.06
 #: ... and batch/epoch statistics once every STATS_FRAMES such frames (the cost curve is the dearest).
-STATS_FRAMES = 8
+STATS_FRAMES = 12
 #: The shared clock spaces its frames out while drawing them takes more than this share of one core:
 #: the GUI thread then holds the GIL the training thread needs. At most MAX_FRAME_INTERVAL_S apart.
 #: On 2 cores (bench_gui) training lost about 1.3 times the GUI thread's share of a core.

@@ -39,7 +39,7 @@ from nnviz.qt.views.weight_images import WeightImagesView
 #: Narrowest and widest the Training settings panel gets (pixels).
 SETTINGS_WIDTH = (190, 330)
 #: While training at full speed the weight images redraw at most this often (the graph at every frame).
-LATE_VIEWS_INTERVAL_S = 0.3
+LATE_VIEWS_INTERVAL_S = 0.4
 
 
 class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActions, FeedbackActions,
