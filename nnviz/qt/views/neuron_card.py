@@ -121,7 +121,7 @@ class NeuronCard(QWidget):
         self._bars.setFixedHeight(190)
         self._bars.setLabel("left", "% right")
         self._bars.setLabel("bottom", "true digit")
-        self._bars.setYRange(0, 115, padding=0)  # room above 100% for the legend
+        self._bars.setYRange(0, 132, padding=0)  # room above 100% for the legend row, clear of the bars
         self._bars.getAxis("left").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
         for name in ("left", "bottom"):
             axis = self._bars.getAxis(name)

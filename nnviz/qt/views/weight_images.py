@@ -29,7 +29,7 @@ from nnviz.qt.views._mosaic import mosaic_rgba, rgba_table
 from nnviz.qt.views.network_graph import layer_name
 
 GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
-LABEL_SPACE = 6.0  # room above each image for its number
+LABEL_SPACE = 11.0  # room above each image for its number (a line of text at the usual thumbnail scale)
 MAX_NUMBERED = 36  # above this many images per layer, numbers are left out
 MIN_THUMB_PX = 28  # every image gets at least one screen pixel per weight: more neurons scroll
 
