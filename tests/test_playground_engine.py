@@ -275,6 +275,48 @@ def test_chunked_forward_passes_equal_one_pass():
     np.testing.assert_allclose(hidden, whole[2], rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("activation, cost, sizes", [("tanh", "cross-entropy", (2, 5, 3, 2)),
+                                                     ("relu", "cross-entropy", (2, 4, 3)),
+                                                     ("sigmoid", REGRESSION_COST, (2, 6, 1))])
+def test_forward_by_columns_equals_the_networks_forward_pass(activation, cost, sizes):
+    from nnviz.engine import playground
+
+    net = Network(sizes, activation, cost, seed=4)
+    points = plane_points(60)  # 3,600 points: two chunks
+    whole = forward_pass(net.weights, net.biases, net.activation, net.cost, points)
+    buffers = {}
+    for _ in range(2):  # the second pass reuses the first one's buffers
+        columns = playground._forward_columns(net.snapshot(), np.ascontiguousarray(points.T), buffers)
+        for a, b in zip(columns, whole):
+            np.testing.assert_allclose(a.T, b, rtol=1e-5, atol=1e-6)
+    assert len(buffers) == len(sizes) - 1
+
+
+def test_one_plane_frame_equals_the_maps_the_decision_and_the_hidden_space():
+    from nnviz.engine.playground import PlaneSampler
+
+    net = Network((3, 5, 4, 2), "tanh", seed=2)
+    features = ["x1", "x2", "x1x2"]
+    points = make_toy("xor", n=40).x_train
+    grid = grid_lines(3, 5)
+    sampler = PlaneSampler(features, 12, 20, points, grid)
+    for layer in (1, 2):
+        frame = sampler.frame(net.snapshot(), layer)
+        for a, b in zip(frame.maps, plane_maps(net.snapshot(), features, 12), strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-6)
+        np.testing.assert_allclose(frame.decision, decision_map(net.snapshot(), features, 20), atol=1e-6)
+        space = hidden_space(net.snapshot(), features, layer, points, grid)
+        np.testing.assert_allclose(frame.space.points, space.points, atol=1e-5)
+        np.testing.assert_allclose(frame.space.grid, space.grid, atol=1e-5)
+        assert frame.space.axes == space.axes and frame.space.layer == layer
+    net.weights[0][...] = 0.0  # a new snapshot through the same buffers: the first frame's arrays stay as they were
+    kept = [m.copy() for m in frame.maps]
+    sampler.frame(net.snapshot(), 0)
+    for a, b in zip(frame.maps, kept):
+        np.testing.assert_array_equal(a, b)
+    assert sampler.frame(net.snapshot(), 0).space is None
+
+
 def test_the_windows_grid_bends_smoothly_under_a_steep_tanh_layer():
     """A trained 2-neuron tanh layer is steep: each grid line must stay a curve of short steps,
     not straight chords jumping between the saturated corners of the square."""

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.engine import activations as _activations
 from nnviz.engine.dataset import Dataset
 from nnviz.engine.features import feature_matrix
 from nnviz.engine.network import REGRESSION_COST, Network, Snapshot, forward_pass
 from nnviz.engine.trainer import TrainConfig
 
-__all__ = ["SMALL_CONFIG", "small_network", "PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "HiddenSpace", "hidden_space",
+__all__ = ["SMALL_CONFIG", "small_network", "PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "PlaneFrame", "PlaneSampler", "HiddenSpace", "hidden_space",
            "grid_lines", "curve_parts", "CurveParts", "dead_layers"]
 
 #: Training settings for these small problems (MNIST's Adam 0.003 with a cosine decay learns them too slowly).
@@ -69,11 +70,70 @@ def _forward(snapshot: Snapshot, inputs: np.ndarray, layers=None) -> list[np.nda
     return [np.concatenate([part[i] for part in parts]) for i in wanted]
 
 
+def _output_columns(cost: str, z: np.ndarray) -> np.ndarray:
+    """Output activations from pre-activations z (k, n), one sample per column, in place."""
+    if cost == "cross-entropy":
+        z -= z.max(axis=0)  # reductions across a few long rows: fast, unlike across many rows of 2
+        np.exp(z, out=z)
+        z /= z.sum(axis=0)
+        return z
+    if cost == REGRESSION_COST:
+        return z
+    return _activations.sigmoid(z, out=z)
+
+
+def _forward_columns(snapshot: Snapshot, inputs: np.ndarray, buffers: dict | None = None) -> list[np.ndarray]:
+    """All layers for the samples in the columns of ``inputs`` (n_in, n): [inputs, hidden_1, ..., output],
+    each (size, n) float32, the same values as forward_pass gives transposed.
+
+    One sample per column, so each bias is added along a long row and every heat map is one row
+    already (row-per-sample layout spends more time broadcasting 8-wide biases than multiplying).
+    Products go FORWARD_CHUNK columns at a time (see there). ``buffers`` (a dict kept by the caller)
+    holds each layer's array from one call to the next: fresh arrays this large are mapped from the
+    system and paged in every time, which costs more than the whole pass. Results then live in those
+    buffers until the next call with the same dict.
+    """
+    n = inputs.shape[1]
+    layers = [inputs]
+    a = inputs
+    last = len(snapshot.weights) - 1
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases)):
+            w = np.asarray(w, np.float32)
+            z = None if buffers is None else buffers.get(i)
+            if z is None or z.shape != (len(w), n):
+                z = np.empty((len(w), n), np.float32)
+                if buffers is not None:
+                    buffers[i] = z
+            for start in range(0, n, FORWARD_CHUNK):
+                np.matmul(w, a[:, start:start + FORWARD_CHUNK], out=z[:, start:start + FORWARD_CHUNK])
+            z += np.asarray(b, np.float32)[:, None]
+            a = _output_columns(snapshot.cost, z) if i == last else _activations.activate(snapshot.activation, z, out=z)
+            layers.append(a)
+    return layers
+
+
 def _class_score(snapshot: Snapshot, output: np.ndarray) -> np.ndarray:
-    """One number per sample in -1..1 from the output layer: p(class 1) - p(class 0), or the value."""
-    if snapshot.cost == REGRESSION_COST or output.shape[1] == 1:
-        return output[:, 0]
-    return output[:, 1] - output[:, 0]
+    """One number per sample in -1..1 from the output layer (k, n): p(class 1) - p(class 0), or the value."""
+    if snapshot.cost == REGRESSION_COST or len(output) == 1:
+        return output[0]
+    return output[1] - output[0]
+
+
+def _plane_inputs(features, resolution: int, extent: float = PLANE_EXTENT) -> np.ndarray:
+    """The features of the plane's grid points as columns, (n_features, resolution²) float32."""
+    return np.ascontiguousarray(feature_matrix(plane_points(resolution, extent), features).T)
+
+
+def _unit_maps(values: np.ndarray, resolution: int) -> np.ndarray:
+    """values (n_units, res²) as (n_units, res, res) float32 maps scaled into -1..1 (see plane_maps)."""
+    values = np.nan_to_num(values.astype(np.float32, copy=True), nan=0.0, posinf=1.0, neginf=-1.0)
+    values /= np.maximum(np.abs(values).max(axis=1, keepdims=True), 1.0)
+    return values.reshape(len(values), resolution, resolution)
+
+
+def _decision(snapshot: Snapshot, output: np.ndarray, resolution: int) -> np.ndarray:
+    return np.nan_to_num(_class_score(snapshot, output).astype(np.float32)).reshape(resolution, resolution)
 
 
 def plane_maps(snapshot: Snapshot, features, resolution: int) -> list[np.ndarray]:
@@ -83,23 +143,57 @@ def plane_maps(snapshot: Snapshot, features, resolution: int) -> list[np.ndarray
     float32 and scaled into -1..1: a unit whose largest |value| over the plane exceeds 1 (x1² out
     here, ReLU neurons) is divided by it, others (tanh, sigmoid) keep their own values.
     """
-    inputs = feature_matrix(plane_points(resolution), features)
-    layers = _forward(snapshot, inputs)
-    layers[-1] = _class_score(snapshot, layers[-1])[:, None]
-    maps = []
-    for values in layers:
-        values = np.nan_to_num(values.T.astype(np.float32, copy=True), nan=0.0, posinf=1.0, neginf=-1.0)
-        scale = np.maximum(np.abs(values).max(axis=1, keepdims=True), 1.0)
-        values /= scale
-        maps.append(values.reshape(len(values), resolution, resolution))
-    return maps
+    layers = _forward_columns(snapshot, _plane_inputs(features, resolution))
+    layers[-1] = _class_score(snapshot, layers[-1])[None, :]
+    return [_unit_maps(values, resolution) for values in layers]
 
 
 def decision_map(snapshot: Snapshot, features, resolution: int) -> np.ndarray:
     """The output score p(class 1) - p(class 0) over the plane, (res, res) float32 in -1..1."""
-    inputs = feature_matrix(plane_points(resolution), features)
-    [output] = _forward(snapshot, inputs, layers=[-1])
-    return np.nan_to_num(_class_score(snapshot, output).astype(np.float32)).reshape(resolution, resolution)
+    return _decision(snapshot, _forward_columns(snapshot, _plane_inputs(features, resolution))[-1], resolution)
+
+
+@dataclass(frozen=True, eq=False)
+class PlaneFrame:
+    """What the Playground draws of one snapshot: ``maps`` as plane_maps gives them, ``decision`` as
+    decision_map, ``space`` as hidden_space (None when no layer was asked for)."""
+
+    maps: list = field(repr=False)
+    decision: np.ndarray = field(repr=False)
+    space: "HiddenSpace | None" = None
+
+
+class PlaneSampler:
+    """The plane's heat maps, the decision map and a hidden layer's view, all from ONE forward pass.
+
+    The maps' grid (map_resolution²), the decision's grid (output_resolution²), the data ``points``
+    (n, 2) and the ``grid`` lines (m, 2) go through the network together; their features are
+    computed once here, since they do not change from one snapshot to the next.
+    """
+
+    def __init__(self, features, map_resolution: int, output_resolution: int, points: np.ndarray,
+                 grid: np.ndarray, extent: float = PLANE_EXTENT) -> None:
+        parts = [plane_points(map_resolution, extent), plane_points(output_resolution, extent),
+                 np.asarray(points, np.float32).reshape(-1, 2), np.asarray(grid, np.float32).reshape(-1, 2)]
+        self.map_resolution, self.output_resolution = map_resolution, output_resolution
+        self._ends = np.cumsum([len(p) for p in parts])
+        self._inputs = np.ascontiguousarray(feature_matrix(np.concatenate(parts), features).T)
+        self._buffers: dict = {}  # every layer's values, reused: nothing handed out refers to them
+
+    def frame(self, snapshot: Snapshot, layer: int = 0) -> PlaneFrame:
+        """Maps, decision and (``layer`` > 0, 1-based hidden layer) that layer's view of points and grid."""
+        maps_end, decision_end, points_end, _ = self._ends
+        layers = _forward_columns(snapshot, self._inputs, self._buffers)
+        score = _class_score(snapshot, layers[-1])
+        maps = [_unit_maps(values[:, :maps_end], self.map_resolution) for values in layers[:-1]]
+        maps.append(_unit_maps(score[None, :maps_end], self.map_resolution))
+        decision = np.nan_to_num(score[maps_end:decision_end].astype(np.float32)).reshape(
+            self.output_resolution, self.output_resolution)
+        space = None
+        if layer:
+            _check_layer(snapshot, layer)
+            space = _space_of(snapshot, layer, layers[layer][:, decision_end:].T, points_end - decision_end)
+        return PlaneFrame(maps, decision, space)
 
 
 def grid_lines(n_lines: int = 13, samples: int = 60, extent: float = 1.2) -> np.ndarray:
@@ -146,20 +240,29 @@ class HiddenSpace:
     saturated: float = float("nan")
 
 
-def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, grid: np.ndarray) -> HiddenSpace:
-    """The data ``points`` (n, 2) and ``grid`` (m, 2) of the plane as hidden layer ``layer`` (1-based) sees them."""
+def _check_layer(snapshot: Snapshot, layer: int) -> None:
     n_hidden = len(snapshot.layer_sizes) - 2
     if not 1 <= layer <= n_hidden:
         raise ValueError(f"this network has {n_hidden} hidden layers, not a layer {layer}")
     if snapshot.layer_sizes[layer] < 2:
         raise ValueError(f"hidden layer {layer} has one neuron: there is no plane to draw")
+
+
+def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, grid: np.ndarray) -> HiddenSpace:
+    """The data ``points`` (n, 2) and ``grid`` (m, 2) of the plane as hidden layer ``layer`` (1-based) sees them."""
+    _check_layer(snapshot, layer)
     both = np.concatenate([np.asarray(points, np.float32), np.asarray(grid, np.float32)])
-    [activations] = _forward(snapshot, feature_matrix(both, features), layers=[layer])
-    activations = activations.astype(np.float64)
+    layers = _forward_columns(snapshot, np.ascontiguousarray(feature_matrix(both, features).T))
+    return _space_of(snapshot, layer, layers[layer].T, len(points))
+
+
+def _space_of(snapshot: Snapshot, layer: int, activations: np.ndarray, n: int) -> HiddenSpace:
+    """HiddenSpace from ``layer``'s activations (n + m, size) of the n points, then the m grid points."""
+    n_hidden = len(snapshot.layer_sizes) - 2
+    activations = np.array(activations, np.float64)  # a copy, changed in place below
     # a runaway network (diverging, or weights typed by hand) must still draw: clip to a finite range PCA can sum
-    activations = np.clip(np.nan_to_num(activations, nan=0.0, posinf=HIDDEN_LIMIT, neginf=-HIDDEN_LIMIT),
-                          -HIDDEN_LIMIT, HIDDEN_LIMIT)
-    n = len(points)
+    np.nan_to_num(activations, copy=False, nan=0.0, posinf=HIDDEN_LIMIT, neginf=-HIDDEN_LIMIT)
+    np.clip(activations, -HIDDEN_LIMIT, HIDDEN_LIMIT, out=activations)
     saturated = float("nan")
     if snapshot.activation in BOUNDS and n and activations.shape[1] == 2:
         low, high = BOUNDS[snapshot.activation]

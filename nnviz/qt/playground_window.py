@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QMa
 
 from nnviz.engine.features import FEATURE_LABELS
 from nnviz.engine.learning_check import StuckWatch, stuck_message
-from nnviz.engine.playground import (PLANE_EXTENT, curve_parts, dead_layers, decision_map, grid_lines, hidden_space,
-                                     plane_maps)
+from nnviz.engine.playground import PLANE_EXTENT, PlaneSampler, curve_parts, dead_layers, grid_lines
 from nnviz.engine.toy import drawn_curve
 from nnviz.qt import _playground_state as ps
 from nnviz.qt._playground_controls import PlaygroundControls
@@ -236,6 +235,9 @@ class PlaygroundWindow(QMainWindow):
             return
         raw = state.raw_points()
         self.raw_points = raw
+        # the grids and points go through the network together, once per frame
+        self._sampler = PlaneSampler(state.features, ps.HEATMAP_RESOLUTION, ps.OUTPUT_RESOLUTION, raw.x_train,
+                                     self._grid, PLANE_EXTENT)
         self.network_view.set_structure(self.session.network.layer_sizes, [FEATURE_LABELS[f] for f in state.features],
                                         dataset.class_names, ps.HEATMAP_RESOLUTION, PLANE_EXTENT)
         self.decision_view.set_points(raw.x_train, raw.y_train, raw.x_test, raw.y_test, dataset.class_names)
@@ -275,13 +277,11 @@ class PlaygroundWindow(QMainWindow):
         if self.state.is_curve:
             self._draw_curve(snapshot)
             return
-        features = self.state.features
-        maps = plane_maps(snapshot, features, ps.HEATMAP_RESOLUTION)
-        self.network_view.show_maps(maps, snapshot.weights, snapshot.biases)
-        self.decision_view.show_decision(decision_map(snapshot, features, ps.OUTPUT_RESOLUTION))
-        if self._hidden_choice:
-            space = hidden_space(snapshot, features, self._hidden_choice, self.raw_points.x_train, self._grid)
-            self.hidden_view.show_space(space)
+        frame = self._sampler.frame(snapshot, self._hidden_choice)
+        self.network_view.show_maps(frame.maps, snapshot.weights, snapshot.biases)
+        self.decision_view.show_decision(frame.decision)
+        if frame.space is not None:
+            self.hidden_view.show_space(frame.space)
         elif not self.state.hidden:
             self.hidden_view.show_message("No hidden layer: the output draws one straight line through the "
                                           "input features. Add a hidden layer to see the plane it makes.")
