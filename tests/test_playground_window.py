@@ -311,12 +311,21 @@ def test_edges_are_drawn_by_sign_and_size(playground):
     view = window.network_view
     window.set_parameter("weight", 0, (0, 0), 50.0)  # by far the largest: the widest blue item
     window.set_parameter("weight", 0, (1, 1), -0.001)  # tiny and negative: the thinnest red item
-    widest_blue = np.column_stack(view._edges[2 * 5 - 1].getData()).reshape(-1, 4)
-    thinnest_red = np.column_stack(view._edges[0].getData()).reshape(-1, 4)
+    bins = {(sign, strength): (pen, np.column_stack([xs[0::2], ys[0::2], xs[1::2], ys[1::2]]))
+            for sign, strength, pen, xs, ys in view.edge_bins()}
+    strongest = max(strength for _, strength in bins)
+    widest_pen, widest_blue = bins[(1, strongest)]
+    thinnest_pen, thinnest_red = bins[(-1, 0)]
     a = view._segments[0]  # x1 -> neuron 1
     b = view._segments[3]  # x2 -> neuron 2
     np.testing.assert_array_equal(widest_blue, [a[[0, 1, 2, 3]]])
     assert any(np.array_equal(row, b) for row in thinnest_red)
+    assert widest_pen.widthF() > thinnest_pen.widthF()
+    blue, red = widest_pen.color(), thinnest_pen.color()
+    assert blue.blue() > blue.red() and red.red() > red.blue()
+    bounds = view._edges.boundingRect()  # set once per layout: every line must lie inside it
+    for x0, y0, x1, y1 in view._segments:
+        assert bounds.contains(x0, y0) and bounds.contains(x1, y1)
 
 
 def test_the_handle_stays_inside_the_plot_for_a_tall_neuron(playground):

@@ -20,15 +20,20 @@ class EdgeLayer(pg.GraphicsObject):
     """Lines (x0, y0) -> (x1, y1) coloured by the sign of their weight, thicker and darker when stronger.
 
     Bins are (sign, strength) with sign +1 (w > 0) or -1 (w <= 0) and strength 0 (weakest) to
-    len(BIN_WIDTHS) - 1; strong lines are drawn over weak ones. The item's bounds are set once per
+    len(widths) - 1 (MAGNITUDE_EDGES, BIN_WIDTHS and BIN_ALPHAS unless given); strong lines are drawn over weak ones. The item's bounds are set once per
     layout (:meth:`set_bounds`), so new weights cost no bounds computation, and each bin's lines are
     kept as one QPainterPath built from NumPy, so a repaint is a handful of drawPath calls.
     """
 
-    def __init__(self, positive_color, negative_color) -> None:
+    def __init__(self, positive_color, negative_color, magnitude_edges=MAGNITUDE_EDGES, widths=BIN_WIDTHS,
+                 alphas=BIN_ALPHAS) -> None:
+        """``magnitude_edges``: strength bin boundaries; ``widths`` and ``alphas``: one per bin (one more than edges)."""
         super().__init__()
+        if not len(widths) == len(alphas) == len(magnitude_edges) + 1:
+            raise ValueError("one width and one opacity per strength bin: len(magnitude_edges) + 1 of each")
+        self._magnitude_edges = tuple(magnitude_edges)
         self._bins: list[tuple[int, int, QPen]] = []
-        for strength, (width, alpha) in enumerate(zip(BIN_WIDTHS, BIN_ALPHAS)):
+        for strength, (width, alpha) in enumerate(zip(widths, alphas)):
             for sign, color in ((1, positive_color), (-1, negative_color)):
                 self._bins.append((sign, strength, pg.mkPen(color(alpha), width=width)))
         self._bins.sort(key=lambda b: b[1])  # paint order: weak first
@@ -53,7 +58,7 @@ class EdgeLayer(pg.GraphicsObject):
     def set_edges(self, x0, y0, x1, y1, weights, strength) -> None:
         """Lines from (x0, y0) to (x1, y1), one per weight; ``strength`` is |w| / max|w| in [0, 1]."""
         weights = np.asarray(weights)
-        bins = np.digitize(np.asarray(strength), MAGNITUDE_EDGES)
+        bins = np.digitize(np.asarray(strength), self._magnitude_edges)
         positive = weights > 0
         # Most frames move no line to another bin: then nothing is rebuilt or repainted.
         drawn = (bins, positive, x0, y0, x1, y1)

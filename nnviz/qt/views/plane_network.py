@@ -15,12 +15,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._edge_layer import EdgeLayer
 from nnviz.qt.views.heatmap import heat_image, set_heat, to_rgba
 
 TILE = 1.0
 COLUMN_STEP = 2.3  # tile plus room for the edges
 ROW_STEP = 1.3
-WIDTH_BINS = 5  # edges are drawn by one item per (sign, width bin): tens, not hundreds, of items
+WIDTH_BINS = 5  # edges are drawn in one path per (sign, width bin), all by one item
 HOVER_PIXELS = 6.0
 
 
@@ -52,7 +53,7 @@ class PlaneNetworkView(pg.PlotWidget):
         self._columns: list[pg.ImageItem] = []  # one image per column of tiles
         self._mosaics: list[np.ndarray] = []  # (rows, res, 4) RGBA of each column, gaps transparent
         self._labels: list[pg.TextItem] = []
-        self._edges = self._make_edge_items()
+        self._edges = self._make_edge_layer()  # every weight's line, in one item
         self._sizes: tuple[int, ...] = ()
         self._names: list[list[str]] = []
         self._segments = np.zeros((0, 4))
@@ -63,21 +64,19 @@ class PlaneNetworkView(pg.PlotWidget):
         self._extent = 1.0
         self._resolution = 0
         self._corners: list[np.ndarray] = []
-        self._item_of_edge = np.zeros(0, np.int64)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
-    def _make_edge_items(self) -> list[pg.PlotCurveItem]:
-        items = []
-        for rgb in (_colors.NEGATIVE_RGB, _colors.POSITIVE_RGB):
-            for b in range(WIDTH_BINS):
-                share = (b + 1) / WIDTH_BINS
-                pen = pg.mkPen(_colors.on_background(rgb, int(70 + 185 * share)), width=0.6 + 4.4 * share)
-                curve = pg.PlotCurveItem(connect="pairs", pen=pen)
-                curve.setZValue(-1)
-                self.addItem(curve)
-                items.append(curve)
-        return items
+    def _make_edge_layer(self) -> EdgeLayer:
+        shares = (np.arange(WIDTH_BINS) + 1) / WIDTH_BINS
+        edges = EdgeLayer(lambda alpha: _colors.on_background(_colors.POSITIVE_RGB, alpha),
+                          lambda alpha: _colors.on_background(_colors.NEGATIVE_RGB, alpha),
+                          magnitude_edges=tuple(shares[:-1]), widths=tuple(0.6 + 4.4 * shares),
+                          alphas=tuple(int(a) for a in 70 + 185 * shares))
+        edges.setZValue(-1)
+        edges.set_antialias(False)  # as the curves drew them before, at about half the painting time
+        self.addItem(edges)
+        return edges
 
     # ---- structure ---------------------------------------------------------------------------------
 
@@ -128,9 +127,10 @@ class PlaneNetworkView(pg.PlotWidget):
                     segments.append((start[col, 0] + TILE, start[col, 1] + TILE / 2, end[row, 0], end[row, 1] + TILE / 2))
                     index.append((layer, row, col))
         self._segments = np.array(segments, dtype=np.float64).reshape(-1, 4)
-        self._item_of_edge = np.zeros(0, np.int64)  # which edge item draws each edge, as last drawn
         self._segment_index = np.array(index, dtype=np.int64).reshape(-1, 3)
+        self._edges.clear()
         height = max(layer_sizes) * ROW_STEP
+        self._edges.set_bounds(QRectF(-0.5, -height / 2 - 0.5, last * COLUMN_STEP + TILE + 1.0, height + 1.0))
         # room for the feature names on the left and the class names on the right
         self.getViewBox().setRange(QRectF(-2.0, -height / 2 - 0.2, last * COLUMN_STEP + TILE + 4.6, height + 1.2),
                                    padding=0)
@@ -193,18 +193,12 @@ class PlaneNetworkView(pg.PlotWidget):
         w = np.concatenate([np.asarray(m, np.float64).ravel() for m in self._weights])  # (layer, row, col) order
         magnitude = np.abs(np.nan_to_num(w))
         scale = max(float(magnitude.max()), 1.0)
-        bins = np.minimum((magnitude / scale * WIDTH_BINS).astype(np.int64), WIDTH_BINS - 1)
-        positive = w > 0
-        item_of_edge = positive * WIDTH_BINS + bins
-        if np.array_equal(item_of_edge, self._item_of_edge):
-            return  # every edge keeps its colour and width: nothing to redraw
-        self._item_of_edge = item_of_edge
-        for sign in (0, 1):
-            for b in range(WIDTH_BINS):
-                chosen = self._segments[item_of_edge == sign * WIDTH_BINS + b]
-                xs = chosen[:, [0, 2]].ravel()
-                ys = chosen[:, [1, 3]].ravel()
-                self._edges[sign * WIDTH_BINS + b].setData(xs, ys)
+        s = self._segments  # the layer keeps what it drew and redraws only when an edge changes bin
+        self._edges.set_edges(s[:, 0], s[:, 1], s[:, 2], s[:, 3], np.nan_to_num(w), magnitude / scale)
+
+    def edge_bins(self) -> list:
+        """(sign, strength, pen, xs, ys) of each (sign, width) bin of edges, as drawn (see EdgeLayer.bins)."""
+        return self._edges.bins()
 
     # ---- hover and click ---------------------------------------------------------------------------
 
