@@ -395,3 +395,38 @@ def test_the_loss_plot_fits_in_its_view(qtbot, playground, size):
     qtbot.waitUntil(lambda: window.size().width() == size[0], timeout=3000)
     for view in (window.loss_view,):
         assert view.getPlotItem().geometry().width() <= view.width() + 1  # its title does not widen it
+
+
+def test_every_tile_shows_its_units_map_through_the_colour_scale(playground):
+    """Tiles are coloured in NumPy: each must match what pyqtgraph's own lookup would paint for that
+    unit's map at levels -1..1 (within one step of the table: the two round at different places)."""
+    import pyqtgraph as pg
+
+    from nnviz.engine.playground import plane_maps
+    from nnviz.qt.views.heatmap import heat_lut
+
+    window = playground(hidden=(3, 2), features=("x1", "x2", "x1x2"))
+    snapshot = window.session.snapshot
+    window.draw(snapshot)
+    maps = plane_maps(snapshot, window.state.features, 50)
+    score = maps[-1][0]
+    columns = [*maps[:-1], np.stack([-score, score])]  # the output column: one tile per class
+    lut = heat_lut()
+    step = int(np.abs(np.diff(lut[:, :3].astype(int), axis=0)).max())
+    for column, values in enumerate(columns):
+        assert window.network_view.tile_counts[column] == len(values)
+        for row, value in enumerate(values):
+            expected, _ = pg.functions.makeARGB(value, lut=lut, levels=(-1.0, 1.0))  # BGRA
+            shown = window.network_view.tile_colours(column, row)
+            assert np.abs(shown[..., 2::-1].astype(int) - expected[..., :3]).max() <= step, (column, row)
+            assert (shown[..., 3] == 255).all()
+
+
+def test_heat_colours_run_red_white_blue_and_show_nan_as_white():
+    from nnviz.qt.views.heatmap import to_rgba
+
+    colours = to_rgba(np.array([np.nan, -1.0, 0.0, 1.0, -5.0], np.float32)).astype(int)
+    nan, low, zero, high, below = colours
+    assert min(zero[:3]) > 240 and np.array_equal(nan, zero)  # NaN: the middle of the scale, white
+    assert low[0] > low[2] + 100 and high[2] > high[0] + 100  # red below, blue above
+    assert np.array_equal(below, low)  # beyond the scale: its end colour
