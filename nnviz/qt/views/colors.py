@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "#ffffff"
 FOREGROUND = "#202020"
@@ -155,4 +156,11 @@ def fixed_plot(item: pg.PlotItem, title: str | None = None, bottom: str | None =
     if not mouse:
         item.setMouseEnabled(False, False)
     return item
+
+
+def cache_axes(item: pg.PlotItem) -> None:
+    """Keep each axis of ``item`` as a rendered pixmap: the data under their edges changes every frame
+    and repaints them, and blitting a pixmap costs a fraction of drawing ticks and labels again."""
+    for name in ("left", "bottom", "right", "top"):
+        item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.heatmap import CLASS_RGB, heat_image, legend_html, plane_rect, set_heat
@@ -28,6 +28,8 @@ class DecisionPlaneView(QWidget):
         self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=_colors.weight_colormap(), interactive=False,
                                           width=12, label="p(blue) − p(red)")
         self.colour_bar.setImageItem(self.image, insert_in=item)
+        _colors.cache_axes(item)
+        self.colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=1))
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(_colors.FOREGROUND, width=1.5), symbol="s")
         item.addItem(self.train_points)
