@@ -58,18 +58,23 @@ def heat_image(rect: QRectF, resolution: int, rgba: bool = True) -> pg.ImageItem
     return image
 
 
+def heat_index(values: np.ndarray) -> np.ndarray:
+    """Rows (uint8, same shape) of the heat lookup table for values in -1..1; NaN gets the middle, white."""
+    scaled = np.clip(values, -1.0, 1.0)
+    if not np.isfinite(scaled).all():  # a tenth of what nan_to_num costs when there is nothing to replace
+        np.nan_to_num(scaled, copy=False)  # a diverged network's NaN shows as white, not as a warning
+    scaled += 1.0
+    scaled *= 127.5
+    return scaled.astype(np.uint8)
+
+
 def to_rgba(values: np.ndarray) -> np.ndarray:
     """Colours (..., 4) uint8 of values in -1..1, for any number of maps at once.
 
     Colouring in NumPy and handing ImageItem ready RGBA skips its per-image rescale and the colour
     table it would rebuild (256 qRgba calls) for every map on every frame.
     """
-    scaled = np.clip(values, -1.0, 1.0)
-    if not np.isfinite(scaled).all():  # a tenth of what nan_to_num costs when there is nothing to replace
-        np.nan_to_num(scaled, copy=False)  # a diverged network's NaN shows as white, not as a warning
-    scaled += 1.0
-    scaled *= 127.5
-    index = scaled.astype(np.uint8)
+    index = heat_index(values)
     colours = np.take(shared_lut_words(), index)  # one 32-bit word per pixel: a quarter of the indexing work
     return colours.view(np.uint8).reshape(*index.shape, 4)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views._edge_layer import EdgeLayer
-from nnviz.qt.views.heatmap import heat_image, set_heat, to_rgba
+from nnviz.qt.views.heatmap import heat_image, heat_index, set_heat, shared_lut_words
 
 TILE = 1.0
 COLUMN_STEP = 2.3  # tile plus room for the edges
@@ -52,6 +52,7 @@ class PlaneNetworkView(pg.PlotWidget):
         self.getViewBox().setAspectLocked(True)
         self._columns: list[pg.ImageItem] = []  # one image per column of tiles
         self._mosaics: list[np.ndarray] = []  # (rows, res, 4) RGBA of each column, gaps transparent
+        self._tiles: list[np.ndarray] = []  # (n, res, res) uint32 views of each mosaic's tiles, top first
         self._labels: list[pg.TextItem] = []
         self._edges = self._make_edge_layer()  # every weight's line, in one item
         self._sizes: tuple[int, ...] = ()
@@ -99,10 +100,14 @@ class PlaneNetworkView(pg.PlotWidget):
         self._corners = corners
         gap = int(round(resolution * (ROW_STEP - TILE) / TILE))
         self._gap = gap
-        self._columns, self._mosaics = [], []
+        self._columns, self._mosaics, self._tiles = [], [], []
+        step = resolution + gap
         for xy in corners:
             n = len(xy)
-            mosaic = np.zeros((n * resolution + (n - 1) * gap, resolution, 4), np.uint8)
+            whole = np.zeros((n * step, resolution, 4), np.uint8)
+            mosaic = whole[:n * step - gap]
+            # tile j (0 = top) as one 32-bit word per pixel, counted from the mosaic's bottom rows
+            self._tiles.append(whole.view(np.uint32).reshape(n, step, resolution)[::-1, :resolution])
             bottom = xy[-1, 1]
             image = heat_image(QRectF(0, 0, 1, 1), resolution)
             image.setImage(mosaic, autoLevels=False)
@@ -159,15 +164,11 @@ class PlaneNetworkView(pg.PlotWidget):
         score = maps[-1][0]
         n_out = self._sizes[-1]
         columns.append(np.stack([-score, score]) if n_out == 2 else maps[-1])
-        colours = to_rgba(np.concatenate(columns))  # one LUT pass for every tile
-        res, step = self._resolution, self._resolution + self._gap
-        first = 0
-        for image, mosaic, values in zip(self._columns, self._mosaics, columns):
-            n = len(values)
-            for j in range(n):  # tile j (0 = top) sits at the mosaic's rows counted from the bottom
-                offset = (n - 1 - j) * step
-                mosaic[offset:offset + res] = colours[first + j]
-            first += n
+        index = heat_index(np.concatenate(columns))  # one pass for every tile
+        words, first = shared_lut_words(), 0
+        for image, mosaic, tiles in zip(self._columns, self._mosaics, self._tiles):
+            np.take(words, index[first:first + len(tiles)], out=tiles, mode="clip")  # straight into the mosaic
+            first += len(tiles)
             set_heat(image, mosaic)
         self._draw_edges()
 
