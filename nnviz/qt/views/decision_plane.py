@@ -32,8 +32,10 @@ class DecisionPlaneView(QWidget):
         self.colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=1))
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(_colors.FOREGROUND, width=1.5), symbol="s")
-        item.addItem(self.train_points)
-        item.addItem(self.test_points)
+        for points in (self.train_points, self.test_points):
+            # the map under them changes every frame, they do not: repaint them from a pixmap
+            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            item.addItem(points)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)

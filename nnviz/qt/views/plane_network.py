@@ -76,6 +76,8 @@ class PlaneNetworkView(pg.PlotWidget):
                           alphas=tuple(int(a) for a in 70 + 185 * shares))
         edges.setZValue(-1)
         edges.set_antialias(False)  # as the curves drew them before, at about half the painting time
+        # kept as a pixmap: most frames change the tiles over it, not its lines, and a blit costs less than the paths
+        edges.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(edges)
         return edges
 
