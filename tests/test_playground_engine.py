@@ -317,6 +317,17 @@ def test_one_plane_frame_equals_the_maps_the_decision_and_the_hidden_space():
     assert sampler.frame(net.snapshot(), 0).space is None
 
 
+def test_a_blown_up_network_still_gives_a_finite_frame():
+    from nnviz.engine.playground import PlaneSampler
+
+    net = Network((2, 4, 3, 2), "relu", seed=2)
+    net.weights[0][0, 0], net.weights[0][1, 1] = np.inf, np.nan  # as a diverged run or a typed weight leaves it
+    frame = PlaneSampler(["x1", "x2"], 8, 10, np.zeros((5, 2), np.float32), grid_lines(3, 4)).frame(net.snapshot(), 1)
+    assert all(np.isfinite(m).all() and np.abs(m).max() <= 1 for m in frame.maps)
+    assert np.isfinite(frame.decision).all() and np.abs(frame.decision).max() <= 1
+    assert np.isfinite(frame.space.points).all() and np.isfinite(frame.space.grid).all()
+
+
 def test_the_windows_grid_bends_smoothly_under_a_steep_tanh_layer():
     """A trained 2-neuron tanh layer is steep: each grid line must stay a curve of short steps,
     not straight chords jumping between the saturated corners of the square."""
