@@ -12,10 +12,12 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 __all__ = ["FrameClock", "FRAME_INTERVAL_S", "STATS_FRAMES", "GUI_BUDGET", "MAX_FRAME_INTERVAL_S"]
 
 #: While training at full speed, snapshots reach the views at most 1/FRAME_INTERVAL_S times a second
-#: (the worker offers at most 20): the graph and the output bars redraw about 15 times a second...
-FRAME_INTERVAL_S = 0.06
+#: (the worker offers at most 20): the graph and the output bars redraw about 17 times a second
+#: (bench_gui, quiet 2-core machine, same run: 0.05 s gave 16.9-17.7 redraws/s at 74-79% of headless,
+#: 0.06 s 14.6-15.4 at 71-76%: timer jitter leaves 0.06 s under 15 a second)...
+FRAME_INTERVAL_S = 0.05
 #: ... and batch/epoch statistics once every STATS_FRAMES such frames (the cost curve is the dearest).
-STATS_FRAMES = 12
+STATS_FRAMES = 14
 #: The shared clock spaces its frames out while drawing them takes more than this share of one core:
 #: the GUI thread then holds the GIL the training thread needs. At most MAX_FRAME_INTERVAL_S apart.
 #: On 2 cores (bench_gui) training lost about 1.3 times the GUI thread's share of a core.
