@@ -3,7 +3,8 @@
 Needs Xvfb (or a desktop's DISPLAY), xdotool and xwininfo (Debian: xvfb xdotool x11-utils).
 Run from the repository: `python packaging/measure_quit.py --runs 5 --train-seconds 5`; it starts
 Xvfb on a free display unless --display is given, trains a few seconds if asked (Space), presses
-Ctrl+Q and reports the medians. Settings go to a temporary home; the saved settings are checked.
+Ctrl+Q, answers "Discard" when the app asks to save the trained network (timed from that answer)
+and reports the medians. Settings go to a temporary home; the saved settings are checked.
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ def _main_window(env: dict, timeout: float = 60.0) -> str:
     raise RuntimeError("the nnviz window did not appear")
 
 
+def _save_question(app: subprocess.Popen, env: dict, timeout: float = 3.0) -> str | None:
+    """The "Save the trained network?" question's window, if the app asks before quitting."""
+    deadline = time.monotonic() + timeout
+    while app.poll() is None and time.monotonic() < deadline:
+        found = subprocess.run(["xdotool", "search", "--name", "Save the trained network"], env=env,
+                               capture_output=True, text=True).stdout.split()
+        viewable = [w for w in found if _viewable(w, env)]
+        if viewable:
+            return viewable[-1]
+        time.sleep(0.02)
+    return None
+
+
 def measure_once(env: dict, train_seconds: float) -> tuple[float, float, bool]:
     """(seconds to the window gone, seconds to the process end, settings saved) after one Ctrl+Q."""
     home = Path(tempfile.mkdtemp(prefix="nnviz-quit-"))
@@ -50,6 +64,14 @@ def measure_once(env: dict, train_seconds: float) -> tuple[float, float, bool]:
             time.sleep(train_seconds)
         started = time.monotonic()
         subprocess.run(["xdotool", "key", "--window", window, "ctrl+q"], env=run_env, stderr=subprocess.DEVNULL)
+        question = _save_question(app, run_env) if train_seconds else None
+        if question is not None:
+            # A trained, unsaved network: the app asks first, as it should. Answer "Discard" (Tab
+            # from the default Save to the next button, then Return) and time the quit from there.
+            subprocess.run(["xdotool", "windowfocus", "--sync", question], env=run_env, stderr=subprocess.DEVNULL)
+            started = time.monotonic()
+            subprocess.run(["xdotool", "key", "--window", question, "Tab", "Return"], env=run_env,
+                           stderr=subprocess.DEVNULL)
         gone = None
         while app.poll() is None and time.monotonic() - started < 30:
             if gone is None and not _viewable(window, run_env):
