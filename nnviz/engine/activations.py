@@ -29,11 +29,8 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def activate(name: str, z: np.ndarray, out: np.ndarray | None = None, scratch: np.ndarray | None = None) -> np.ndarray:
-    """Apply activation ``name`` to the pre-activations ``z``; ``out`` may be ``z`` itself.
-
-    ``scratch`` is an optional buffer shaped like ``z`` (leaky ReLU then allocates nothing).
-    """
+def activate(name: str, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Apply activation ``name`` to the pre-activations ``z``; ``out`` may be ``z`` itself."""
     if name == "relu":
         return np.maximum(z, 0, out=out)
     if name == "sigmoid":
@@ -42,7 +39,7 @@ def activate(name: str, z: np.ndarray, out: np.ndarray | None = None, scratch: n
         return np.tanh(z, out=out)
     if name == "leaky_relu":
         # max(z, slope*z) is leaky ReLU for 0 < slope < 1
-        scaled = np.multiply(z, z.dtype.type(LEAKY_SLOPE), out=scratch)
+        scaled = np.multiply(z, z.dtype.type(LEAKY_SLOPE))
         return np.maximum(z, scaled, out=out)
     if name == "linear":
         if out is None:

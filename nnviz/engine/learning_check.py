@@ -44,6 +44,12 @@ class NotLearning:
     message: str
 
 
+def chance_accuracy(y_test: np.ndarray, n_classes: int) -> float:
+    """The accuracy of always answering the most common test label (1/classes when balanced)."""
+    counts = np.bincount(np.asarray(y_test, dtype=np.int64), minlength=max(1, n_classes))
+    return float(counts.max() / counts.sum()) if counts.sum() else 1.0 / max(1, n_classes)
+
+
 class LearningCheck:
     """Watches one run's records; :meth:`after_epoch` gives a NotLearning the first time each kind applies.
 
@@ -51,8 +57,7 @@ class LearningCheck:
     """
 
     def __init__(self, y_test: np.ndarray, n_classes: int) -> None:
-        counts = np.bincount(np.asarray(y_test, dtype=np.int64), minlength=max(1, n_classes))
-        self.chance = float(counts.max() / counts.sum()) if counts.sum() else 1.0 / max(1, n_classes)
+        self.chance = chance_accuracy(y_test, n_classes)
         self.start_cost: float | None = None
         self.reported: set[str] = set()
         self.test_costs: list[float] = []
@@ -134,8 +139,7 @@ class StuckWatch:
         if self.regression:
             self.baseline = float(np.mean((y - y.mean()) ** 2)) if y.size else 0.0
         else:
-            counts = np.bincount(y.astype(np.int64), minlength=max(1, n_outputs))
-            self.baseline = float(counts.max() / counts.sum()) if counts.sum() else 1.0 / max(1, n_outputs)
+            self.baseline = chance_accuracy(y, n_outputs)
         self.stuck = False
         self.stuck_since: int | None = None  # first epoch of the current stuck streak
         self.score = float("nan")  # the last epoch's test accuracy or test MSE

@@ -413,7 +413,7 @@ class Backprop:
             if keeps_slope:  # scratch_t[i] then holds f'(z) until the backward pass
                 activations.activate_keeping_slope(act_name, z, self.scratch_t[i])
             else:
-                activations.activate(act_name, z, out=z, scratch=self.scratch_t[i])
+                activations.activate(act_name, z, out=z)
             if dropout > 0.0:
                 mask = self.masks[i]
                 rng.random(out=mask, dtype=self.dtype)
