@@ -26,6 +26,7 @@ from nnviz.qt.views.decision_plane import DecisionPlaneView
 from nnviz.qt.views.hidden_space import HiddenSpaceView
 from nnviz.qt.views.loss_curve import LossCurveView
 from nnviz.qt.views.plane_network import PlaneNetworkView
+from nnviz.qt.views._steady_label import SteadyLabel
 
 TITLE = "nnviz Playground"
 #: Frames reach the views up to 25 times a second: small networks change fast and draw cheaply.
@@ -158,10 +159,11 @@ class PlaygroundWindow(QMainWindow):
         self.reset_action = self._action(bar, "Reset", self.reset, "Ctrl+R",
                                          "Start again from new random weights (Ctrl+R)")
         bar.addSeparator()
-        self.epoch_label = QLabel()
-        self.loss_label = QLabel()
+        # new texts many times a second while training: SteadyLabel repaints them without a relayout
+        self.epoch_label = SteadyLabel()
+        self.loss_label = SteadyLabel()
         for label in (self.epoch_label, self.loss_label):
-            label.setContentsMargins(8, 0, 8, 0)
+            label.label.setContentsMargins(8, 0, 8, 0)
             bar.addWidget(label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)

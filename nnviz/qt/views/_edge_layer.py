@@ -10,6 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 
+from nnviz.qt.views import colors as _colors
+
 #: |w| / max|w| boundaries of the strength bins, and each bin's line width (pixels) and opacity.
 MAGNITUDE_EDGES = (0.25, 0.5, 0.75)
 BIN_WIDTHS = (0.6, 1.0, 1.8, 2.8)
@@ -25,9 +27,15 @@ class EdgeLayer(pg.GraphicsObject):
     kept as one QPainterPath built from NumPy, so a repaint is a handful of drawPath calls.
     """
 
-    def __init__(self, positive_color, negative_color, magnitude_edges=MAGNITUDE_EDGES, widths=BIN_WIDTHS,
+    def __init__(self, positive_color=None, negative_color=None, magnitude_edges=MAGNITUDE_EDGES, widths=BIN_WIDTHS,
                  alphas=BIN_ALPHAS) -> None:
-        """``magnitude_edges``: strength bin boundaries; ``widths`` and ``alphas``: one per bin (one more than edges)."""
+        """``positive_color`` / ``negative_color``: alpha -> colour (default: the project's weight colours
+        blended on the background); ``magnitude_edges``: strength bin boundaries; ``widths`` and
+        ``alphas``: one per bin (one more than edges)."""
+        if positive_color is None:
+            positive_color = lambda alpha: _colors.on_background(_colors.POSITIVE_RGB, alpha)  # noqa: E731
+        if negative_color is None:
+            negative_color = lambda alpha: _colors.on_background(_colors.NEGATIVE_RGB, alpha)  # noqa: E731
         super().__init__()
         if not len(widths) == len(alphas) == len(magnitude_edges) + 1:
             raise ValueError("one width and one opacity per strength bin: len(magnitude_edges) + 1 of each")

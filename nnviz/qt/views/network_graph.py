@@ -78,8 +78,7 @@ class NetworkGraphView(QWidget):
         self._bar_pen = pg.mkPen(None)  # outlines would hide the thin bars of a big layer
 
         # Every edge, binned by sign and strength: one item, created once.
-        self._edges = EdgeLayer(lambda alpha: _colors.on_background(_colors.POSITIVE_RGB, alpha),
-                                lambda alpha: _colors.on_background(_colors.NEGATIVE_RGB, alpha))
+        self._edges = EdgeLayer()
         self._vb.addItem(self._edges)
 
         self._neurons = NeuronScatter(

@@ -70,9 +70,7 @@ class PlaneNetworkView(pg.PlotWidget):
 
     def _make_edge_layer(self) -> EdgeLayer:
         shares = (np.arange(WIDTH_BINS) + 1) / WIDTH_BINS
-        edges = EdgeLayer(lambda alpha: _colors.on_background(_colors.POSITIVE_RGB, alpha),
-                          lambda alpha: _colors.on_background(_colors.NEGATIVE_RGB, alpha),
-                          magnitude_edges=tuple(shares[:-1]), widths=tuple(0.6 + 4.4 * shares),
+        edges = EdgeLayer(magnitude_edges=tuple(shares[:-1]), widths=tuple(0.6 + 4.4 * shares),
                           alphas=tuple(int(a) for a in 70 + 185 * shares))
         edges.setZValue(-1)
         edges.set_antialias(False)  # as the curves drew them before, at about half the painting time
@@ -194,10 +192,11 @@ class PlaneNetworkView(pg.PlotWidget):
         if not len(self._segments) or len(self._weights) != len(self._sizes) - 1:
             return
         w = np.concatenate([np.asarray(m, np.float64).ravel() for m in self._weights])  # (layer, row, col) order
-        magnitude = np.abs(np.nan_to_num(w))
+        w = np.nan_to_num(w, copy=False)
+        magnitude = np.abs(w)
         scale = max(float(magnitude.max()), 1.0)
         s = self._segments  # the layer keeps what it drew and redraws only when an edge changes bin
-        self._edges.set_edges(s[:, 0], s[:, 1], s[:, 2], s[:, 3], np.nan_to_num(w), magnitude / scale)
+        self._edges.set_edges(s[:, 0], s[:, 1], s[:, 2], s[:, 3], w, magnitude / scale)
 
     def edge_bins(self) -> list:
         """(sign, strength, pen, xs, ys) of each (sign, width) bin of edges, as drawn (see EdgeLayer.bins)."""
