@@ -120,43 +120,79 @@ def _floor_table(epochs: int, seed: int, rounds: int, torch: bool) -> tuple[list
 
 
 def _wide_table(epochs: int, seed: int, rounds: int, torch: bool) -> tuple[list[str], bool]:
-    """The wide network with 1 and 2 threads, engine beside PyTorch, in alternating rounds."""
+    """The wide network with 1 and 2 threads, engine beside PyTorch, in alternating rounds.
+
+    Beside each epoch, the step's matrix products alone in NumPy's BLAS and in PyTorch's, so the
+    table shows how much of the difference lies in the libraries' products and how much in the rest
+    of a step (activations, softmax, the optimizer, the loop).
+    """
     args = {"layers": WIDE_LAYERS, "batch": WIDE_BATCH, "epochs": epochs, "seed": seed}
     lines = [
         f"Wide network: {_sizes(WIDE_LAYERS)}, batch {WIDE_BATCH}, Adam, MNIST, augmentation off, "
-        f"median of {rounds} rounds x {epochs} epochs",
+        f"median of {rounds} rounds x {epochs} epochs, thread counts alternating round by round",
         "",
-        "| threads | nnviz seconds per epoch | PyTorch seconds per epoch | nnviz / PyTorch time |",
-        "|---:|---:|---:|---:|",
+        "| threads | nnviz seconds per epoch | PyTorch seconds per epoch | nnviz / PyTorch time "
+        "| products of a step, NumPy | the same in PyTorch | NumPy / PyTorch products "
+        "| rest of a step, nnviz | rest of a step, PyTorch |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    measured = False
-    for threads in (1, 2):
-        ours_runs, theirs_runs, why_torch = [], [], "" if torch else TORCH_MISSING
-        for _ in range(rounds):
+    runs = {threads: {"nnviz": [], "torch": [], "products-numpy": [], "products-torch": []} for threads in (1, 2)}
+    failed: dict[int, str] = {}
+    why_torch = "" if torch else TORCH_MISSING
+    for _ in range(rounds):
+        for threads in (1, 2):
+            if threads in failed:
+                continue
             ours, why = _run_worker("nnviz", threads, {**args, "floor": False})
             if ours is None:
-                lines.append(f"| {threads} | not measured: {why} | | |")
-                break
-            ours_runs.append(ours)
+                failed[threads] = why
+                continue
+            runs[threads]["nnviz"].append(ours)
+            products, _ = _run_worker("products-numpy", threads, args)
+            runs[threads]["products-numpy"].append(products)
             if torch and not why_torch:
                 theirs, why = _run_worker("torch", threads, {**args, "activation": ours["activation"], "lr": ours["lr"]})
                 if theirs is None:
                     why_torch = f"missing: PyTorch failed: {why}"
-                else:
-                    theirs_runs.append(theirs)
-        if not ours_runs:
+                    continue
+                runs[threads]["torch"].append(theirs)
+                products, _ = _run_worker("products-torch", threads, args)
+                runs[threads]["products-torch"].append(products)
+    measured = False
+    for threads in (1, 2):
+        got = runs[threads]
+        if not got["nnviz"]:
+            lines.append(f"| {threads} | not measured: {failed.get(threads, 'no run')} | | | | | | | |")
             continue
         measured = True
-        ours_s = statistics.median(t for r in ours_runs for t in r["seconds_per_epoch"])
-        if theirs_runs and not why_torch:
-            theirs_s = statistics.median(t for r in theirs_runs for t in r["seconds_per_epoch"])
-            # ratio per round (the two ran back to back), then the median
-            ratio = statistics.median(statistics.median(o["seconds_per_epoch"]) / statistics.median(t["seconds_per_epoch"])
-                                      for o, t in zip(ours_runs, theirs_runs))
-            lines.append(f"| {threads} | {ours_s:.2f} | {theirs_s:.2f} | {ratio:.2f}x |")
-        else:
-            lines.append(f"| {threads} | {ours_s:.2f} | {why_torch} | |")
+        lines.append(_wide_row(threads, got, why_torch))
+    lines += ["", "Products of a step: the eight matrix products of one training step alone, in the engine's "
+              "shapes and layouts on the same arrays (nnviz.bench_speed.step_product_seconds), median "
+              "milliseconds; rest of a step: the engine's (or PyTorch's) milliseconds per step minus "
+              "its products."]
     return lines, measured
+
+
+def _wide_row(threads: int, got: dict, why_torch: str) -> str:
+    n = got["nnviz"][0]["n_train"]
+    steps = -(-n // WIDE_BATCH)
+    ours_s = statistics.median(t for r in got["nnviz"] for t in r["seconds_per_epoch"])
+    ours_products = [r["median_seconds"] for r in got["products-numpy"] if r]
+    ours_ms = statistics.median(ours_products) * 1e3 if ours_products else float("nan")
+    ours_rest = ours_s / steps * 1e3 - ours_ms
+    if why_torch or not got["torch"]:
+        return f"| {threads} | {ours_s:.2f} | {why_torch or 'no run'} | | {ours_ms:.2f} ms | | | {ours_rest:.2f} ms | |"
+    theirs_s = statistics.median(t for r in got["torch"] for t in r["seconds_per_epoch"])
+    # ratio per round (the two ran back to back), then the median
+    ratio = statistics.median(statistics.median(o["seconds_per_epoch"]) / statistics.median(t["seconds_per_epoch"])
+                              for o, t in zip(got["nnviz"], got["torch"]))
+    theirs_products = [r["median_seconds"] for r in got["products-torch"] if r]
+    theirs_ms = statistics.median(theirs_products) * 1e3 if theirs_products else float("nan")
+    pairs = [o["median_seconds"] / t["median_seconds"] for o, t in zip(got["products-numpy"], got["products-torch"]) if o and t]
+    product_ratio = statistics.median(pairs) if pairs else float("nan")
+    theirs_rest = theirs_s / steps * 1e3 - theirs_ms
+    return (f"| {threads} | {ours_s:.2f} | {theirs_s:.2f} | {ratio:.2f}x | {ours_ms:.2f} ms | {theirs_ms:.2f} ms "
+            f"| {product_ratio:.2f}x | {ours_rest:.2f} ms | {theirs_rest:.2f} ms |")
 
 
 def _accuracy_table(epochs: int, seed: int) -> tuple[list[str], bool]:
@@ -216,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
         common = (tuple(extra["layers"]), extra["batch"], extra["epochs"], extra["seed"])
         if args.worker == "nnviz":
             result = bench_speed.nnviz_epochs(*common, floor=extra["floor"], optimizer=extra.get("optimizer", "adam"))
+        elif args.worker.startswith("products-"):
+            engine = args.worker.removeprefix("products-")
+            result = bench_speed.step_product_seconds(common[0], common[1], engine=engine, threads=args.threads,
+                                                      seed=common[3])
         else:
             result = bench_speed.torch_epochs(*common, args.threads, extra["activation"], extra["lr"])
         print(json.dumps(result))

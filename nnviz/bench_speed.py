@@ -72,6 +72,66 @@ class MatmulFloor:
         return time.perf_counter() - started, time.thread_time() - cpu_started
 
 
+def step_product_seconds(layer_sizes, batch_size: int, reps: int = 200, engine: str = "numpy",
+                         threads: int = 1, seed: int = 0) -> dict:
+    """The matrix products of one training step alone, in NumPy's BLAS or in PyTorch's (``engine``).
+
+    The same products, shapes and operand layouts as MatmulFloor (the engine's), on the same
+    arrays: forward ``W @ x.T`` and ``W @ a`` per layer; backward the weight gradients and the
+    deltas. PyTorch multiplies views of the very NumPy arrays (``torch.mm`` with ``out=``), so
+    the two differ only in the library that multiplies. Returns the median and the fastest step
+    in seconds over ``reps`` steps after a warm-up, the product count and a checksum of the outputs.
+    """
+    rng = np.random.default_rng(seed)
+    m = int(batch_size)
+    pairs = _layer_pairs(layer_sizes)
+    weights = [rng.standard_normal((n_out, n_in), dtype=np.float32) * np.float32(0.05) for n_in, n_out in pairs]
+    batch = rng.random((m, layer_sizes[0]), dtype=np.float32)
+    layers_t = [np.empty((n, m), dtype=np.float32) for n in layer_sizes[1:]]
+    deltas_t = [rng.standard_normal((n, m), dtype=np.float32) for n in layer_sizes[1:]]
+    grads = [np.empty_like(w) for w in weights]
+    dx_t = [np.empty((n, m), dtype=np.float32) for n in layer_sizes[1:-1]]
+    inputs_t = [batch.T] + layers_t[:-1]
+    # (a, b, out) in the order of a step: forward, then backward from the output layer
+    triples = [(weights[i], inputs_t[i], layers_t[i]) for i in range(len(weights))]
+    for i in range(len(weights) - 1, -1, -1):
+        triples.append((deltas_t[i], inputs_t[i].T, grads[i]))
+        if i:
+            triples.append((weights[i].T, deltas_t[i], dx_t[i - 1]))
+    if engine == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+        mm = torch.mm
+        tensor = torch.from_numpy  # a view of the same memory, with its strides (transposed views too)
+        calls = [(tensor(a), tensor(b), tensor(out)) for a, b, out in triples]
+
+        def step():
+            for a, b, out in calls:
+                mm(a, b, out=out)
+    elif engine == "numpy":
+        dot = np.dot
+
+        def step():
+            for a, b, out in triples:
+                dot(a, b, out)
+    else:
+        raise ValueError(f"engine must be 'numpy' or 'torch', not {engine!r}")
+    for _ in range(max(reps // 10, 5)):
+        step()
+    times = []
+    clock = time.perf_counter
+    for _ in range(reps):
+        started = clock()
+        step()
+        times.append(clock() - started)
+    times.sort()
+    # a sum of every product's output, equal for both engines when they multiplied the same operands
+    checksum = float(sum(np.abs(out).sum(dtype=np.float64) for _, _, out in triples))
+    return {"median_seconds": times[len(times) // 2], "fastest_seconds": times[0], "products": len(triples),
+            "checksum": checksum}
+
+
 def nnviz_epochs(layer_sizes, batch_size: int, epochs: int, seed: int, floor: bool, optimizer: str = "adam") -> dict:
     """Seconds per epoch of the engine on the full MNIST, augmentation off, ``optimizer``.
 

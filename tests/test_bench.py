@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnviz import bench
+from nnviz import bench, bench_speed
 from nnviz.bench_speed import MatmulFloor
 
 
@@ -35,6 +35,8 @@ def test_without_pytorch_its_rows_are_marked_missing_not_dropped(monkeypatch, ca
     def worker(kind, threads, args):
         # stands in for the subprocess: times the real floor probe on small random data
         calls.append((kind, threads))
+        if kind == "products-numpy":  # the wide network's products alone, timed for real on small shapes
+            return bench_speed.step_product_seconds((20, 4, 3), 16, reps=5, engine="numpy"), ""
         probe = MatmulFloor(np.random.default_rng(0).random((64, 20), dtype=np.float32), (20, 4, 3), 16)
         seconds = [probe.epoch_seconds() for _ in range(args["epochs"])]
         floor = seconds if args["floor"] else []
@@ -48,7 +50,11 @@ def test_without_pytorch_its_rows_are_marked_missing_not_dropped(monkeypatch, ca
     out = capsys.readouterr().out
     assert "PyTorch not installed" in out
     assert out.count("missing: PyTorch is not installed") == 3  # the small network's row and both wide rows
-    assert all(kind == "nnviz" for kind, _ in calls) and {t for _, t in calls} == {1, 2}
+    assert {kind for kind, _ in calls} == {"nnviz", "products-numpy"} and {t for _, t in calls} == {1, 2}
+    # the thread counts alternate round by round, so load drifting during the run hits both alike
+    wide = [t for kind, t in calls if kind == "nnviz"][4:]  # after the small network's 2 rounds x 2 optimizers
+    assert wide == [1, 2, 1, 2]
+    assert out.count(" ms |") >= 2  # both wide rows show the products and the rest of a step
     assert "nnviz (NumPy), Adam" in out and "nnviz (NumPy), SGD" in out and "matrix products alone" in out
 
 
@@ -63,3 +69,22 @@ def test_the_step_cost_probe_times_every_group_of_the_engines_calls():
     assert all(np.isfinite(c) for c in costs.values())
     # the whole forward and backward pass costs more than any one group of its calls
     assert costs["loss_and_gradient"] > max(costs["first_layer"], costs["leaky_relu"], costs["bias_adds"])
+
+
+@pytest.mark.parametrize("sizes, products", [((20, 3), 2), ((20, 6, 3), 5), ((20, 6, 5, 3), 8)])
+def test_the_step_products_probe_times_every_product_of_a_step(sizes, products):
+    # forward one per layer, a weight gradient per layer, a delta for every layer but the first
+    result = bench_speed.step_product_seconds(sizes, 16, reps=7, engine="numpy")
+    assert result["products"] == products
+    assert 0 < result["fastest_seconds"] <= result["median_seconds"]
+    with pytest.raises(ValueError, match="numpy"):
+        bench_speed.step_product_seconds(sizes, 16, reps=7, engine="cupy")
+
+
+def test_the_step_products_probe_multiplies_the_same_arrays_in_pytorch():
+    pytest.importorskip("torch")
+    ours = bench_speed.step_product_seconds((20, 6, 5, 3), 16, reps=7, engine="numpy")
+    theirs = bench_speed.step_product_seconds((20, 6, 5, 3), 16, reps=7, engine="torch")
+    assert theirs["products"] == ours["products"] and theirs["median_seconds"] > 0
+    # the same products of the same operands (transposed views included), so the same outputs
+    assert theirs["checksum"] == pytest.approx(ours["checksum"], rel=1e-5)
