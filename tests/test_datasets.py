@@ -22,7 +22,7 @@ from nnviz.engine.datasets import (
 )
 
 real_user_data_dir = user_data_dir  # the fixture below replaces the module's copy
-from nnviz.engine.idx import write_idx
+from nnviz.engine.idx import read_idx, write_idx
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -53,6 +53,28 @@ def write_idx_folder(folder, gz=True, parts=None, skip=()):
         if stem not in skip:
             write_idx(folder / (stem + (".gz" if gz else "")), parts[key])
     return parts
+
+
+def two_pass_pixels(images):
+    """The formula the loader used before converting in one pass: a float32 copy, then a division."""
+    return images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
+
+
+def assert_same_bits(got, expected):
+    assert got.dtype == expected.dtype == np.float32 and got.shape == expected.shape
+    np.testing.assert_array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+@pytest.mark.parametrize("image_dtype", [np.uint8, np.float32])
+def test_pixels_are_the_two_pass_values_to_the_bit(tmp_path, image_dtype):
+    parts = tiny_parts(n_train=300)
+    parts["x_train"].reshape(-1)[:256] = np.arange(256)  # every value a pixel can take
+    parts = {key: value.astype(image_dtype) if key.startswith("x") else value for key, value in parts.items()}
+    write_idx_folder(tmp_path / "m", parts=parts)
+    data = load_dataset(tmp_path / "m")
+    for part in ("train", "test"):
+        assert_same_bits(getattr(data, f"x_{part}"), two_pass_pixels(parts[f"x_{part}"].astype(np.float32)))
+    assert data.x_train.reshape(-1)[255] == 1.0 and data.x_train.reshape(-1)[0] == 0.0
 
 
 @pytest.mark.parametrize("gz", [True, False])
@@ -287,6 +309,8 @@ def test_real_mnist():
     assert (data.n_train, data.n_test) == (60000, 10000)
     np.testing.assert_array_equal(np.bincount(data.y_test), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
     assert data.x_train.max() == 1.0 and data.x_train.min() == 0.0
+    for part, stem in (("train", STEMS[0]), ("test", STEMS[2])):
+        assert_same_bits(getattr(data, f"x_{part}"), two_pass_pixels(read_idx(REAL_MNIST / f"{stem}.gz")))
     # The sample's digits are MNIST training digits.
     sample = load_sample()
     train = {row.tobytes() for row in data.x_train}
