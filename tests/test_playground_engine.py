@@ -12,7 +12,8 @@ import pytest
 from nnviz.engine.dataset import Dataset
 from nnviz.engine.features import FEATURES, feature_matrix, parse_features, with_features
 from nnviz.engine.network import REGRESSION_COST, Network, forward_pass, split_params
-from nnviz.engine.playground import SMALL_CONFIG, small_network, curve_parts, decision_map, grid_lines, hidden_space, plane_maps, plane_points
+from nnviz.engine.playground import (SMALL_CONFIG, PlaneSampler, curve_parts, dead_layers, grid_lines, plane_points,
+                                      small_network)
 from nnviz.engine.toy import CURVES, drawn_curve, make_curve, make_toy
 from nnviz.engine.trainer import EpochStats, Trainer
 
@@ -197,19 +198,41 @@ def test_l1_drives_useless_weights_to_zero_more_than_l2_does():
 # ---------------------------------------------------------------- what the window draws
 
 
+def _frame(snapshot, features, resolution, layer=0, points=np.zeros((0, 2), np.float32), grid=grid_lines(3, 4)):
+    """One frame as the Playground window samples it (PlaneSampler), maps and decision at one resolution."""
+    return PlaneSampler(features, resolution, resolution, points, grid).frame(snapshot, layer)
+
+
+def _hidden_space(snapshot, features, layer, points, grid):
+    """The hidden layer's view of ``points`` and ``grid`` as the window gets it (its plane grids kept tiny)."""
+    return _frame(snapshot, features, 1, layer, points, grid).space
+
+
+def _plane_reference(net, features, resolution):
+    """Every layer over the plane by the network's own forward pass (rows), unscaled: [(n_units, res, res)]."""
+    layers = net.forward(feature_matrix(plane_points(resolution), features))
+    return [values.T.reshape(-1, resolution, resolution) for values in layers]
+
+
 def test_plane_maps_cover_every_unit_in_minus_one_to_one():
     net = Network((3, 4, 2, 2), "relu", seed=1)
-    maps = plane_maps(net.snapshot(), ["x1", "x1sq", "x1x2"], 10)
+    features = ["x1", "x1sq", "x1x2"]
+    frame = _frame(net.snapshot(), features, 10)
+    maps = frame.maps
     assert [m.shape for m in maps] == [(3, 10, 10), (4, 10, 10), (2, 10, 10), (1, 10, 10)]
     assert all(np.abs(m).max() <= 1 for m in maps)
     x1 = plane_points(10)[:, 0].reshape(10, 10)
     np.testing.assert_allclose(maps[0][0], x1 / np.abs(x1).max(), rtol=1e-6)  # x1 grows along columns
-    np.testing.assert_allclose(maps[-1][0], decision_map(net.snapshot(), ["x1", "x1sq", "x1x2"], 10), atol=1e-6)
+    reference = _plane_reference(net, features, 10)
+    for got, values in zip(maps[1:-1], reference[1:-1], strict=True):  # ReLU units: divided by their largest value
+        largest = np.maximum(np.abs(values).max(axis=(1, 2), keepdims=True), 1.0)
+        np.testing.assert_allclose(got, values / largest, atol=1e-6)
+    np.testing.assert_allclose(maps[-1][0], frame.decision, atol=1e-6)
 
 
 def test_decision_map_is_the_probability_difference():
     net = Network((2, 2), seed=3)
-    score = decision_map(net.snapshot(), ["x1", "x2"], 4).ravel()
+    score = _frame(net.snapshot(), ["x1", "x2"], 4).decision.ravel()
     p = net.forward(plane_points(4))[-1]
     np.testing.assert_allclose(score, p[:, 1] - p[:, 0], atol=1e-6)
 
@@ -218,7 +241,7 @@ def test_hidden_space_of_a_two_neuron_layer_is_its_activations_with_the_output_l
     net = Network((2, 2, 2), "tanh", seed=5)
     points = np.array([[0.3, -0.2], [0.9, 0.1]], np.float32)
     grid = grid_lines(3, 4)
-    space = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid)
+    space = _hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid)
     np.testing.assert_allclose(space.points, net.forward(points)[1], atol=1e-6)
     assert space.grid.shape == (24, 2) and space.axes == ("neuron 1", "neuron 2")
     w1, w2, b = space.boundary
@@ -230,13 +253,13 @@ def test_hidden_space_of_a_two_neuron_layer_is_its_activations_with_the_output_l
 def test_hidden_space_of_a_wider_layer_is_a_pca_projection():
     net = Network((2, 6, 3, 2), "tanh", seed=5)
     points = make_toy("circles", n=60).x_train
-    space = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    space = _hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
     assert space.axes[0] == "principal component 1" and 0 < space.explained <= 1 and space.boundary is None
     centred = space.points - space.points.mean(axis=0)
     assert abs(float(centred[:, 0] @ centred[:, 1])) < 1e-2 * len(points)  # uncorrelated components
     assert centred[:, 0].var() >= centred[:, 1].var()
     with pytest.raises(ValueError, match="not a layer 3"):
-        hidden_space(net.snapshot(), ["x1", "x2"], 3, points, points)
+        _hidden_space(net.snapshot(), ["x1", "x2"], 3, points, points)
 
 
 def test_curve_parts_add_up_to_the_output():
@@ -261,18 +284,22 @@ def test_set_parameter_changes_one_weight_and_refuses_nonsense():
             trainer.set_parameter(*args)
 
 
-def test_chunked_forward_passes_equal_one_pass():
-    from nnviz.engine import playground
+def test_a_dead_relu_layer_is_found_beyond_the_first_chunk_of_samples():
+    """Layer 2 gives 0 everywhere but at the very last sample, which lies in the second chunk of products."""
+    from nnviz.engine.playground import FORWARD_CHUNK
 
-    net = Network((2, 5, 3, 2), "tanh", seed=1)
-    points = plane_points(60)  # 3,600 points: two chunks
-    whole = forward_pass(net.weights, net.biases, net.activation, net.cost, points)
-    chunked = playground._forward(net.snapshot(), points)
-    assert len(points) > playground.FORWARD_CHUNK and len(chunked) == len(whole)
-    for a, b in zip(chunked, whole):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
-    [hidden] = playground._forward(net.snapshot(), points, layers=[2])
-    np.testing.assert_allclose(hidden, whole[2], rtol=1e-6, atol=1e-7)
+    net = Network((2, 3, 2, 2), "relu", seed=1)
+    net.weights[0][...] = [[1.0, 0.0], [0.0, 0.0], [0.0, 0.0]]  # neuron 1 of layer 1 passes x1 > 0 on,
+    net.biases[0][...] = [0.0, 0.1, 0.0]  # neuron 2 always gives 0.1: layer 1 lives
+    net.weights[1][...] = [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    net.biases[1][...] = -0.5  # so layer 2 lives only where x1 > 0.5
+    points = np.zeros((FORWARD_CHUNK + 10, 2), np.float32)
+    assert dead_layers(net.snapshot(), points) == (2,)
+    points[-1, 0] = 1.0
+    assert dead_layers(net.snapshot(), points) == ()
+    net.biases[0][...] = -2.0  # now layer 1 gives 0 for every point, and layer 2 after it
+    assert dead_layers(net.snapshot(), points) == (1, 2)
+    assert dead_layers(Network((2, 3, 2), "tanh", seed=1).snapshot(), points) == ()  # only ReLU neurons die
 
 
 @pytest.mark.parametrize("activation, cost, sizes", [("tanh", "cross-entropy", (2, 5, 3, 2)),
@@ -292,8 +319,9 @@ def test_forward_by_columns_equals_the_networks_forward_pass(activation, cost, s
     assert len(buffers) == len(sizes) - 1
 
 
-def test_one_plane_frame_equals_the_maps_the_decision_and_the_hidden_space():
-    from nnviz.engine.playground import PlaneSampler
+def test_one_plane_frame_holds_the_maps_the_decision_and_the_hidden_space_of_separate_passes():
+    """Maps, decision, points and grid share one forward pass: each part must be what it is alone."""
+    from nnviz.engine.playground import _pca
 
     net = Network((3, 5, 4, 2), "tanh", seed=2)
     features = ["x1", "x2", "x1x2"]
@@ -302,13 +330,18 @@ def test_one_plane_frame_equals_the_maps_the_decision_and_the_hidden_space():
     sampler = PlaneSampler(features, 12, 20, points, grid)
     for layer in (1, 2):
         frame = sampler.frame(net.snapshot(), layer)
-        for a, b in zip(frame.maps, plane_maps(net.snapshot(), features, 12), strict=True):
-            np.testing.assert_allclose(a, b, atol=1e-6)
-        np.testing.assert_allclose(frame.decision, decision_map(net.snapshot(), features, 20), atol=1e-6)
-        space = hidden_space(net.snapshot(), features, layer, points, grid)
-        np.testing.assert_allclose(frame.space.points, space.points, atol=1e-5)
-        np.testing.assert_allclose(frame.space.grid, space.grid, atol=1e-5)
-        assert frame.space.axes == space.axes and frame.space.layer == layer
+        reference = _plane_reference(net, features, 12)
+        for a, b in zip(frame.maps[:-1], reference[:-1], strict=True):  # tanh and features in -1.5..1.5
+            np.testing.assert_allclose(a, b / np.maximum(np.abs(b).max(axis=(1, 2), keepdims=True), 1.0), atol=1e-6)
+        np.testing.assert_allclose(frame.maps[-1][0], reference[-1][1] - reference[-1][0], atol=1e-6)
+        p = net.forward(feature_matrix(plane_points(20), features))[-1]
+        np.testing.assert_allclose(frame.decision.ravel(), p[:, 1] - p[:, 0], atol=1e-6)
+        hidden = np.concatenate([net.forward(feature_matrix(part, features))[layer] for part in (points, grid)])
+        coords, explained = _pca(hidden.astype(np.float64), hidden[:len(points)].astype(np.float64))
+        np.testing.assert_allclose(frame.space.points, coords[:len(points)], atol=1e-5)
+        np.testing.assert_allclose(frame.space.grid, coords[len(points):], atol=1e-5)
+        assert frame.space.explained == pytest.approx(explained, abs=1e-6)
+        assert frame.space.axes[0] == "principal component 1" and frame.space.layer == layer
     net.weights[0][...] = 0.0  # a new snapshot through the same buffers: the first frame's arrays stay as they were
     kept = [m.copy() for m in frame.maps]
     sampler.frame(net.snapshot(), 0)
@@ -318,8 +351,6 @@ def test_one_plane_frame_equals_the_maps_the_decision_and_the_hidden_space():
 
 
 def test_a_blown_up_network_still_gives_a_finite_frame():
-    from nnviz.engine.playground import PlaneSampler
-
     net = Network((2, 4, 3, 2), "relu", seed=2)
     net.weights[0][0, 0], net.weights[0][1, 1] = np.inf, np.nan  # as a diverged run or a typed weight leaves it
     frame = PlaneSampler(["x1", "x2"], 8, 10, np.zeros((5, 2), np.float32), grid_lines(3, 4)).frame(net.snapshot(), 1)
@@ -336,7 +367,7 @@ def test_the_windows_grid_bends_smoothly_under_a_steep_tanh_layer():
     net = Network((2, 2, 2), "tanh", seed=5)
     net.weights[0][...] = np.array([[15.0, -9.0], [6.0, 14.0]], np.float32)  # slopes a trained spiral layer reaches
     grid = grid_lines(GRID_LINES, GRID_SAMPLES)
-    space = hidden_space(net.snapshot(), ["x1", "x2"], 1, np.zeros((1, 2), np.float32), grid)
+    space = _hidden_space(net.snapshot(), ["x1", "x2"], 1, np.zeros((1, 2), np.float32), grid)
     lines = space.grid.reshape(2 * GRID_LINES, GRID_SAMPLES, 2)
     steps = np.linalg.norm(np.diff(lines, axis=1), axis=2)
     assert steps.max() < 0.15  # of a 2 x 2 square: a visible bend, never a chord across it
@@ -346,7 +377,7 @@ def test_hidden_space_of_a_runaway_network_is_finite():
     net = Network((2, 6, 2), "relu", seed=5)
     net.params[:] = 3e38  # what a diverging run leaves: activations overflow to inf
     points = make_toy("circles", n=60).x_train
-    space = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    space = _hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
     assert np.isfinite(space.points).all() and np.isfinite(space.grid).all() and 0 <= space.explained <= 1
 
 
@@ -354,11 +385,11 @@ def test_hidden_space_says_how_many_points_a_bounded_layer_saturates():
     points = make_toy("spirals", n=200).x_train
     net = Network((2, 2, 2), "tanh", seed=3)
     net.weights[0][...] = np.array([[0.3, 0.1], [-0.2, 0.4]], np.float32)  # gentle: nothing near ±1
-    gentle = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    gentle = _hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
     net.weights[0][...] = np.array([[40.0, 0.0], [0.0, 40.0]], np.float32)  # steep: all but a thin band at ±1
-    steep = hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
+    steep = _hidden_space(net.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4))
     on_edge = (np.abs(steep.points) > 0.95).any(axis=1).mean()
     assert gentle.saturated == 0.0
     assert steep.saturated == pytest.approx(on_edge) and steep.saturated > 0.9
     relu = Network((2, 2, 2), "relu", seed=3)  # no limit, nothing to saturate against
-    assert np.isnan(hidden_space(relu.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4)).saturated)
+    assert np.isnan(_hidden_space(relu.snapshot(), ["x1", "x2"], 1, points, grid_lines(3, 4)).saturated)

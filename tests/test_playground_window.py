@@ -402,13 +402,14 @@ def test_every_tile_shows_its_units_map_through_the_colour_scale(playground):
     unit's map at levels -1..1 (within one step of the table: the two round at different places)."""
     import pyqtgraph as pg
 
-    from nnviz.engine.playground import plane_maps
+    from nnviz.engine.playground import PlaneSampler
     from nnviz.qt.views.heatmap import heat_lut
 
     window = playground(hidden=(3, 2), features=("x1", "x2", "x1x2"))
     snapshot = window.session.snapshot
     window.draw(snapshot)
-    maps = plane_maps(snapshot, window.state.features, 50)
+    no_points = np.zeros((0, 2), np.float32)
+    maps = PlaneSampler(window.state.features, 50, 50, no_points, no_points).frame(snapshot).maps
     score = maps[-1][0]
     columns = [*maps[:-1], np.stack([-score, score])]  # the output column: one tile per class
     lut = heat_lut()

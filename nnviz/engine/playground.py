@@ -16,7 +16,7 @@ from nnviz.engine.features import feature_matrix
 from nnviz.engine.network import REGRESSION_COST, Network, Snapshot, forward_pass
 from nnviz.engine.trainer import TrainConfig
 
-__all__ = ["SMALL_CONFIG", "small_network", "PLANE_EXTENT", "plane_points", "plane_maps", "decision_map", "PlaneFrame", "PlaneSampler", "HiddenSpace", "hidden_space",
+__all__ = ["SMALL_CONFIG", "small_network", "PLANE_EXTENT", "plane_points", "PlaneFrame", "PlaneSampler", "HiddenSpace",
            "grid_lines", "curve_parts", "CurveParts", "dead_layers"]
 
 #: Training settings for these small problems (MNIST's Adam 0.003 with a cosine decay learns them too slowly).
@@ -51,23 +51,9 @@ def plane_points(resolution: int, extent: float = PLANE_EXTENT) -> np.ndarray:
     return np.column_stack([x1.ravel(), x2.ravel()]).astype(np.float32)
 
 
-#: Rows per forward pass: beyond a few thousand rows OpenBLAS splits these thin products over threads,
+#: Samples per matrix product: beyond a few thousand OpenBLAS splits these thin products over threads,
 #: and on a busy machine a (10000, 8) @ (8, 8) product then takes 15 ms instead of 0.1 ms.
 FORWARD_CHUNK = 2500
-
-
-def _forward(snapshot: Snapshot, inputs: np.ndarray, layers=None) -> list[np.ndarray]:
-    """forward_pass in chunks of FORWARD_CHUNK rows: [inputs, hidden_1, ..., output], each (n, size).
-
-    With ``layers`` (indices into that list) only those are gathered, in that order.
-    """
-    if len(inputs) <= FORWARD_CHUNK:
-        every = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost, inputs)
-        return every if layers is None else [every[i] for i in layers]
-    parts = [forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost,
-                          inputs[start:start + FORWARD_CHUNK]) for start in range(0, len(inputs), FORWARD_CHUNK)]
-    wanted = range(len(parts[0])) if layers is None else layers
-    return [np.concatenate([part[i] for part in parts]) for i in wanted]
 
 
 def _output_columns(cost: str, z: np.ndarray) -> np.ndarray:
@@ -120,11 +106,6 @@ def _class_score(snapshot: Snapshot, output: np.ndarray) -> np.ndarray:
     return output[1] - output[0]
 
 
-def _plane_inputs(features, resolution: int, extent: float = PLANE_EXTENT) -> np.ndarray:
-    """The features of the plane's grid points as columns, (n_features, resolution²) float32."""
-    return np.ascontiguousarray(feature_matrix(plane_points(resolution, extent), features).T)
-
-
 def _finite(values: np.ndarray, limit: float) -> np.ndarray:
     """``values`` with NaN as 0 and infinities as +-limit, in place. The check alone costs a tenth of
     nan_to_num, and a network that has not diverged has nothing to replace."""
@@ -134,7 +115,7 @@ def _finite(values: np.ndarray, limit: float) -> np.ndarray:
 
 
 def _unit_maps(values: np.ndarray, resolution: int) -> np.ndarray:
-    """values (n_units, res²) as (n_units, res, res) float32 maps scaled into -1..1 (see plane_maps)."""
+    """values (n_units, res²) as (n_units, res, res) float32 maps scaled into -1..1 (see PlaneFrame)."""
     values = _finite(values.astype(np.float32, copy=True), 1.0)
     values /= np.maximum(np.abs(values).max(axis=1, keepdims=True), 1.0)
     return values.reshape(len(values), resolution, resolution)
@@ -145,28 +126,17 @@ def _decision(score: np.ndarray, resolution: int) -> np.ndarray:
     return _finite(score.astype(np.float32), 1.0).reshape(resolution, resolution)
 
 
-def plane_maps(snapshot: Snapshot, features, resolution: int) -> list[np.ndarray]:
-    """Every layer over the plane: [inputs, hidden_1, ..., output score], each (n_units, res, res).
-
-    Inputs are the chosen features; the output has one map, p(class 1) - p(class 0). Maps are
-    float32 and scaled into -1..1: a unit whose largest |value| over the plane exceeds 1 (x1² out
-    here, ReLU neurons) is divided by it, others (tanh, sigmoid) keep their own values.
-    """
-    layers = _forward_columns(snapshot, _plane_inputs(features, resolution))
-    layers[-1] = _class_score(snapshot, layers[-1])[None, :]
-    return [_unit_maps(values, resolution) for values in layers]
-
-
-def decision_map(snapshot: Snapshot, features, resolution: int) -> np.ndarray:
-    """The output score p(class 1) - p(class 0) over the plane, (res, res) float32 in -1..1."""
-    output = _forward_columns(snapshot, _plane_inputs(features, resolution))[-1]
-    return _decision(_class_score(snapshot, output), resolution)
-
-
 @dataclass(frozen=True, eq=False)
 class PlaneFrame:
-    """What the Playground draws of one snapshot: ``maps`` as plane_maps gives them, ``decision`` as
-    decision_map, ``space`` as hidden_space (None when no layer was asked for)."""
+    """What the Playground draws of one snapshot.
+
+    ``maps``: every layer over the plane, [inputs, hidden_1, ..., output score], each (n_units, res, res)
+    float32 in -1..1: the inputs are the chosen features, the output has one map, p(class 1) - p(class 0)
+    (or the fitted value); a unit whose largest |value| over the plane exceeds 1 (x1² out here, ReLU
+    neurons) is divided by it, others (tanh, sigmoid) keep their own values. ``decision``: the output
+    score on a finer grid, (res, res) float32 in -1..1. ``space``: the data points and grid lines as a
+    hidden layer sees them (None when no layer was asked for).
+    """
 
     maps: list = field(repr=False)
     decision: np.ndarray = field(repr=False)
@@ -257,14 +227,6 @@ def _check_layer(snapshot: Snapshot, layer: int) -> None:
         raise ValueError(f"hidden layer {layer} has one neuron: there is no plane to draw")
 
 
-def hidden_space(snapshot: Snapshot, features, layer: int, points: np.ndarray, grid: np.ndarray) -> HiddenSpace:
-    """The data ``points`` (n, 2) and ``grid`` (m, 2) of the plane as hidden layer ``layer`` (1-based) sees them."""
-    _check_layer(snapshot, layer)
-    both = np.concatenate([np.asarray(points, np.float32), np.asarray(grid, np.float32)])
-    layers = _forward_columns(snapshot, np.ascontiguousarray(feature_matrix(both, features).T))
-    return _space_of(snapshot, layer, layers[layer].T, len(points))
-
-
 def _space_of(snapshot: Snapshot, layer: int, activations: np.ndarray, n: int) -> HiddenSpace:
     """HiddenSpace from ``layer``'s activations (n + m, size) of the n points, then the m grid points."""
     n_hidden = len(snapshot.layer_sizes) - 2
@@ -339,6 +301,5 @@ def dead_layers(snapshot: Snapshot, inputs: np.ndarray) -> tuple[int, ...]:
     no signal gets through them, and with no gradient either they never come back."""
     if snapshot.activation != "relu" or len(snapshot.layer_sizes) < 3 or not len(inputs):
         return ()
-    n_hidden = len(snapshot.layer_sizes) - 2
-    layers = _forward(snapshot, np.asarray(inputs, np.float32), layers=list(range(1, n_hidden + 1)))
-    return tuple(k + 1 for k, values in enumerate(layers) if not (values > 0).any())
+    layers = _forward_columns(snapshot, np.ascontiguousarray(np.asarray(inputs, np.float32).T))
+    return tuple(k for k in range(1, len(layers) - 1) if not (layers[k] > 0).any())
