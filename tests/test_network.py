@@ -225,6 +225,22 @@ def test_leaky_relu_keeping_its_slope_matches_activate_and_backprop():
         activations.activate_keeping_slope("sigmoid", z.copy(), slope)
 
 
+def test_softmax_cross_entropy_gives_the_mean_cost_and_leaves_its_gradient_in_the_output():
+    """The cross-entropy branch the trainer and bench_step both call, against float64 by hand."""
+    rng = np.random.default_rng(2)
+    bp = Backprop((4, 5, 3), "tanh", "cross-entropy", 6)
+    z = (rng.normal(size=bp.out_t.shape) * 20).astype(np.float32)  # large logits: exp overflows without the max
+    y = rng.integers(0, 3, 6)
+    bp.out_t[...] = z
+    cost = bp.softmax_cross_entropy(y)
+    z64 = z.astype(np.float64)
+    p = np.exp(z64 - z64.max(axis=0))
+    p /= p.sum(axis=0)
+    assert cost == pytest.approx(-np.log(p[y, np.arange(6)]).mean(), rel=1e-5)
+    p[y, np.arange(6)] -= 1.0
+    np.testing.assert_allclose(bp.out_t, p / 6, atol=1e-6)
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "relu"])
 def test_dropout_gradient_matches_finite_differences_for_a_fixed_mask(activation):
     net = Network((5, 6, 6, 3), activation=activation, seed=3)

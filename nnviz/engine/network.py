@@ -385,6 +385,25 @@ class Backprop:
             self._bound = (id(params), id(grad))
             self._params, self._grad = params, grad  # keep the ids valid
 
+    def softmax_cross_entropy(self, y) -> float:
+        """Mean cross-entropy of the softmax of ``out_t`` (the output layer's z, (k, batch_size)) against
+        the labels ``y`` (batch_size,); leaves dC/dz = (softmax - one_hot(y)) / batch_size in ``out_t``."""
+        out_t, col, dot = self.out_t, self.col, np.dot
+        flat_index = np.multiply(y, self.batch_size, self.flat_index)
+        np.add(flat_index, self.sample_offsets, flat_index)
+        np.maximum.reduce(out_t, 0, None, col)
+        np.subtract(out_t, col, out_t)
+        z_true = self.flat_out[flat_index]
+        np.exp(out_t, out_t)
+        col_sum = dot(self.ones_k, out_t, self.col_sum)
+        np.log(col_sum, col)
+        np.subtract(col, z_true, col)  # -log softmax of the true class, per sample
+        cost = float(dot(self.ones_m, col)) / self.batch_size
+        np.divide(self.inv_m, col_sum, col_sum)  # dC/dz = (softmax - one_hot(y)) / m
+        np.multiply(out_t, col_sum, out_t)
+        self.flat_out[flat_index] -= self.inv_m
+        return cost
+
     def loss_and_gradient(self, params, grad, x=None, y=None, l2: float = 0.0, dropout: float = 0.0, rng=None,
                           l1: float = 0.0) -> float:
         """Mean data cost of the batch; writes d(cost + l2/2 |W|^2 + l1 |W|_1)/d(params) into ``grad``.
@@ -397,7 +416,7 @@ class Backprop:
         self._bind(params, grad)
         if x is None:
             x = self.x
-        dot, add, subtract, multiply = np.dot, np.add, np.subtract, np.multiply
+        dot, add, multiply = np.dot, np.add, np.multiply
         act_name = self.activation
         hidden_t, weights, bias_columns = self.hidden_t, self.weights, self.bias_columns
         n_hidden = len(hidden_t)
@@ -426,21 +445,8 @@ class Backprop:
         # output layer and cost; afterwards out_t holds dC/dz of the output layer
         out_t = dot(weights[-1], a_t, self.out_t)
         add(out_t, bias_columns[-1], out_t)
-        col = self.col
         if self.cost == "cross-entropy":
-            flat_index = np.multiply(y, self.batch_size, self.flat_index)
-            add(flat_index, self.sample_offsets, flat_index)
-            np.maximum.reduce(out_t, 0, None, col)
-            subtract(out_t, col, out_t)
-            z_true = self.flat_out[flat_index]
-            np.exp(out_t, out_t)
-            col_sum = dot(self.ones_k, out_t, self.col_sum)
-            np.log(col_sum, col)
-            subtract(col, z_true, col)  # -log softmax of the true class, per sample
-            cost = float(dot(self.ones_m, col)) / self.batch_size
-            np.divide(self.inv_m, col_sum, col_sum)  # dC/dz = (softmax - one_hot(y)) / m
-            multiply(out_t, col_sum, out_t)
-            self.flat_out[flat_index] -= self.inv_m
+            cost = self.softmax_cross_entropy(y)
         elif self.cost == REGRESSION_COST:
             diff = np.subtract(out_t, y, out=self.diff_t)  # identity output: dC/dz = 2 (a - y) / m
             cost = float(np.vdot(diff, diff)) / self.batch_size
