@@ -225,6 +225,47 @@ def test_leaky_relu_keeping_its_slope_matches_activate_and_backprop():
         activations.activate_keeping_slope("sigmoid", z.copy(), slope)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(16, 32), (512, 128)])  # the small network's layer; a wide one
+def test_leaky_relu_slope_is_the_same_to_the_bit_whichever_way_it_is_found(shape, dtype):
+    """Small arrays take np.sign, large ones np.greater: both must give max(sign(z), slope) exactly."""
+    assert (np.prod(shape) >= activations.SLOPE_BY_COMPARISON_FROM) == (shape == (512, 128))
+    info = np.finfo(dtype)
+    z = np.random.default_rng(4).normal(size=shape).astype(dtype)
+    special = [0.0, -0.0, np.inf, -np.inf, info.smallest_subnormal, -info.smallest_subnormal, info.max, -info.max]
+    z.flat[:len(special)] = special
+    slope_expected = np.maximum(np.sign(z), dtype(activations.LEAKY_SLOPE))
+    expected = z * slope_expected
+    slope = np.empty_like(z)
+    a = activations.activate_keeping_slope("leaky_relu", z.copy(), slope)
+    bits = np.uint32 if dtype == np.float32 else np.uint64
+    np.testing.assert_array_equal(slope.view(bits), slope_expected.view(bits))
+    np.testing.assert_array_equal(a.view(bits), expected.view(bits))  # -0.0 stays -0.0
+    np.testing.assert_array_equal(a.view(bits), activations.activate("leaky_relu", z).view(bits))
+
+
+def test_leaky_relu_gradients_are_the_same_either_way_even_when_a_value_is_nan(monkeypatch):
+    """Where z is NaN the two ways' slopes differ (NaN or LEAKY_SLOPE), but no gradient can tell."""
+    rng = np.random.default_rng(5)
+    net = Network((20, 160, 10), "leaky_relu", seed=5)  # hidden layer 160 x 32: above the threshold
+    x = rng.normal(size=(32, 20)).astype(np.float32)
+    y = rng.integers(0, 10, 32)
+    x_nan = x.copy()
+    x_nan[7, 3] = np.nan  # one input of one sample
+    results = []
+    for x_given in (x, x_nan):
+        for threshold in (10**9, 0):  # np.sign, then np.greater
+            monkeypatch.setattr(activations, "SLOPE_BY_COMPARISON_FROM", threshold)
+            bp = Backprop(net.layer_sizes, net.activation, net.cost, 32)
+            grad = np.zeros_like(net.params)
+            cost = bp.loss_and_gradient(net.params, grad, x_given, y)
+            results.append((cost, grad, bp.scratch_t[0].copy()))
+    for (cost_a, grad_a, _), (cost_b, grad_b, _) in (results[:2], results[2:]):
+        np.testing.assert_array_equal([cost_a], [cost_b])
+        np.testing.assert_array_equal(grad_a, grad_b)  # NaN where the other has NaN, and the same bits elsewhere
+    assert np.isnan(results[2][2]).any() and not np.isnan(results[3][2]).any()  # the slopes did differ
+
+
 def test_softmax_cross_entropy_gives_the_mean_cost_and_leaves_its_gradient_in_the_output():
     """The cross-entropy branch the trainer and bench_step both call, against float64 by hand."""
     rng = np.random.default_rng(2)

@@ -55,16 +55,28 @@ _LEAKY_SLOPES = {np.dtype(t).char: np.dtype(t).type(LEAKY_SLOPE) for t in (np.fl
 #: Activations whose forward pass also keeps f'(z) (see activate_keeping_slope); saves calls overall.
 KEEPS_SLOPE: tuple[str, ...] = ("leaky_relu",)
 
+#: From this many values up, leaky ReLU's slope starts from np.greater(z, 0) cast into the float slope
+#: (a vectorised comparison) instead of np.sign(z), whose fixed cost is lower. The whole activation
+#: with its multiply, float32, one thread, side by side (sign against greater): 16x32 1.57 against
+#: 2.28 us, 64x32 2.50 against 2.87, 96x32 3.45 against 3.43, 128x32 4.28 against 4.02, 256x32 7.9
+#: against 6.2, 512x128 47 to 51 against 31 to 34 us.
+SLOPE_BY_COMPARISON_FROM = 4096
+
 
 def activate_keeping_slope(name: str, z: np.ndarray, slope: np.ndarray) -> np.ndarray:
     """Apply activation ``name`` (one of KEEPS_SLOPE) to ``z`` in place and write f'(z) into ``slope``.
 
     The backward pass is then a single ``grad *= slope``: for leaky ReLU four calls in all instead
-    of five, since sign(z) is found once and serves both passes.
+    of five, since the sign of z is found once and serves both passes. Where z is NaN the slope is
+    NaN for small arrays and LEAKY_SLOPE for large ones; f(z) is NaN either way, and so is every
+    gradient that reaches it (a NaN activation makes its sample's outputs and deltas NaN).
     """
     if name != "leaky_relu":
         raise ValueError(f"{name!r} does not keep its slope; use activate and backprop")
-    np.sign(z, slope)  # -1, 0, 1 -> slope, slope, 1
+    if z.size >= SLOPE_BY_COMPARISON_FROM:
+        np.greater(z, 0, out=slope)  # 0, 1 -> slope, 1
+    else:
+        np.sign(z, slope)  # -1, 0, 1 -> slope, slope, 1
     np.maximum(slope, _LEAKY_SLOPES[z.dtype.char], out=slope)  # out by keyword: NumPy 2.4 deprecates it by position here
     return np.multiply(z, slope, z)
 
