@@ -101,6 +101,29 @@ def test_replay_scrubs_every_view_plays_and_goes_back_to_live(qtbot, window, sam
     assert window.evaluation.confusion().sum() == sample.n_test
 
 
+def test_replay_marks_its_step_on_the_plots_and_says_so_until_live(qtbot, window):
+    _train_epochs(qtbot, window)
+    frames = window.recorder.frames()
+    assert window.cost_curve.replay_step() is None
+    window.timeline.slider.setValue(10)
+    step = frames[10].step
+    assert window.cost_curve.replay_step() == step
+    for line in window.cost_curve._replay_lines:  # the same two items, moved: none added per frame
+        assert line.isVisible() and line.value() == step
+    message = window.statusBar().currentMessage()
+    assert f"step {step:,}" in message and "Live" in message
+    window.timeline.slider.setValue(20)
+    assert window.cost_curve.replay_step() == frames[20].step
+    assert f"step {frames[20].step:,}" in window.statusBar().currentMessage()
+    window.timeline.live_button.click()
+    assert window.cost_curve.replay_step() is None
+    assert not any(line.isVisible() for line in window.cost_curve._replay_lines)
+    # the slider is back at the newest moment, where the "live" label says it is
+    assert window.timeline.slider.value() == window.timeline.slider.maximum() == len(frames) - 1
+    assert window.timeline.label.text().startswith("live")
+    assert "Replay" not in window.statusBar().currentMessage()
+
+
 def test_the_card_shows_the_neuron_growing_epoch_by_epoch(qtbot, window):
     _train_epochs(qtbot, window, 2)
     window.open_neuron_card(1, 4)

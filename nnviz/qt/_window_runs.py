@@ -29,6 +29,7 @@ class RunActions:
         self.current_run: RunRecord | None = None
         self.recorder: ReplayRecorder | None = None
         self.replay_index: int | None = None
+        self._paused_for_replay = False  # the replay paused a running session (say so until Live)
         self._run_counter = 0
         self.run_list = RunListView()
         dock = QDockWidget("Runs", self)
@@ -197,9 +198,10 @@ class RunActions:
         if not frames:
             return
         index = max(0, min(index, len(frames) - 1))
-        if self.replay_index is None and self.session.is_running:
-            self.session.pause()
-            self.show_message("Training paused for the replay; press Live, then Start, to go on.")
+        if self.replay_index is None:
+            self._paused_for_replay = self.session.is_running
+            if self._paused_for_replay:
+                self.session.pause()
         self.replay_index = index
         frame = frames[index]
         snapshot = self.recorder.snapshot(frame)
@@ -216,6 +218,12 @@ class RunActions:
         self.timeline.set_replaying(True, f"step {frame.step:,} · epoch {frame.epoch:.2f} "
                                           f"(moment {index + 1} of {len(frames)})")
         self.progress_label.setText(f"  replay: step {frame.step:,} of {self.session.step:,} (press Live to return)")
+        self.cost_curve.show_replay_step(frame.step)
+        # The status bar says what the views show, not the last live news (kept until Live).
+        self.statusBar().showMessage(
+            f"Replay: every view shows the network as it was at step {frame.step:,} (epoch {frame.epoch:.2f})"
+            + (" (training paused). Press Live, then Start, to go on." if self._paused_for_replay
+               else ". Press Live to return."))
         if self.timeline.slider.value() != index:
             self.timeline._quiet = True
             self.timeline.slider.setValue(index)
@@ -232,6 +240,8 @@ class RunActions:
         self.replay_index = None
         self._replay_snapshot = None
         self.timeline.set_replaying(False, "live")
+        self.cost_curve.show_replay_step(None)
+        self.statusBar().clearMessage()  # the replay's message no longer says what is shown
         step = self.session.step
         if step == 0:
             self._update_progress(0, 0, 0, 0)
@@ -239,6 +249,7 @@ class RunActions:
             self.progress_label.setText(f"  step {step:,} · {self.session.epoch} epochs done")
         if quiet:
             return
+        self.statusBar().showMessage(f"Live: the network as it is now, after {step:,} mini-batches.", 15000)
         self._show_snapshot(self.session.snapshot)
         stats = self.recorder.last_epoch_stats(len(self.recorder) - 1) if self.recorder is not None else None
         if stats is None:

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
@@ -193,6 +193,16 @@ class CostCurveView(QWidget):
         self.accuracy_plot.setTitle(
             "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
+        # The replayed moment: one dashed line per plot, made once, then moved or hidden.
+        marker_pen = pg.mkPen(_colors.FOREGROUND, width=1, style=Qt.PenStyle.DashLine)
+        self._replay_lines = (
+            pg.InfiniteLine(angle=90, movable=False, pen=marker_pen, label="replay",
+                            labelOpts={"position": 0.92, "color": _colors.FOREGROUND, "anchors": [(0, 0.5), (0, 0.5)]}),
+            pg.InfiniteLine(angle=90, movable=False, pen=marker_pen),
+        )
+        for plot, line in zip((self.cost_plot, self.accuracy_plot), self._replay_lines):
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
         # every mini-batch as received (for the CSV), finite ones as drawn, and the epochs
         self._batches = _Columns(4096, step=np.int64, epoch=np.int64, cost=np.float64)
         self._drawn = _Columns(4096, step=np.float64, cost=np.float64, smooth=np.float64)
@@ -304,8 +314,21 @@ class CostCurveView(QWidget):
         )
         self._ema, self._cost_top, self._cost_peak, self._cost_cap = 0.0, 0.0, 0.0, math.inf
         self._show_cut_off(False)
+        self.show_replay_step(None)
         self._follow = True
         self._apply_range()
+
+    def show_replay_step(self, step: float | None) -> None:
+        """Mark the training step being replayed on both plots; None (live) hides the mark."""
+        for line in self._replay_lines:
+            if step is not None:
+                line.setValue(float(step))
+            line.setVisible(step is not None)
+
+    def replay_step(self) -> float | None:
+        """The step marked as replayed, or None while live."""
+        line = self._replay_lines[0]
+        return float(line.value()) if line.isVisible() else None
 
     def history_rows(self) -> list[dict]:
         """Every point as a dict: kind ("batch"/"epoch"), step, epoch, cost, test_cost, test_accuracy.

@@ -71,6 +71,10 @@ class TimelineBar(QWidget):
             self.label.setText(text)
         if not replaying:
             self.stop()
+            # live is the newest moment: the slider goes back to the end, not where replay left it
+            self._quiet = True
+            self.slider.setValue(self.slider.maximum())
+            self._quiet = False
             self.set_count(self.slider.maximum() + 1)
 
     def toggle_play(self) -> None:
