@@ -35,6 +35,28 @@ def test_activation_space_shows_test_digits_in_the_chosen_layer(qtbot, window, s
                                rtol=1e-5)
 
 
+def _label_inside(axis, view) -> bool:
+    """The axis label's text (its box less the text item's own margin) lies inside the widget showing it."""
+    margin = axis.label.document().documentMargin()
+    text = axis.label.boundingRect().adjusted(margin, margin, -margin, -margin)
+    return view.rect().contains(view.mapFromScene(axis.label.mapRectToScene(text)).boundingRect())
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_activation_space_axis_labels_are_whole_at_common_screen_sizes(qtbot, window, size):
+    window.resize(*size)
+    window.docks["activation_space"].raise_()
+    view = window.activation_space
+    qtbot.waitUntil(view.isVisible, timeout=2000)
+    _train_one_epoch(qtbot, window)
+    view._layer_box.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(view.points()) == 1000, timeout=5000)
+    for name in ("bottom", "left"):
+        axis = view._plot.getAxis(name)
+        assert axis.labelText.startswith(("principal component", "PC ")) and "%" in axis.labelText
+        assert _label_inside(axis, view._plot), (name, axis.labelText)
+
+
 def test_saliency_follows_the_current_input(qtbot, window, sample):
     window.docks["saliency"].raise_()
     qtbot.waitUntil(window.saliency_view.isVisible, timeout=2000)

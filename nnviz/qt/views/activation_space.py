@@ -25,6 +25,15 @@ def class_color(k: int, alpha: int = 170) -> QColor:
     return QColor(r, g, b, alpha)
 
 
+def _shorter_names(text: str) -> list[str]:
+    """An axis name, then shorter forms of it: without "of the spread", then "PC" for "principal component"."""
+    names = [text]
+    for long, short in ((" of the spread", ""), ("principal component ", "PC ")):
+        if long in names[-1]:
+            names.append(names[-1].replace(long, short))
+    return names
+
+
 class ActivationSpaceView(QWidget):
     """A scatter of (n, 2) points with one colour per class, a layer selector and a colour legend."""
 
@@ -65,6 +74,8 @@ class ActivationSpaceView(QWidget):
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._note)
         layout.addWidget(self._legend)
+        self._axis_texts: tuple[str, ...] = ()
+        self._plot.getPlotItem().vb.sigResized.connect(self._fit_axis_labels)
         self._labels = np.zeros(0, np.int64)
         self._names: tuple[str, ...] = ()
         self._hidden_layers = 0
@@ -114,10 +125,22 @@ class ActivationSpaceView(QWidget):
             return
         for scatter, members in zip(self._scatters, self._members):
             scatter.setData(x=points[members, 0], y=points[members, 1])
-        self._plot.setLabel("bottom", projection.axes[0])
-        self._plot.setLabel("left", projection.axes[1])
+        self._axis_texts = tuple(projection.axes)
+        self._fit_axis_labels()
         self._note.setText("exact: the two neurons' activations" if projection.exact else
-                           f"PCA: the 2 directions of largest spread ({sum(projection.explained):.0%} of it)")
+                           f"PCA: PC 1, PC 2 = the 2 directions of largest spread ({sum(projection.explained):.0%} of it)")
+
+    def _fit_axis_labels(self, *_args) -> None:
+        """Each axis gets the longest of its names that fits along it: a label longer than the plot
+        would be cut at the plot's edge ("principal component 2 (16%" on a short plot)."""
+        for name, text in zip(("bottom", "left"), self._axis_texts):
+            axis = self._plot.getAxis(name)
+            room = axis.geometry().width() if name == "bottom" else axis.geometry().height()
+            for candidate in _shorter_names(text):
+                if axis.labelText != candidate:
+                    axis.setLabel(candidate)
+                if axis.label.boundingRect().width() <= room:
+                    break
 
     def points(self) -> np.ndarray:
         """The points drawn, in the order of the labels given to set_classes."""
