@@ -10,17 +10,18 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
-from nnviz.qt.views._caption import Caption
+from nnviz.qt.views._caption import Caption, fit_captions
 from nnviz.qt.views._edge_layer import EdgeLayer
 from nnviz.qt.views._label_column import LabelColumn
 from nnviz.qt.views._neuron_scatter import BAR_SYMBOL, NeuronScatter
 
 HEIGHT = 10.0  # data units spanned by the tallest column
-LAYER_GAP = 3.0  # data units between neuron columns
+LAYER_GAP = 3.0  # data units between neuron columns, at least; a wide view spreads them up to twice that
+BELOW = 2.0  # data units under the tallest column: room for the pixel column's caption
 INPUT_EDGES_PER_NEURON = 5  # strongest input pixels drawn into each first-layer neuron
 MAX_EDGES_PER_LAYER = 4096  # above this, only each neuron's strongest incoming edges are drawn
 UNBOUNDED = ("relu", "leaky_relu", "linear")
@@ -66,6 +67,7 @@ class NetworkGraphView(QWidget):
         self._legend.setStyleSheet(f"color: {_colors.MUTED_TEXT}")
         self._plot, self._vb = _colors.picture_box()
         self._vb.sigTransformChanged.connect(self._fit_texts)
+        self._vb.sigResized.connect(self._spread_columns)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self._title)
@@ -116,6 +118,7 @@ class NetworkGraphView(QWidget):
 
         # Rebuilt only when layer_sizes changes.
         self._layer_sizes: tuple[int, ...] = ()
+        self._gap = LAYER_GAP  # data units between columns now
         self._image_mode = False
         self._positions: list[np.ndarray] = []  # per layer: (n, 2) neuron centres
         self._spot_ids: list[tuple[int, int]] = []  # scatter spot -> (layer, neuron)
@@ -186,9 +189,33 @@ class NetworkGraphView(QWidget):
         return self._edges.count
 
     # ------------------------------------------------------------------ layout
+    def _spread_columns(self, *_args) -> None:
+        """A view wider than the drawing spreads the columns apart (up to twice the gap) instead of
+        leaving its sides empty; relaid out only when the gap changes by a quarter unit or more."""
+        sizes = self._layer_sizes
+        width, height = self._vb.width(), self._vb.height()
+        if len(sizes) < 2 or width <= 0 or height <= 0:
+            return
+        (left, right), (top, bottom) = self._drawing_range
+        fixed = (right - left) - (len(sizes) - 1) * self._gap
+        room = width / height * (bottom - top)
+        gap = min(max(LAYER_GAP, math.floor(4 * (room - fixed) / (len(sizes) - 1)) / 4), 2 * LAYER_GAP)
+        if abs(gap - self._gap) < 0.25:
+            return
+        self._gap = gap
+        activations, self._layer_sizes = self._activations, ()
+        self._ensure_layout(sizes)
+        if self._snapshot is not None and tuple(self._snapshot.layer_sizes) == sizes:
+            self._update_edges()
+        if activations is not None:
+            self._activations = activations
+            self._update_shading()
+        self._update_output_labels()
+
     def _ensure_layout(self, sizes: tuple[int, ...]) -> None:
         if sizes == self._layer_sizes:
             return
+        gap = self._gap
         self._layer_sizes = sizes
         self._activations = None
         for t in self._texts:
@@ -207,17 +234,19 @@ class NetworkGraphView(QWidget):
             self._input_strip.setRect(3.9, 0.0, 0.3, HEIGHT)
             ys = (np.arange(sizes[0]) + 0.5) * HEIGHT / sizes[0]
             self._positions.append(np.column_stack([np.full(sizes[0], 4.2), ys]))
-            caption = (f"Input image\n{side}×{side} = {sizes[0]} pixels", f"Input image\n{sizes[0]} pixels",
-                       f"Input\n{side}×{side}", "")
+            caption = (f"Input image\n{side}×{side} = {sizes[0]} pixels", f"Input image\n{side}×{side} =\n{sizes[0]} pixels",
+                       f"Input image\n{side}×{side} pixels", f"Input\n{side}×{side}", "")
             item = self._add_text(caption[0], 1.6, HEIGHT / 2 - 1.8, anchor=(0.5, 1.0))
             self._fitted_texts.append((item, caption, 4.4, "above"))  # must clear the pixel column
-            strip = ("all pixels,\nrow by row", "")
+            # Under the column nothing else is drawn: its caption may spread over the image's side.
+            strip = ("the image's pixels, row by row,\nin one column (black = ink)", "all pixels, row by row\n(black = ink)",
+                     "all pixels, row by row (black = ink)", "pixels row by row, black = ink", "black = ink", "")
             item = self._add_text(strip[0], 4.05, HEIGHT + 0.1, anchor=(0.5, 0.0))
-            self._fitted_texts.append((item, strip, 4.0, "below"))
+            self._fitted_texts.append((item, strip, 2 * (4.05 + 1.0), "below"))
             column = (f"{sizes[0]}\ninputs", f"{sizes[0]}", "")  # the input column has a title too
             item = self._add_text(column[0], 4.05, -0.3, anchor=(0.5, 1.0))
-            self._fitted_texts.append((item, column, 0.9 * LAYER_GAP, "above"))
-            x = 4.2 + LAYER_GAP
+            self._fitted_texts.append((item, column, 0.9 * gap, "above"))
+            x = 4.2 + gap
             first = 1
         else:
             first = 0
@@ -248,8 +277,8 @@ class NetworkGraphView(QWidget):
                 titles = (f"Input\n{n} values", f"Input\n{n}", f"In\n{n}", str(n))
             item = self._add_text(titles[0], x, title_y, anchor=(0.5, 1.0))
             self._column_titles.append(item)
-            self._fitted_texts.append((item, titles, LAYER_GAP, "above"))
-            x += LAYER_GAP
+            self._fitted_texts.append((item, titles, gap, "above"))
+            x += gap
         self._spot_ids = ids
         self._neurons.set_neurons(
             np.concatenate(xs), np.concatenate(ys), np.concatenate(sizes_all), symbols,
@@ -263,40 +292,22 @@ class NetworkGraphView(QWidget):
         left = -1.0 if self._image_mode else -1.4
         out_x = float(self._positions[-1][0, 0]) + 0.5
         self._output_labels.set_points([(out_x, float(y)) for y in self._positions[-1][:, 1]],
-                                       QRectF(out_x, top - 1.0, x - LAYER_GAP + 3.2 - out_x, bottom - top + 2.0))
-        self._vb.setRange(
-            xRange=(left, x - LAYER_GAP + 3.2), yRange=(top - 2.0, bottom + 1.4), padding=0.0
-        )
-        self._edges.set_bounds(QRectF(left, top - 2.0, x - LAYER_GAP + 3.2 - left, bottom - top + 3.4))
+                                       QRectF(out_x, top - 1.0, x - gap + 3.2 - out_x, bottom - top + 2.0))
+        self._drawing_range = ((left, x - gap + 3.2), (top - 2.0, bottom + BELOW))
+        self._vb.setRange(xRange=self._drawing_range[0], yRange=self._drawing_range[1], padding=0.0)
+        self._edges.set_bounds(QRectF(left, top - 2.0, x - gap + 3.2 - left, bottom - top + 2.0 + BELOW))
         self._edges.clear()
         self._update_selection()
         self._fit_texts()
+        self._spread_columns()  # a view already wider than the drawing
 
     def _fit_texts(self, *_args) -> None:
         """Give each caption the longest version that neither runs into its neighbours nor out of the view."""
-        if not self._fitted_texts:
+        if not fit_captions(self._vb, self._fitted_texts):
             return
-        pixel_x, pixel_y = self._vb.viewPixelSize()
-        if pixel_x <= 0 or pixel_y <= 0:
-            return
-        top, bottom = self._vb.viewRange()[1]
-        metrics = QFontMetricsF(self._fitted_texts[0][0].textItem.font())
-        for item, versions, across, side in self._fitted_texts:
-            width = across / pixel_x - 6
-            y = item.pos().y()
-            height = ((y - top) if side == "above" else (bottom - y)) / pixel_y - 4
-
-            def fits(text: str) -> bool:
-                lines = text.split("\n")
-                return (max(metrics.horizontalAdvance(line) for line in lines) <= width
-                        and len(lines) * metrics.lineSpacing() <= height)
-
-            text = next((t for t in versions if not t or fits(t)), versions[-1])
-            if item.toPlainText() != text:
-                item.setText(text)
         # Output labels closer together than a line of text would overlap: the tooltips say them.
         positions = self._positions[-1][:, 1] if self._positions else np.zeros(0)
-        spacing = float(np.min(np.diff(positions))) / pixel_y if positions.size > 1 else 10_000.0
+        spacing = float(np.min(np.diff(positions))) / self._vb.viewPixelSize()[1] if positions.size > 1 else 10_000.0
         self._output_labels.setVisible(spacing >= self._output_labels.line_height * 0.9)
 
     def column_titles(self) -> list[str]:
