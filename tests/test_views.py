@@ -626,7 +626,7 @@ def test_evaluation_text_fits_its_cells_and_long_class_names(qtbot):
     view.show_epoch(SimpleNamespace(epoch=1, test_accuracy=0.8, test_cost=0.5,
                                     confusion=confusion), FASHION)
     vb = view._matrix_plot.vb
-    cell = min(vb.width(), vb.height()) / 10
+    cell = vb.width() / 10  # cells need not be square: the matrix fills its plot
     for text in view._texts:  # no text spills into its neighbours
         assert QFontMetricsF(text.textItem.font()).horizontalAdvance(text.toPlainText()) <= cell
     assert view._texts[0].textItem.font().pixelSize() >= 8  # yet legible at dock size
@@ -646,7 +646,7 @@ def test_evaluation_numbers_never_overlap_in_a_tiny_matrix(qtbot):
     qtbot.waitUntil(lambda: min(view._matrix_plot.vb.width(), view._matrix_plot.vb.height()) < 100)
     view._fit_text()
     vb = view._matrix_plot.vb
-    cell = min(vb.width(), vb.height()) / 10
+    cell = vb.width() / 10
     for text in view._texts:  # hidden, or fitting its cell
         width = QFontMetricsF(text.textItem.font()).horizontalAdvance(text.toPlainText())
         assert not text.isVisible() or width <= cell

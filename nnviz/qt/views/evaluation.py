@@ -1,8 +1,9 @@
 """The evaluation view: test accuracy as a big number and the confusion matrix as a heat map.
 
 Updated after every epoch from EpochStats; rows are true labels, columns predicted labels.
-Every cell shows one unit, the % of its row's test images (the colour too); text size follows the
-cell size and is left out when it would not fit; tooltips give the counts.
+The matrix fills its plot (cells need not be square). Every cell shows one unit, the % of its row's
+test images (the colour too); text size follows the cell size and is left out, and the header says
+so, when it would not be readable; tooltips give the counts. Axis labels thin out on a short plot.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
@@ -20,7 +21,12 @@ from nnviz.qt.views._caption import Caption
 
 SATURATION_PERCENT = 10.0  # colours saturate here so that the few mistakes stand out
 NO_RESULTS = "No results yet: train for one epoch."
-MIN_TEXT_PX = 7  # smaller cell numbers are hidden (they would overlap), colours and tooltips stay
+MIN_TEXT_PX = 8  # smaller cell numbers are hidden (unreadable), colours and tooltips stay
+MAX_TEXT_PX = 14
+#: A cell's number may take this share of the cell's height (the rest keeps rows apart).
+TEXT_HEIGHT_SHARE = 0.75
+#: ... and this share of its width (a margin on both sides, so neighbours do not touch).
+TEXT_WIDTH_SHARE = 0.85
 
 
 class EvaluationView(QWidget):
@@ -35,7 +41,7 @@ class EvaluationView(QWidget):
         super().__init__(parent)
         self.setWindowTitle("Test results")
         title = QLabel(
-            "<b>Test results</b> — after each epoch, on test digits the network never trains on."
+            "<b>Test results</b> — on digits it never trains on, after each epoch."
         )
         title.setWordWrap(True)
         self._accuracy = QLabel("—")
@@ -57,7 +63,9 @@ class EvaluationView(QWidget):
         self._matrix_plot.setMouseEnabled(False, False)
         self._matrix_plot.hideButtons()
         self._matrix_plot.invertY(True)
-        self._matrix_plot.setAspectLocked(True)
+        # Not square: a short, wide dock gets wide cells with readable numbers instead of a small
+        # square matrix in the middle of empty space.
+        self._matrix_plot.setAspectLocked(False)
         self._matrix_plot.setLabel("left", "true digit")
         self._matrix_plot.setLabel("bottom", "predicted digit")
         for name in ("left", "bottom"):
@@ -102,7 +110,12 @@ class EvaluationView(QWidget):
         self._cells_shown: list[tuple[str, str]] = []  # (text, colour) of each cell's label
         self._cells_wanted: list[tuple[str, str]] = []  # what they show once readable
         self._fonts: dict[int, QFont] = {}  # pixel size -> font
+        self._em_widths: dict[str, float] = {}  # text -> its width at a pixel size of 1
         self._names: tuple[str, ...] = ()
+        self._ticks: dict[str, list[tuple[int, str]]] = {"left": [], "bottom": []}  # every label
+        self._tick_step: dict[str, int] = {"left": 0, "bottom": 0}  # 1: every label, 2: every other ...
+        self._numbers_readable: bool | None = None  # what the header says (None: not said yet)
+        self._thing = "digit"
         self._confusion = np.zeros((0, 0), np.int64)
         self._accuracy_value: float | None = None
         self._build(10, tuple(str(i) for i in range(10)))  # an empty matrix until the first epoch
@@ -122,8 +135,7 @@ class EvaluationView(QWidget):
         total = int(confusion.sum())
         self._accuracy.setText(f"{100.0 * stats.test_accuracy:.1f}%")
         self._detail.setText(
-            f"of {total:,} test images recognised correctly after epoch {stats.epoch} "
-            f"(test cost {stats.test_cost:.3f}). Hover a cell for details."
+            f"of {total:,} test images right after epoch {stats.epoch} (test cost {stats.test_cost:.3f})."
         )
         row_totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
         percent = 100.0 * confusion / row_totals
@@ -200,15 +212,22 @@ class EvaluationView(QWidget):
         return f"{math.floor(percent * 10) / 10:.1f}" if percent >= 0.1 else "<.1"
 
     def _fit_text(self, *_args) -> None:
-        """Pick each cell's font so that its text fits the cell's current size on screen."""
+        """Pick each cell's font so that its text fits the cell's current size on screen, thin out the
+        axis labels that would overlap, and say in the header whether the cells carry numbers."""
         k = math.isqrt(len(self._texts))
         if not k:
             return
         vb = self._matrix_plot.vb
-        cell = min(vb.width(), vb.height()) / k
+        cell_w, cell_h = vb.width() / k, vb.height() / k
+        self._thin_ticks(cell_w, cell_h)
+        # the widest number there can be ("100") sets whether numbers are shown at all
+        largest = min(MAX_TEXT_PX, TEXT_HEIGHT_SHARE * cell_h, TEXT_WIDTH_SHARE * cell_w / self._em_width("100"))
         # Too small for readable numbers that do not touch: colours and tooltips only (and hidden
-        # labels are not set: at full speed a new epoch comes every 0.3 s).
-        readable = 1.6 * cell / 3 >= MIN_TEXT_PX
+        # labels are not set: at full speed a new epoch comes every 0.3 s). Half a pixel of
+        # hysteresis: the header's wording must not flip the answer back by changing the plot's height.
+        limit = MIN_TEXT_PX - (0.5 if self._numbers_readable else 0.0)
+        readable = largest >= limit
+        self._say_numbers(readable)
         if readable:
             self._show_cell_labels()
         for text in self._texts:
@@ -216,15 +235,60 @@ class EvaluationView(QWidget):
                 text.setVisible(readable)
             if not readable:
                 continue
-            length = max(len(text.toPlainText()), 2)
-            # digits are about 0.6 em wide; leave a little margin on both sides
-            size = int(max(MIN_TEXT_PX, min(14, 0.55 * cell, 1.6 * cell / length)))
+            em = self._em_width(text.toPlainText() or "00")
+            size = int(max(MIN_TEXT_PX - 1, min(MAX_TEXT_PX, TEXT_HEIGHT_SHARE * cell_h, TEXT_WIDTH_SHARE * cell_w / em)))
             font = self._fonts.get(size)
             if font is None:
                 font = self._fonts[size] = QFont()
                 font.setPixelSize(size)
             if text.textItem.font().pixelSize() != size:
                 text.setFont(font)
+
+    def _em_width(self, text: str) -> float:
+        """Width of ``text`` in ems (its width at a pixel size of 1) in the cells' font."""
+        em = self._em_widths.get(text)
+        if em is None:
+            font = QFont()
+            font.setPixelSize(100)
+            em = self._em_widths[text] = QFontMetricsF(font).horizontalAdvance(text) / 100.0
+        return em
+
+    def numbers_shown(self) -> bool:
+        """True when the cells are big enough to carry their numbers (and the header says so)."""
+        return bool(self._numbers_readable)
+
+    def _say_numbers(self, readable: bool) -> None:
+        if readable == self._numbers_readable:
+            return
+        self._numbers_readable = readable
+        what = ("numbers and colours: <b>% of the row</b>" if readable
+                else "colours: <b>% of the row</b> (too small for numbers)")
+        self._matrix_title.setText(
+            f"<b>Confusion matrix</b> — rows: true {self._thing}, columns: the network's answer; "
+            f"{what}. Hover for counts."
+        )
+
+    def _thin_ticks(self, cell_w: float, cell_h: float) -> None:
+        """Label every row and column while the labels fit their cells, else every 2nd, 3rd ...: on a
+        short plot the labels 0-9 would sit on top of each other."""
+        for name, cell in (("left", cell_h), ("bottom", cell_w)):
+            ticks = self._ticks[name]
+            if not ticks:
+                continue
+            axis = self._matrix_plot.getAxis(name)
+            metrics = QFontMetricsF(axis.style["tickFont"] or axis.font())
+            if name == "left":
+                need = metrics.height() + 1.0
+            else:
+                need = max(metrics.horizontalAdvance(text) for _, text in ticks) + metrics.averageCharWidth()
+            step = max(1, math.ceil(need / max(cell, 1e-6)))
+            if step != self._tick_step[name]:
+                self._tick_step[name] = step
+                axis.setTicks([ticks[::step], [(i, "") for i, _ in ticks]])
+
+    def tick_labels(self, name: str) -> list[tuple[int, str]]:
+        """The labels shown on the "left" or "bottom" axis, as (row or column, text)."""
+        return self._ticks[name][:: max(1, self._tick_step[name])]
 
     def _build(self, k: int, names: tuple[str, ...]) -> None:
         for text in self._texts:
@@ -246,17 +310,14 @@ class EvaluationView(QWidget):
         short = all(len(n) <= 3 for n in names)
         numbers = [str(i) for i in range(k)]
         rows = names if short else [f"{n} {i}" for i, n in enumerate(names)]
-        self._matrix_plot.getAxis("left").setTicks([list(enumerate(rows))])
-        self._matrix_plot.getAxis("bottom").setTicks([list(enumerate(names if short else numbers))])
+        self._ticks = {"left": list(enumerate(rows)), "bottom": list(enumerate(names if short else numbers))}
+        self._tick_step = {"left": 0, "bottom": 0}
         self._matrix_plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.0)
         digits = all(n.isdigit() for n in names)
-        thing = "digit" if digits else "class"
+        thing = self._thing = "digit" if digits else "class"
         self._matrix_plot.setLabel("left", f"true {thing}")
         self._matrix_plot.setLabel("bottom", f"predicted {thing}" + ("" if short else " (number)"))
-        self._matrix_title.setText(
-            f"<b>Confusion matrix</b> — rows: true {thing}, columns: the network's answer; "
-            "numbers and colours: <b>% of the row</b>. Hover for counts."
-        )
+        self._numbers_readable = None
         self._fit_text()
 
     def _on_mouse_moved(self, scene_pos) -> None:
