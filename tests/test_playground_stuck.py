@@ -6,7 +6,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from nnviz.engine.learning_check import RECOVERED_EPOCHS, STUCK_EPOCHS, StuckWatch, stuck_message
+from nnviz.engine.features import with_features
+from nnviz.engine.learning_check import CHANCE_MARGIN, RECOVERED_EPOCHS, STUCK_EPOCHS, StuckWatch, stuck_message
 from nnviz.engine.playground import SMALL_CONFIG, dead_layers, small_network
 from nnviz.engine.toy import make_curve, make_toy
 from nnviz.engine.trainer import EpochStats, Trainer
@@ -18,13 +19,15 @@ def _watch_run(dataset, hidden, activation, learning_rate, epochs, seed=0):
     config = dataclasses.replace(SMALL_CONFIG, learning_rate=learning_rate, epochs=epochs, seed=seed)
     trainer = Trainer(network, dataset, config)
     watch = StuckWatch(dataset.y_test, network.layer_sizes[-1], dataset.is_regression)
-    changes, last = [], None
+    changes, last, accuracies = [], None, []
     for record in trainer.run():
         if isinstance(record, EpochStats):
             last = record
-            change = watch.after_epoch(record.epoch, record.test_cost, record.test_accuracy)
+            accuracies.append(record.test_accuracy)
+            change = watch.after_epoch(record.epoch, record.test_cost, record.test_accuracy, record.train_cost)
             if change:
                 changes.append((record.epoch, change))
+    watch.accuracies = accuracies
     return watch, trainer, changes, last
 
 
@@ -71,7 +74,7 @@ def test_the_warning_needs_a_streak_and_clears_only_after_a_streak_of_recovery()
         out = []
         for _ in range(n):
             epoch += 1
-            out.append(watch.after_epoch(epoch, 0.7, accuracy))
+            out.append(watch.after_epoch(epoch, 0.7 if accuracy == chance else 0.3, accuracy))
         return [c for c in out if c]
 
     assert feed(chance, STUCK_EPOCHS - 1) == [] and feed(good, 1) == []  # a streak one short, broken
@@ -87,3 +90,42 @@ def test_a_nan_cost_counts_as_stuck_for_curves():
     watch = StuckWatch(np.linspace(-1, 1, 50), 1, regression=True)
     assert watch.looks_stuck(float("nan"), float("nan"))
     assert watch.baseline == pytest.approx(np.var(np.linspace(-1, 1, 50)))
+
+
+@pytest.mark.parametrize("name", ["circles", "xor"])
+def test_a_straight_line_at_a_coin_toss_loss_is_told_it_needs_a_cross_or_a_hidden_layer(name):
+    """No hidden layer on circles or XOR: the loss stays at ln 2 while the test accuracy strays well
+    above chance (65-75%), which alone would keep resetting the watch."""
+    data = with_features(make_toy(name, n=500, noise=0.05, seed=0), ("x1", "x2"))
+    watch, _, changes, last = _watch_run(data, (), "tanh", SMALL_CONFIG.learning_rate, STUCK_EPOCHS + 5)
+    assert max(watch.accuracies) > watch.baseline + CHANCE_MARGIN  # the accuracy alone is not near chance
+    assert watch.chance_loss == pytest.approx(np.log(2), abs=0.01)
+    assert last.test_cost >= 0.9 * watch.chance_loss
+    assert changes == [(STUCK_EPOCHS, "stuck")]
+    text = stuck_message(watch, last.epoch, SMALL_CONFIG.learning_rate, "tanh", (), features=("x1", "x2"))
+    assert "straight line cannot separate" in text and "hidden layer" in text
+    assert "x₁·x₂" in text and "x₁²" in text and "x₂²" in text
+    if watch.near_chance(last.test_accuracy):
+        assert f"({last.test_accuracy:.0%}) is no better than guessing" in text
+    else:  # the loss it is stuck at, from the run
+        assert f"test loss ({last.test_cost:.3f}) is no better than always answering the class shares" in text
+    assert "x₁·x₂" not in stuck_message(watch, last.epoch, 0.03, "tanh", (), features=("x1", "x2", "x1x2"))
+
+
+def test_the_loss_rule_clears_on_recovery_and_spares_a_run_that_fits_its_training_points():
+    watch = StuckWatch(np.array([0, 1] * 50), 2, regression=False)  # chance loss ln 2
+    coin = float(np.log(2))
+    epoch = 0
+
+    def feed(test_cost, train_cost, n, accuracy=0.75):
+        nonlocal epoch
+        out = []
+        for _ in range(n):
+            epoch += 1
+            out.append(watch.after_epoch(epoch, test_cost, accuracy, train_cost))
+        return [c for c in out if c]
+
+    assert feed(coin, 0.2, STUCK_EPOCHS + 10) == []  # overfitting noisy points: high test loss, still learning
+    assert feed(coin, coin, STUCK_EPOCHS) == ["stuck"]
+    assert feed(0.4, 0.4, RECOVERED_EPOCHS) == ["recovered"] and not watch.stuck
+    assert feed(0.95 * coin, 0.95 * coin, STUCK_EPOCHS) == ["stuck"]  # near the coin toss counts too

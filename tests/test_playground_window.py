@@ -388,6 +388,22 @@ def test_a_stuck_run_is_said_on_the_banner_and_cleared_once_it_recovers(qtbot, p
     assert not window.banner.isVisible()
 
 
+@pytest.mark.parametrize("data", ["circles", "xor"])
+def test_a_straight_line_at_a_coin_toss_is_told_on_the_banner_it_needs_a_cross(qtbot, playground, data):
+    """No hidden layer: the loss stays at ln 2 though the test accuracy wanders above chance."""
+    from nnviz.engine.learning_check import STUCK_EPOCHS
+
+    window = playground(data=data, hidden=(), points=500)
+    accuracies = []
+    window.session.epoch_finished.connect(lambda stats: accuracies.append(stats.test_accuracy))
+    _train_epochs(qtbot, window, STUCK_EPOCHS + 5)
+    assert max(accuracies) > window.stuck_watch.baseline + 0.05  # the accuracy alone would not say it
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    text = window.banner.label.text()
+    assert "Not learning" in text and "straight line cannot separate" in text
+    assert "x₁·x₂" in text and "x₁²" in text and "hidden layer" in text
+
+
 @pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
 def test_the_loss_plot_fits_in_its_view(qtbot, playground, size):
     window = playground(data="spirals", hidden=(8, 8, 2))

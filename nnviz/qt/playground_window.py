@@ -313,12 +313,12 @@ class PlaygroundWindow(QMainWindow):
 
     def _watch(self, stats) -> None:
         """Say on the banner when the run has been stuck for a while; take it down once it recovers."""
-        change = self.stuck_watch.after_epoch(stats.epoch, stats.test_cost, stats.test_accuracy)
+        change = self.stuck_watch.after_epoch(stats.epoch, stats.test_cost, stats.test_accuracy, stats.train_cost)
         if change == "stuck":
             dataset, state = self.session.dataset, self.state
             dead = dead_layers(self.session.snapshot, dataset.x_train) if dataset is not None else ()
             self._stuck_text = stuck_message(self.stuck_watch, stats.epoch, state.learning_rate, state.activation,
-                                             state.hidden_layers, dead)
+                                             state.hidden_layers, dead, state.features)
             self.banner.show_message(self._stuck_text, "warning")
         elif change == "recovered":
             if self.banner.isVisible() and self.banner.label.text() == self._stuck_text:

@@ -20,6 +20,8 @@ SHOTS = {
                "a 2-neuron last layer: the spirals unfolded until a straight line splits them"),
     "cross": (dict(data="circles", hidden=(), features=("x1sq", "x2sq")), 40,
               "circles solved with no hidden layer from x1², x2²"),
+    "stuck": (dict(data="circles", hidden=()), 200,
+              "a straight line through circles: the not-learning banner says what to try"),
     "curve": (dict(mode="curve", curve="bump", curve_neurons=8, activation="sigmoid", learning_rate=0.03), 400,
               "a bump fitted by 8 sigmoid neurons, each neuron's contribution faint, one chosen"),
 }
