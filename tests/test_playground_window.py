@@ -328,11 +328,36 @@ def test_edges_are_drawn_by_sign_and_size(playground):
         assert bounds.contains(x0, y0) and bounds.contains(x1, y1)
 
 
-def test_the_handle_stays_inside_the_plot_for_a_tall_neuron(playground):
+def test_the_handle_stays_inside_the_plot_for_a_tall_neuron_and_says_where_it_really_is(playground):
+    from nnviz.qt.views.curve_fit import Y_MAX
+
     window = playground(mode="curve", curve_neurons=2)
-    window.set_parameter("weight", 1, (0, 0), 7.5)  # taller than the plot
-    assert window.curve_view.handle.pos().y() < 2.0
+    window.set_parameter("weight", 1, (0, 0), 7.5)  # taller than the plot may grow
+    view = window.curve_view
+    low, high = view.getPlotItem().viewRange()[1]
+    assert high == pytest.approx(Y_MAX, rel=0.05) and view.handle.pos().y() < high
     assert "height +7.50" in window.neuron_editor.where.text()
+    assert view.off_plot.isVisible() and "height +7.50" in view.off_plot.toPlainText()
+
+
+def test_the_handle_sits_at_the_chosen_neurons_step_and_height_joined_to_its_curve(playground):
+    """A sigmoid neuron stepping down at x = -0.2 to a height of -2.49: the plot takes in its whole
+    curve, the circle is at the true height, and a dashed line joins it to the curve at the step."""
+    window = playground(mode="curve", curve_neurons=8, activation="sigmoid")
+    w, b, v = -10.06, -1.97, -2.49
+    window.session.set_parameters([("weight", 0, (0, 0), w), ("bias", 0, (0,), b), ("weight", 1, (0, 0), v)])
+    window.draw(window.session.snapshot)
+    view = window.curve_view
+    step = -b / w
+    low, high = view.getPlotItem().viewRange()[1]
+    curve_x, curve_y = view.chosen.getData()
+    assert low <= curve_y.min() and curve_y.max() <= high  # the chosen curve does not run off the plot
+    assert (view.handle.pos().x(), view.handle.pos().y()) == pytest.approx((step, v), abs=1e-4)
+    guide_x, guide_y = view.guide.getData()
+    assert guide_x == pytest.approx([step, step])
+    assert guide_y == pytest.approx([np.interp(step, curve_x, curve_y), v], abs=1e-4)
+    assert guide_y[0] == pytest.approx(v / 2, abs=0.01)  # a sigmoid is half way up at its step
+    assert not view.off_plot.isVisible()
 
 
 def test_a_diverging_run_stops_with_a_message_and_no_nan_picture(qtbot, playground):

@@ -1,8 +1,9 @@
 """Curve mode: the target curve, the data, the network's output, and each hidden neuron's weighted
 contribution as a faint curve, so the output is visibly a sum of steps and bumps (Nielsen, ch. 4).
 
-A handle on the chosen neuron's contribution drags its step (bias) sideways and its height (outgoing
-weight) up and down; in drawing mode a mouse drag draws a new target.
+A handle drags the chosen neuron's step (bias) sideways and its height (outgoing weight) up and down:
+it sits at (step, height), joined by a dashed line to the neuron's curve at the step. The y range grows
+to take in the chosen neuron's curve and height; in drawing mode a mouse drag draws a new target.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from nnviz.engine.playground import CurveParts
 from nnviz.qt.views import colors as _colors
 
 MAX_CONTRIBUTIONS = 50
-Y_LIMIT = 2.0  # the plot shows y in -2..2: targets lie in -1..1, contributions may reach past them
+Y_LIMIT = 2.0  # the plot shows y in at least -2..2: targets lie in -1..1, contributions may reach past them
+#: ... and grows in steps of Y_STEP to take in the chosen neuron's curve and height, up to this: further
+#: out the targets would be squashed into a sliver; a taller handle waits at the edge, labelled.
+Y_MAX = 4.0
+Y_STEP = 0.5
 OUTPUT_COLOR = "#e67800"
 TARGET_COLOR = "#202020"
 PART_COLOR = (90, 110, 170, 90)
@@ -81,6 +86,14 @@ class CurveFitView(pg.PlotWidget):
                                "(its outgoing weight)")
         item.addItem(self.handle)
         self.handle.sigPositionChanged.connect(self._on_handle)
+        # the handle sits at (step, height), not on the curve: this dashed line joins them
+        self.guide = pg.PlotCurveItem(pen=pg.mkPen(CHOSEN_COLOR, width=1.5, style=Qt.PenStyle.DashLine))
+        item.addItem(self.guide)
+        # says where a handle held at the edge really is; on white, as curves may run behind it
+        self.off_plot = pg.TextItem(color=CHOSEN_COLOR, anchor=(0, 0.5), fill=pg.mkBrush(255, 255, 255, 230))
+        self.off_plot.setVisible(False)
+        item.addItem(self.off_plot)
+        self.y_limit = Y_LIMIT
         self.box.stroke_finished.connect(self.curve_drawn.emit)
         # the legend sits under the plot, not on it: the handle may be dragged anywhere in the plot
         legend = pg.LegendItem(colCount=2, labelTextColor=_colors.FOREGROUND, horSpacing=20)
@@ -89,7 +102,8 @@ class CurveFitView(pg.PlotWidget):
         legend.addItem(self.target, "target")
         legend.addItem(self.parts[0], "one neuron's contribution")
         legend.addItem(self.output, "network output")
-        legend.addItem(self.chosen, "the chosen neuron (drag the circle)")
+        legend.addItem(self.chosen, "the chosen neuron")
+        legend.addItem(self.guide, "drag the circle: its step (sideways), its height (up, down)")
         self._placing = False
         self.chosen_neuron = 0
 
@@ -119,16 +133,40 @@ class CurveFitView(pg.PlotWidget):
             self.chosen.setVisible(True)
         else:
             self.chosen.setVisible(False)
-        self.handle.setVisible(handle_xy is not None)
-        if handle_xy is not None:
-            hx = float(np.clip(np.nan_to_num(handle_xy[0]), -0.98, 0.98))
-            # kept inside the plot so it can always be grabbed; the editor shows the exact height
-            hy = float(np.clip(np.nan_to_num(handle_xy[1]), -Y_LIMIT * 0.95, Y_LIMIT * 0.95))
-            self._placing = True
-            try:
-                self.handle.setPos(hx, hy)
-            finally:
-                self._placing = False
+        chosen = np.nan_to_num(parts.contributions[self.chosen_neuron]) if self.chosen.isVisible() else None
+        shown = handle_xy is not None
+        for item in (self.handle, self.guide):
+            item.setVisible(shown)
+        if not shown:
+            self.off_plot.setVisible(False)
+            return
+        step, height = (float(np.nan_to_num(v, posinf=1e6, neginf=-1e6)) for v in handle_xy)
+        tallest = max(abs(height), float(np.abs(chosen).max()) if chosen is not None and chosen.size else 0.0)
+        self._fit_y_range(tallest)
+        # kept inside the plot so it can always be grabbed; a label says where it really is
+        hx = float(np.clip(step, -0.98, 0.98))
+        hy = float(np.clip(height, -self.y_limit * 0.95, self.y_limit * 0.95))
+        on_curve = float(np.interp(hx, x, chosen)) if chosen is not None else 0.0
+        self.guide.setData([hx, hx], [on_curve, hy])
+        held = (hx, hy) != (step, height)
+        self.off_plot.setVisible(held)
+        if held:
+            self.off_plot.setText(f"step {step:+.2f}, height {height:+.2f}: beyond the plot")
+            self.off_plot.setAnchor((1, 0.5) if hx > 0 else (0, 0.5))
+            self.off_plot.setPos(hx - 0.04 if hx > 0 else hx + 0.04, hy)
+        self._placing = True
+        try:
+            self.handle.setPos(hx, hy)
+        finally:
+            self._placing = False
+
+    def _fit_y_range(self, tallest: float) -> None:
+        """Symmetric y range: at least +-Y_LIMIT, in steps of Y_STEP past ``tallest``, at most +-Y_MAX.
+        Kept while the handle is dragged, so the plot does not move under the mouse."""
+        limit = float(np.clip(np.ceil(tallest * 1.05 / Y_STEP) * Y_STEP, Y_LIMIT, Y_MAX))
+        if limit != self.y_limit and not self.handle.moving:
+            self.y_limit = limit
+            self.setYRange(-limit, limit, padding=0.02)
 
     def _on_handle(self) -> None:
         if not self._placing:
