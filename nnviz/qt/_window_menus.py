@@ -63,7 +63,7 @@ class MenuActions:
         file_menu.addSeparator()
         self.export_view_menu = file_menu.addMenu("Export view as PNG")
         # every view dock the window has, so a view added later is listed without editing this
-        views = [(key, dock.windowTitle()) for key, dock in self.docks.items() if key != "training"]
+        views = [(key, dock.toggleViewAction().text()) for key, dock in self.docks.items() if key != "training"]
         for key, title in [("window", "Whole window"), *views]:
             action = self.export_view_menu.addAction(title + "…")
             action.triggered.connect(lambda _checked=False, k=key: self.export_png_dialog(k))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pathlib
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 
 from nnviz.engine.replay import ReplayRecorder
 from nnviz.engine.runs import RunRecord, export_csv, export_json
+from nnviz.qt._dock_tabs import new_dock
 from nnviz.qt.views.run_list import RunListView
 from nnviz.qt.views.run_overlay import RunOverlay
 from nnviz.qt.views.timeline import TimelineBar
@@ -32,10 +33,7 @@ class RunActions:
         self._paused_for_replay = False  # the replay paused a running session (say so until Live)
         self._run_counter = 0
         self.run_list = RunListView()
-        dock = QDockWidget("Runs", self)
-        dock.setObjectName("dock_runs")
-        dock.setWidget(self.run_list)
-        self.docks["runs"] = dock
+        self.docks["runs"] = new_dock(self, "runs", self.run_list)
         self.run_list.ticked_changed.connect(self._show_compared)
         self.run_list.renamed.connect(self._rename_run)
         self.run_list.delete_requested.connect(self.delete_runs)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
 from nnviz.engine.projection import project_layer, saliency
+from nnviz.qt._dock_tabs import new_dock
 from nnviz.qt.views.activation_space import ActivationSpaceView
 from nnviz.qt.views.digit_strip import DigitStrip
 from nnviz.qt.views.saliency import SaliencyView
@@ -26,11 +27,8 @@ class MoreViews:
     def _build_more_views(self) -> None:
         self.activation_space = ActivationSpaceView()
         self.saliency_view = SaliencyView()
-        for key, title, widget in (("activation_space", "Activation space", self.activation_space),
-                                   ("saliency", "Saliency", self.saliency_view)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{key}")
-            dock.setWidget(widget)
+        for key, widget in (("activation_space", self.activation_space), ("saliency", self.saliency_view)):
+            dock = new_dock(self, key, widget)
             dock.visibilityChanged.connect(lambda visible, k=key: visible and self._refresh_view(k))
             self.docks[key] = dock
         self._space_indices = np.zeros(0, np.int64)

@@ -18,6 +18,7 @@ from nnviz.engine.trainer import TrainConfig
 from nnviz.qt._controls import ArchitectureEditor, TrainingControls
 from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._dialogs import DownloadDialog
+from nnviz.qt._dock_tabs import DockTabTips, new_dock
 from nnviz.qt._files import FileActions
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
 from nnviz.qt._shortcut_guard import install as install_shortcut_guard
@@ -102,6 +103,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._build_toolbars()
         self._build_status_bar()
         self._restore_window()
+        self.dock_tab_tips = DockTabTips(self)
         self._connect_views()
         self.shortcut_guard = install_shortcut_guard(self)
 
@@ -132,16 +134,14 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self.digit_panel = DigitPanel()
         self.evaluation = EvaluationView()
         self.docks: dict[str, QDockWidget] = {}
-        for key, title, widget in (
-            ("network_graph", "Network graph", self.network_graph),
-            ("weight_images", "Weight images", self.weight_images),
-            ("cost_curve", "Cost curve", self.cost_curve),
-            ("digit_panel", "Drawing pad", self.digit_panel),
-            ("evaluation", "Test results", self.evaluation),
+        for key, widget in (
+            ("network_graph", self.network_graph),
+            ("weight_images", self.weight_images),
+            ("cost_curve", self.cost_curve),
+            ("digit_panel", self.digit_panel),
+            ("evaluation", self.evaluation),
         ):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{key}")
-            dock.setWidget(widget)
+            dock = new_dock(self, key, widget)
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
@@ -168,10 +168,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
                   + 2 * scroll.frameWidth())
         scroll.setMinimumWidth(max(SETTINGS_WIDTH[0], min(needed, SETTINGS_WIDTH[1])))
         scroll.setMaximumWidth(SETTINGS_WIDTH[1])
-        dock = QDockWidget("Training settings", self)
-        dock.setObjectName("dock_training")
-        dock.setWidget(scroll)
-        self.docks["training"] = dock
+        self.docks["training"] = new_dock(self, "training", scroll)
         self.training_controls.hyper_parameters_changed.connect(self._on_hyper_parameters_changed)
         self.training_controls.delay_changed.connect(self._on_delay_changed)
         self.training_controls.learning_rate.capped.connect(self._say_rate_capped)

@@ -1,0 +1,113 @@
+"""The main window's dock tabs: every tab readable at 1400x900 and 1280x720, and every tab's tooltip
+saying what its view shows, however the docks are tabbed."""
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QStyleOptionTab, QTabBar, QToolTip
+
+from nnviz.qt._dock_tabs import DOCK_VIEWS
+from nnviz.qt.main_window import SETTINGS_WIDTH, MainWindow
+
+
+def dock_tab_bars(window):
+    """The tab bars QMainWindow made for its tabbed docks, those on screen."""
+    return [bar for bar in window.findChildren(QTabBar) if bar.parent() is window and bar.isVisible()]
+
+
+def shown_tooltip(bar, index) -> str:
+    """The tooltip a learner sees when the mouse rests on tab ``index``."""
+    QToolTip.hideText()
+    centre = bar.tabRect(index).center()
+    QApplication.sendEvent(bar, QHelpEvent(QEvent.Type.ToolTip, centre, bar.mapToGlobal(centre)))
+    return QToolTip.text() if QToolTip.isVisible() else ""
+
+
+def check_tooltips(window) -> int:
+    """Every dock tab's tooltip names its view and says more than the title; returns the tabs checked."""
+    by_title = {dock.windowTitle(): key for key, dock in window.docks.items()}
+    checked = 0
+    for bar in dock_tab_bars(window):
+        for i in range(bar.count()):
+            key = by_title[bar.tabText(i)]
+            tip = shown_tooltip(bar, i)
+            assert tip.startswith(DOCK_VIEWS[key].name + ":"), (bar.tabText(i), tip)
+            assert len(tip.split()) >= 6  # what the view shows, not its title again
+            assert bar.tabToolTip(i) == tip
+            checked += 1
+    QToolTip.hideText()
+    return checked
+
+
+def settled(window) -> bool:
+    """The dock layout is applied: every tab bar on screen lies in the window, no dock in two of them."""
+    bars = dock_tab_bars(window)
+    titles = [bar.tabText(i) for bar in bars for i in range(bar.count())]
+    return bool(bars) and len(titles) == len(set(titles)) and all(window.rect().contains(bar.geometry())
+                                                                  for bar in bars)
+
+
+def resized(qtbot, window, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size and window._compact_shown == window.is_compact(),
+                    timeout=5000)
+    qtbot.waitUntil(lambda: settled(window), timeout=5000)
+
+
+def test_every_dock_tab_says_what_its_view_shows(qtbot, window):
+    resized(qtbot, window, (1400, 900))
+    assert check_tooltips(window) == 5  # cost curve, activation space, saliency; weight images, runs
+    resized(qtbot, window, (1280, 720))
+    assert check_tooltips(window) == 7  # every view but the pad in one row of tabs
+    # The learner re-arranges: saliency beside the pad, the run list closed and opened again in the tabs.
+    window.tabifyDockWidget(window.docks["digit_panel"], window.docks["saliency"])
+    window.removeDockWidget(window.docks["runs"])
+    window.tabifyDockWidget(window.docks["network_graph"], window.docks["runs"])
+    window.docks["runs"].show()
+    qtbot.waitUntil(lambda: settled(window) and len(dock_tab_bars(window)) == 2, timeout=5000)
+    assert check_tooltips(window) == 8
+    window._default_layout()  # View > Default layout
+    qtbot.waitUntil(lambda: settled(window) and len(dock_tab_bars(window)) == 1, timeout=5000)
+    assert check_tooltips(window) == 7
+
+
+def elided_tabs(window) -> list[str]:
+    """Tab texts drawn shortened ("Weig…"), as QTabBar draws them."""
+    elided = []
+    for bar in dock_tab_bars(window):
+        for i in range(bar.count()):
+            option = QStyleOptionTab()
+            bar.initStyleOption(option, i)  # the text the tab paints, elided to its room
+            if option.text != bar.tabText(i):
+                elided.append(f"{bar.tabText(i)!r} drawn as {option.text!r}")
+    return elided
+
+
+@pytest.fixture(params=[9, 10], ids=["9pt", "10pt"])
+def font_window(request, qtbot, sample, store):
+    """The main window with the application's font at 9 pt (this machine's) or 10 pt (many desktops')."""
+    app = QApplication.instance()
+    old = app.font()
+    font = app.font()
+    font.setPointSize(request.param)
+    app.setFont(font)
+    try:
+        window = MainWindow(dataset=sample, settings=store)
+        qtbot.addWidget(window)
+        window.show()
+        yield window
+        window.close()
+    finally:
+        app.setFont(old)
+
+
+def test_no_dock_tab_title_is_elided_at_1400x900_or_1280x720(qtbot, font_window):
+    window = font_window
+    for size in ((1400, 900), (1280, 720)):
+        resized(qtbot, window, size)
+        assert elided_tabs(window) == [], size
+    # with the settings panel as wide as it gets
+    window.resizeDocks([window.docks["training"]], [SETTINGS_WIDTH[1]], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: window.docks["training"].width() >= window.docks["training"].widget().minimumWidth())
+    QApplication.processEvents()
+    assert elided_tabs(window) == []
