@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from nnviz.qt._dock_tabs import on_screen
 from nnviz.qt._settings import Architecture
 
 
@@ -25,6 +26,8 @@ def test_every_network_is_a_run_that_can_be_compared_renamed_exported_and_delete
     _train_epochs(qtbot, window)
     assert [r.shape_text() for r in window.runs] == ["784-16-16-10", "784-32-10"]
     view = window.run_list
+    window.docks["runs"].raise_()  # the learner opens the run list's tab
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
     assert view.cell_text(0, 4) == "1" and view.cell_text(0, 6) == f"{100 * first.final_accuracy:.1f}%"
     view.set_ticked(0, True)
     view.set_ticked(1, True)
@@ -42,6 +45,37 @@ def test_every_network_is_a_run_that_can_be_compared_renamed_exported_and_delete
     assert window.last_message_level == "error"
     window.delete_runs([0, 1])  # the run training now stays
     assert window.runs == [window.current_run] and view.table.rowCount() == 1
+
+
+def test_a_run_list_out_of_sight_rebuilds_nothing_and_catches_up_when_shown(qtbot, window, monkeypatch, tmp_path):
+    view = window.run_list
+    rebuilt = []
+    show_runs = view.show_runs
+    monkeypatch.setattr(view, "show_runs", lambda runs, *rest: (rebuilt.append(len(runs)), show_runs(runs, *rest)))
+    window.docks["weight_images"].raise_()  # the run list is the tab behind it
+    qtbot.waitUntil(lambda: not on_screen(view), timeout=5000)
+    _train_epochs(qtbot, window)
+    window.apply_architecture(Architecture((32,), "relu", "cross-entropy"))
+    _train_epochs(qtbot, window)
+    assert len(window.runs) == 2 and rebuilt == []  # three changes, no rebuild
+    window.docks["runs"].raise_()
+    qtbot.waitUntil(lambda: rebuilt == [2], timeout=5000)  # once, when shown
+    assert [view.cell_text(row, 0) for row in range(view.table.rowCount())] == ["Run 1", "Run 2"]
+    assert [view.cell_text(row, 4) for row in range(2)] == ["1", "1"]  # epochs done
+    assert view.cell_text(1, 6) == f"{100 * window.current_run.final_accuracy:.1f}%"
+    _train_epochs(qtbot, window)  # in sight: shown at once
+    assert rebuilt == [2, 2] and view.cell_text(1, 4) == "2"
+    window.docks["runs"].close()  # closed from its title bar, then opened from the View menu
+    window.apply_architecture(Architecture((8,), "relu", "cross-entropy"))
+    assert rebuilt == [2, 2]
+    window.docks["runs"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 3, timeout=5000)
+    assert rebuilt == [2, 2, 3] and view.cell_text(2, 1) == "784-8-10"
+    window.docks["runs"].close()
+    _train_epochs(qtbot, window)
+    window.apply_architecture(Architecture((4,), "relu", "cross-entropy"))
+    assert window.export_png(tmp_path / "runs.png", "runs")  # a picture of the list as it is now
+    assert rebuilt == [2, 2, 3, 4]
 
 
 def test_a_saved_model_keeps_its_history(qtbot, window, tmp_path):

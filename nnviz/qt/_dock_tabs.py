@@ -55,6 +55,12 @@ def new_dock(window: QMainWindow, key: str, widget: QWidget) -> QDockWidget:
     return dock
 
 
+def on_screen(widget: QWidget) -> bool:
+    """True when ``widget`` can be seen: shown, and not in a dock tab behind another (QMainWindow keeps
+    those "visible", moved out of the window)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 class DockTabTips(QObject):
     """Shows on every dock tab of a main window the tooltip of its view from DOCK_VIEWS.
 

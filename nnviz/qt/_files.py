@@ -119,6 +119,8 @@ class FileActions:
 
     def export_png(self, path: str | os.PathLike, key: str = "window") -> bool:
         """Save a picture of the whole window or one view, atomically."""
+        if key == "runs":
+            self._catch_up_runs()  # a list out of sight may have missed runs
         widget = self if key == "window" else self.docks[key].widget()
         image = widget.grab()
         # encoded in memory first: a failed encoding must not touch the file

@@ -74,6 +74,8 @@ def take_inside_screenshots(folder: pathlib.Path, new_window, wait, epochs: int 
 
         window.apply_architecture(Architecture((32,), "relu", "cross-entropy"))
         _train(window, epochs, wait)
+        window.docks["runs"].raise_()  # the list is rebuilt when it is seen
+        wait(lambda: window.run_list.table.rowCount() == 2, 10, "the run list")
         window.run_list.set_ticked(0, True)
         window.run_list.set_ticked(1, True)
         window.run_list.table.item(0, 0).setText("784-16-16-10 leaky ReLU")

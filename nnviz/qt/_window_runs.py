@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 
 from nnviz.engine.replay import ReplayRecorder
 from nnviz.engine.runs import RunRecord, export_csv, export_json
-from nnviz.qt._dock_tabs import new_dock
+from nnviz.qt._dock_tabs import new_dock, on_screen
 from nnviz.qt.views.run_list import RunListView
 from nnviz.qt.views.run_overlay import RunOverlay
 from nnviz.qt.views.timeline import TimelineBar
@@ -34,6 +34,8 @@ class RunActions:
         self._run_counter = 0
         self.run_list = RunListView()
         self.docks["runs"] = new_dock(self, "runs", self.run_list)
+        self._runs_stale = False  # the list missed a change while it was out of sight
+        self.docks["runs"].visibilityChanged.connect(lambda visible: visible and self._catch_up_runs())
         self.run_list.ticked_changed.connect(self._show_compared)
         self.run_list.renamed.connect(self._rename_run)
         self.run_list.delete_requested.connect(self.delete_runs)
@@ -85,10 +87,21 @@ class RunActions:
             self._refresh_runs()
 
     def _refresh_runs(self) -> None:
+        """The cost curve draws the ticked runs; the run list is rebuilt now if it is seen, else when it is shown."""
         ticked = [i for i in self.run_list.ticked() if i < len(self.runs)]
+        self._runs_stale = True
+        if on_screen(self.run_list):
+            self._catch_up_runs(ticked)
+        self._show_compared(ticked)
+
+    def _catch_up_runs(self, ticked=None) -> None:
+        """Rebuild the run list if it missed changes (its ticks stay on their rows: deleting runs unticks all)."""
+        if not self._runs_stale:
+            return
+        self._runs_stale = False
+        ticked = ticked if ticked is not None else [i for i in self.run_list.ticked() if i < len(self.runs)]
         self.run_list.show_runs(self.runs, self.runs.index(self.current_run) if self.current_run in self.runs
                                 else -1, ticked)
-        self._show_compared(ticked)
 
     def _show_compared(self, ticked) -> None:
         self.run_overlay.show_runs([self.runs[i] for i in ticked if i < len(self.runs)])

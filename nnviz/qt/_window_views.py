@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
 from nnviz.engine.projection import project_layer, saliency
-from nnviz.qt._dock_tabs import new_dock
+from nnviz.qt._dock_tabs import new_dock, on_screen
 from nnviz.qt.views.activation_space import ActivationSpaceView
 from nnviz.qt.views.digit_strip import DigitStrip
 from nnviz.qt.views.saliency import SaliencyView
@@ -61,8 +61,7 @@ class MoreViews:
         """Measure and draw one of these views, if it is on screen."""
         snapshot, dataset = self.snapshot, self.dataset
         widget = self.docks[key].widget()
-        # A tab behind another is "visible" to Qt but shows nothing: measure only what is seen.
-        if snapshot is None or dataset is None or not widget.isVisible() or widget.visibleRegion().isEmpty():
+        if snapshot is None or dataset is None or not on_screen(widget):
             return
         if key == "activation_space":
             layer = self.activation_space.current_layer()
