@@ -71,9 +71,10 @@ def test_an_opened_model_shows_its_test_results_at_once(qtbot, window, sample, t
 
 
 def test_switching_data_mid_training_says_what_it_did(qtbot, window, sample):
-    with qtbot.waitSignal(window.session.running_changed, check_params_cb=lambda r: not r, timeout=10000):
-        window.step_batch()
-    assert window.session.step == 1
+    window.step_batch()
+    # not the first running_changed(False): a step's "started" arrives as False once the worker is no
+    # longer running continuously, possibly before its mini-batch is done
+    qtbot.waitUntil(lambda: window.session.step == 1 and not window.session.is_busy, timeout=10000)
     window.set_dataset(sample.subset(1000, 200) if hasattr(sample, "subset") else sample)
     assert "Switched from MNIST sample" in window.last_message
     assert "keeps what it learned" in window.last_message
