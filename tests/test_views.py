@@ -284,6 +284,22 @@ def test_weight_images_name_output_neurons_by_class(qtbot, snapshot):
     assert [label.toPlainText() for label in view._labels[1]][:3] == ["0", "1", "2"]
 
 
+def test_weight_images_make_numbers_only_for_a_layer_that_can_show_them(qtbot):
+    from nnviz.qt.views._caption import Caption
+
+    view = _shown(qtbot, WeightImagesView(), 330, 330)
+    view.show_snapshot(Network((784, 128, 10), seed=0).snapshot())
+
+    def numbers():
+        return [item for item in view._vb.addedItems if isinstance(item, Caption)]
+
+    assert numbers() == []  # 128 images: numbers would overlap, so none is made
+    assert "neuron 100" in view.image_tooltip(1, 100).lower()  # the tooltip still names each
+    view.select_neuron(2, 3)  # the ten outputs are numbered
+    qtbot.waitUntil(lambda: len(numbers()) == 10 and all(label.isVisible() for label in numbers()), timeout=3000)
+    assert [label.toPlainText() for label in numbers()] == [str(i) for i in range(10)]
+
+
 # ---------------------------------------------------------------------------------- cost curve
 def _batches(start: int, n: int, epoch: int = 0) -> list[BatchStats]:
     return [BatchStats(step=s, epoch=epoch, batch=s - start, batches_per_epoch=n,

@@ -304,7 +304,8 @@ class WeightImagesView(QWidget):
     def _build_layer(self, layer: int) -> None:
         """Create the mosaic and number items of ``layer`` the first time it is needed, hidden.
 
-        Lazily: a 6x512 network would otherwise create some 3,000 labels before the first frame.
+        Lazily, and numbers only for a layer small enough to show them (MAX_NUMBERED): a 6x512
+        network would otherwise create some 3,000 labels that are never seen.
         """
         if layer in self._mosaics or layer not in self._cells:
             return
@@ -315,7 +316,8 @@ class WeightImagesView(QWidget):
         mosaic.setVisible(False)
         self._vb.addItem(mosaic)
         labels = []
-        for i in range(self._layer_sizes[layer]):
+        n = self._layer_sizes[layer]
+        for i in range(n if n <= MAX_NUMBERED else 0):
             x, y, _, _ = self._cell_rect(layer, i)
             label = Caption(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
             label.setPos(x, y)
@@ -378,10 +380,10 @@ class WeightImagesView(QWidget):
         self._back.setVisible(False)
         for layer, mosaic in self._mosaics.items():
             mosaic.setVisible(layer == self._layer)
-            # Numbers would overlap above small images; tooltips still name every neuron.
-            numbered = layer == self._layer and len(self._labels[layer]) <= MAX_NUMBERED
+            # Only layers of up to MAX_NUMBERED have numbers (they would overlap above small images);
+            # tooltips name every neuron.
             for label in self._labels[layer]:
-                label.setVisible(numbered)
+                label.setVisible(layer == self._layer)
         if self._layer in self._cells:
             cols, rows = self._cells[self._layer]
             s = self._side
