@@ -302,10 +302,9 @@ class WeightImagesView(QWidget):
         self._set_layer(1)
 
     def _build_layer(self, layer: int) -> None:
-        """Create the mosaic and number items of ``layer`` the first time it is needed, hidden.
+        """Create the mosaic (and numbers, up to MAX_NUMBERED) of ``layer`` when first needed, hidden.
 
-        Lazily, and numbers only for a layer small enough to show them (MAX_NUMBERED): a 6x512
-        network would otherwise create some 3,000 labels that are never seen.
+        Lazily: a 6x512 network would otherwise create some 3,000 labels, never seen, before the first frame.
         """
         if layer in self._mosaics or layer not in self._cells:
             return
@@ -316,8 +315,7 @@ class WeightImagesView(QWidget):
         mosaic.setVisible(False)
         self._vb.addItem(mosaic)
         labels = []
-        n = self._layer_sizes[layer]
-        for i in range(n if n <= MAX_NUMBERED else 0):
+        for i in range(self._layer_sizes[layer] if self._layer_sizes[layer] <= MAX_NUMBERED else 0):
             x, y, _, _ = self._cell_rect(layer, i)
             label = Caption(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
             label.setPos(x, y)
@@ -380,8 +378,7 @@ class WeightImagesView(QWidget):
         self._back.setVisible(False)
         for layer, mosaic in self._mosaics.items():
             mosaic.setVisible(layer == self._layer)
-            # Only layers of up to MAX_NUMBERED have numbers (they would overlap above small images);
-            # tooltips name every neuron.
+            # Only layers of up to MAX_NUMBERED have numbers (overlapping above smaller images); tooltips name all.
             for label in self._labels[layer]:
                 label.setVisible(layer == self._layer)
         if self._layer in self._cells:
