@@ -108,7 +108,7 @@ def test_runs_share_a_seed_and_concurrency_changes_nothing(tiny):
 RUN_NAMES = {
     "depth": ["784-10", "784-16-10", "784-16-16-10"],
     "width": [f"784-{k}-10" for k in (1, 2, 4, 8, 16, 32, 64)],
-    "linear": ["linear 784-16-16-10", "784-10", "leaky_relu 784-16-16-10"],
+    "linear": ["linear 784-16-16-10", "784-10", "leaky ReLU 784-16-16-10"],
     "shuffle": ["shuffled 0%", "shuffled 50%", "shuffled 100%"],
     "noise": ["784-16-16-10"],
 }

@@ -252,3 +252,29 @@ def test_the_lab_benchmarks_run_on_the_sample(qtbot, sample):
     measured = bench_lab_gui.race_measurements(sample, 1)
     assert measured["networks"] == 7 and measured["spread"] <= 1
     assert measured["left_running"] == 0 and measured["lateness"]
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_the_results_table_fits_its_column_and_names_read_as_words(qtbot, lab, size):
+    """No sideways scrolling: every column shows, and a long run name wraps at its space, whole."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
+
+    lab.resize(*size)
+    qtbot.waitUntil(lambda: lab.size().width() == size[0], timeout=3000)
+    result = _run(qtbot, lab, "linear", epochs=1)
+    names = [r.name for r in result.runs]
+    assert "leaky ReLU 784-16-16-10" in names and not any("_" in n for n in names)
+    table = lab.table
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=3000)
+    assert sum(table.columnWidth(c) for c in range(table.columnCount())) <= table.viewport().width()
+    metrics = QFontMetrics(table.font())
+    for row, name in enumerate(names):
+        assert table.item(row, 0).text() == name
+        words = max(metrics.horizontalAdvance(word) for word in name.split())
+        assert words < table.columnWidth(0) - 6  # each word whole, no "…"
+        room = QRect(0, 0, table.columnWidth(0) - 8, 1000)
+        needed = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), name).height()
+        assert table.rowHeight(row) >= needed
+    lab.table.selectRow(2)
+    assert lab.lower_tabs.tabText(1) == "Cost of leaky ReLU 784-16-16-10"

@@ -98,7 +98,7 @@ def make_plan(name: str, dataset: Dataset, epochs: int | None = None, seed: int 
         options = (("widths", widths),)
     elif name == "linear":
         runs = [spec((n_in, 16, 16, k), "linear", "linear "), spec((n_in, k)),
-                spec((n_in, 16, 16, k), "leaky_relu", "leaky_relu ")]
+                spec((n_in, 16, 16, k), "leaky_relu", "leaky ReLU ")]
     elif name == "shuffle":
         subset = int(subset)
         if subset < 10:
@@ -228,7 +228,7 @@ def _width(plan, runs, by, figures, epochs) -> str:
 def _linear(plan, runs, by, figures, epochs) -> str:
     linear = next((r for r in runs if r.name.startswith("linear")), None)
     flat = next((r for r in runs if len(r.layers) == 2), None)
-    leaky = next((r for r in runs if r.name.startswith("leaky_relu")), None)
+    leaky = next((r for r in runs if r.name.startswith("leaky ReLU")), None)
     text = ""
     if linear and flat:
         gap = linear.test_accuracy - flat.test_accuracy

@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QMainWindow, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
-    QTabWidget, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from nnviz.engine.lab import LabError
@@ -147,11 +147,17 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.table.setHorizontalHeaderLabels(["network", "epochs", "train %", "test %"])
         self.table.horizontalHeaderItem(1).setToolTip("Epochs done (+ how far into the next one it is)")
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # the numbers take what they need and the names the rest, wrapping at a space: no sideways scrolling
+        header, modes = self.table.horizontalHeader(), QHeaderView.ResizeMode
+        header.setSectionResizeMode(0, modes.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, modes.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(modes.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(True)
         self.table.itemSelectionChanged.connect(self._show_chosen_cost)
         rlay.addWidget(self.table, 2)
         self.inside_button = QPushButton("Look inside this one")
@@ -365,7 +371,6 @@ class LabWindow(MainWindowLink, QMainWindow):
             item = self.table.item(row, 1)
             if item is not None:
                 item.setText(f"{last.epoch} + {100 * (last.batch + 1) / last.batches_per_epoch:.0f}%")
-                self.table.resizeColumnToContents(1)
 
     def _on_epoch_stats(self, name: str, stats) -> None:
         if name == self.chosen_run():
@@ -392,7 +397,6 @@ class LabWindow(MainWindowLink, QMainWindow):
                 item.setText(text)
                 if col == 0:
                     item.setForeground(_qcolor(run_color(row)))
-        self.table.resizeColumnsToContents()
         if self.table.currentRow() < 0:
             self.table.selectRow(0)
 
