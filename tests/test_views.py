@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
 
 from nnviz.engine.network import Network
+from nnviz.engine.neuron import pixel_templates
 from nnviz.engine.trainer import BatchStats, EpochStats
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.cost_curve import EMA_ALPHA, CostCurveView
@@ -22,7 +23,7 @@ from nnviz.qt.views.drawing_pad import DRAW_PROMPT, DigitPanel
 from nnviz.qt.views.evaluation import NO_RESULTS, EvaluationView
 from nnviz.qt.views._edge_layer import BIN_ALPHAS
 from nnviz.qt.views.network_graph import INPUT_EDGES_PER_NEURON, NetworkGraphView
-from nnviz.qt.views.weight_images import WeightImagesView, pixel_templates
+from nnviz.qt.views.weight_images import WeightImagesView
 
 DIGITS = tuple(str(i) for i in range(10))
 

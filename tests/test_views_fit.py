@@ -10,7 +10,7 @@ def _text_rect(item, view) -> QRectF:
     text = item.textItem if hasattr(item, "textItem") else item
     margin = text.document().documentMargin()
     box = text.boundingRect().adjusted(margin, margin, -margin, -margin)
-    return QRectF(view.mapFromScene(text.mapRectToScene(box)).boundingRect())
+    return view.viewportTransform().mapRect(text.mapRectToScene(box))
 
 
 @pytest.fixture(params=[(1400, 900), (1280, 720)], ids=["1400x900", "1280x720"])
@@ -40,3 +40,32 @@ def test_graph_captions_say_what_the_input_shows_and_use_the_panel(qtbot, sized_
     # the drawing (input image to output neurons) spans most of the panel's width
     drawing = graph._input_image.sceneBoundingRect().united(graph._neurons.sceneBoundingRect())
     assert drawing.width() >= 0.6 * view.width(), (drawing.width(), view.width())
+
+
+@pytest.mark.parametrize("hidden", [(16, 16), (32,)], ids=["16+16", "32"])
+def test_weight_images_fit_the_panel_without_scrolling_or_touching_numbers(qtbot, sized_window, hidden):
+    from nnviz.qt._settings import Architecture
+    from nnviz.qt.views.weight_images import COLORBAR_LABELS, MIN_THUMB_PX
+
+    window = sized_window
+    if hidden != (16, 16):
+        window.apply_architecture(Architecture(hidden, "relu", "cross-entropy"))
+    window.docks["weight_images"].raise_()
+    view = window.weight_images
+    qtbot.waitUntil(view._plot.isVisible, timeout=2000)
+    for layer in range(1, len(hidden) + 1):  # the first layer's weights, then the templates
+        view._layer_box.setCurrentIndex(view._layer_box.findData(layer))
+        qtbot.waitUntil(lambda: view._scroll.verticalScrollBar().maximum() == 0
+                        and view._scroll.horizontalScrollBar().maximum() == 0, timeout=3000)
+        plot = view._plot
+        tiles = [plot.viewportTransform().mapRect(view._vb.mapViewToScene(QRectF(*view._cell_rect(layer, i)))
+                                                  .boundingRect()) for i in range(hidden[layer - 1])]
+        assert min(t.width() for t in tiles) >= MIN_THUMB_PX - 1
+        for i, label in enumerate(view._labels[layer]):
+            assert label.isVisible() and label.toPlainText() == str(i)
+            rect = _text_rect(label, plot)
+            assert QRectF(plot.rect()).contains(rect)
+            assert not any(rect.intersects(tile) for tile in tiles), (i, rect, [t for t in tiles if rect.intersects(t)])
+        axis = view._colorbar.axis
+        assert axis.labelText in COLORBAR_LABELS[:-1]  # a caption, whole
+        assert QRectF(plot.rect()).contains(_text_rect(axis.label, plot)), axis.labelText

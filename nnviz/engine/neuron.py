@@ -13,7 +13,7 @@ import numpy as np
 from nnviz.engine import activations
 from nnviz.engine.network import Snapshot
 
-__all__ = ["NeuronReport", "neuron_report", "NeuronSum", "pixel_template", "weighted_sum", "exciting_digits", "dream", "ablated",
+__all__ = ["NeuronReport", "neuron_report", "NeuronSum", "pixel_template", "pixel_templates", "weighted_sum", "exciting_digits", "dream", "ablated",
            "per_class_accuracy", "pre_activations"]
 
 
@@ -33,6 +33,18 @@ def pixel_template(snapshot: Snapshot, layer: int, neuron: int) -> np.ndarray:
     for w in reversed(snapshot.weights[: layer - 1]):
         row = row @ np.asarray(w, dtype=np.float64)
     return row
+
+
+def pixel_templates(weights) -> list[np.ndarray]:
+    """Pixel-space template of every neuron of every layer: [W1, W2·W1, W3·W2·W1, ...].
+
+    weights[i] is (n_{i+1}, n_i); result[i] is (n_{i+1}, n_0). A linear approximation: it ignores
+    the activation functions and biases between layers.
+    """
+    templates = [np.asarray(weights[0], dtype=np.float32)]
+    for w in weights[1:]:
+        templates.append(np.asarray(w, dtype=np.float32) @ templates[-1])
+    return templates
 
 
 @dataclass(frozen=True, eq=False)

@@ -49,3 +49,13 @@ def fit_captions(view_box: pg.ViewBox, fitted: list) -> bool:
         if item.toPlainText() != text:
             item.setText(text)
     return True
+
+
+def fit_axis_label(axis: pg.AxisItem, labels: tuple[str, ...]) -> None:
+    """Show the longest of ``labels`` that fits along ``axis`` (a longer one is cut at the view's edge)."""
+    vertical = axis.orientation in ("left", "right")
+    room = axis.geometry().height() if vertical else axis.geometry().width()
+    metrics = QFontMetricsF(axis.label.font())
+    label = next((t for t in labels if metrics.horizontalAdvance(t) + 8 <= room), labels[-1])
+    if axis.labelText != label:  # re-rendering the label is not free
+        axis.setLabel(label)

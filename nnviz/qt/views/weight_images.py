@@ -9,41 +9,22 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGraphicsRectItem,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QFontMetricsF
+from PySide6.QtWidgets import (QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from nnviz.qt.views import colors as _colors
-from nnviz.qt.views._caption import Caption
+from nnviz.qt.views._caption import Caption, fit_axis_label
 from nnviz.qt.views._mosaic import mosaic_rgba, rgba_table
+from nnviz.qt.views._tile_grid import fit_panel
 from nnviz.qt.views.network_graph import layer_name
 
 GAP = 4.0  # data units (pixels of the 28x28 images) between grid cells
-LABEL_SPACE = 11.0  # room above each image for its number (a line of text at the usual thumbnail scale)
 MAX_NUMBERED = 36  # above this many images per layer, numbers are left out
-MIN_THUMB_PX = 28  # every image gets at least one screen pixel per weight: more neurons scroll
-
-
-def pixel_templates(weights) -> list[np.ndarray]:
-    """Pixel-space template of every neuron of every layer: [W1, W2·W1, W3·W2·W1, ...].
-
-    weights[i] is (n_{i+1}, n_i); result[i] is (n_{i+1}, n_0). A linear approximation: it ignores
-    the activation functions and biases between layers.
-    """
-    templates = [np.asarray(weights[0], dtype=np.float32)]
-    for w in weights[1:]:
-        templates.append(np.asarray(w, dtype=np.float32) @ templates[-1])
-    return templates
+MIN_THUMB_PX = 24  # smaller images turn to specks: more neurons than fit at this size scroll
+#: The colour bar's caption, longest first: the first that fits along the bar is shown.
+COLORBAR_LABELS = ("red = negative, blue = positive", "red −, blue +", "")
 
 
 def _product_name(layer: int) -> str:
@@ -85,28 +66,23 @@ class WeightImagesView(QWidget):
         # Over 256 colours: pyqtgraph maps with NumPy, not a QImage colour table built per redraw
         self._lut = self._colormap.getLookupTable(nPts=512, alpha=False)
         self._rgba = rgba_table(self._lut)  # the mosaics' colours, and a transparent one for the gaps
-        self._colorbar = pg.ColorBarItem(
-            values=(-1.0, 1.0),
-            colorMap=self._colormap,
-            interactive=False,
-            width=14,
-        )
+        self._colorbar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=self._colormap, interactive=False, width=14)
         self._colorbar.axis.enableAutoSIPrefix(False)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self._vb.sigResized.connect(self._fit_labels)
+        self._vb.sigResized.connect(self._fit_grid)  # calls _fit_labels
+        self._vb.sigResized.connect(lambda: fit_axis_label(self._colorbar.axis, COLORBAR_LABELS))
 
-        self._message = QLabel(
-            "Weight images need image input (for example 28×28 digits). "
-            "This dataset's inputs are not an image."
-        )
+        self._message = QLabel("Weight images need image input (for example 28×28 digits). "
+                               "This dataset's inputs are not an image.")
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._message.setWordWrap(True)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self._scroll.setWidget(self._plot)
+        self._scroll.installEventFilter(self)  # its size decides how the images are arranged
         self._stack = QStackedWidget()
         self._stack.addWidget(self._scroll)
         self._stack.addWidget(self._message)
@@ -135,7 +111,8 @@ class WeightImagesView(QWidget):
         self._images: dict[int, np.ndarray] = {}  # layer -> (n, side, side) values drawn in its mosaic
         self._labels: dict[int, list[pg.TextItem]] = {}
         self._label_texts: dict[int, list[str]] = {}  # layer -> whole label of each image
-        self._cells: dict[int, tuple[int, int]] = {}  # layer -> (cols, rows)
+        self._cells: dict[int, tuple[int, int]] = {}  # layer -> (cols, rows), as fits the panel now
+        self._label_units: dict[int, int] = {}  # layer -> data units above each image for its number
         self._weights: list[np.ndarray] = []  # of the latest snapshot, (n_{i+1}, n_i) each
         self._templates: list[np.ndarray] = []  # of those weights, computed up to the deepest layer shown
         self._fresh: set[int] = set()  # layers whose images show the latest weights
@@ -191,8 +168,9 @@ class WeightImagesView(QWidget):
         m = _colors.level_step(m) if m > 0 else 1.0
         self._levels[layer] = m
         self._images[layer] = images = t.reshape(-1, self._side, self._side)
-        rgba = mosaic_rgba(images, *self._cells[layer], int(GAP), int(LABEL_SPACE), self._rgba, m)
+        rgba = mosaic_rgba(images, *self._cells[layer], int(GAP), self._label_units[layer], self._rgba, m)
         self._mosaics[layer].setImage(rgba, levels=None, autoLevels=False)
+        self._mosaics[layer].setRect(0.0, 0.0, float(rgba.shape[1]), float(rgba.shape[0]))
         self._fresh.add(layer)
 
     def set_class_names(self, class_names) -> None:
@@ -274,6 +252,7 @@ class WeightImagesView(QWidget):
             for item in [self._mosaics[layer], *self._labels[layer]]:
                 self._vb.removeItem(item)
         self._mosaics, self._images, self._labels, self._cells, self._levels = {}, {}, {}, {}, {}
+        self._label_units = {}
         self._templates = []
         self._weights = []
         self._fresh = set()
@@ -290,10 +269,9 @@ class WeightImagesView(QWidget):
             return
         self._layer_box.setEnabled(True)
         for layer in range(1, len(sizes)):
-            n = sizes[layer]
-            cols = math.ceil(math.sqrt(n))
-            rows = math.ceil(n / cols)
-            self._cells[layer] = (cols, rows)
+            cols = math.ceil(math.sqrt(sizes[layer]))
+            self._cells[layer] = (cols, math.ceil(sizes[layer] / cols))  # until the panel's size is known
+            self._label_units[layer] = 11
             self._layer_box.addItem(self._group_short_name(layer), layer)
             self._layer_box.setItemData(self._layer_box.count() - 1, self._group_caption_short(layer),
                                         Qt.ItemDataRole.ToolTipRole)
@@ -308,16 +286,15 @@ class WeightImagesView(QWidget):
         """
         if layer in self._mosaics or layer not in self._cells:
             return
-        cols, rows = self._cells[layer]
-        width, height = cols * (self._side + int(GAP)), rows * (self._side + int(GAP + LABEL_SPACE))
-        mosaic = pg.ImageItem(np.zeros((height, width, 4), np.uint8), axisOrder="row-major")  # transparent
-        mosaic.setRect(0.0, 0.0, float(width), float(height))  # one pixel per data unit: needs the image first
+        mosaic = pg.ImageItem(np.zeros((1, 1, 4), np.uint8), axisOrder="row-major")  # transparent
         mosaic.setVisible(False)
         self._vb.addItem(mosaic)
         labels = []
         for i in range(self._layer_sizes[layer] if self._layer_sizes[layer] <= MAX_NUMBERED else 0):
             x, y, _, _ = self._cell_rect(layer, i)
             label = Caption(str(i), color=_colors.MUTED_TEXT, anchor=(0.0, 1.0))
+            label.textItem.document().setDocumentMargin(0)  # the room above an image is one line of text
+            label.updateTextPos()
             label.setPos(x, y)
             label.setVisible(False)
             self._vb.addItem(label)
@@ -329,8 +306,8 @@ class WeightImagesView(QWidget):
     def _cell_rect(self, layer: int, i: int) -> tuple[float, float, float, float]:
         cols, _ = self._cells[layer]
         r, c = divmod(i, cols)
-        s = self._side
-        return (c * (s + GAP), r * (s + GAP + LABEL_SPACE) + LABEL_SPACE, float(s), float(s))
+        s, label = self._side, self._label_units[layer]
+        return (c * (s + GAP), r * (s + GAP + label) + label, float(s), float(s))
 
     def _group_short_name(self, layer: int) -> str:
         name = layer_name(layer, len(self._layer_sizes)).replace(" layer", "")
@@ -382,21 +359,45 @@ class WeightImagesView(QWidget):
             for label in self._labels[layer]:
                 label.setVisible(layer == self._layer)
         if self._layer in self._cells:
-            cols, rows = self._cells[self._layer]
-            s = self._side
-            # At least MIN_THUMB_PX per image: a big layer scrolls instead of shrinking to specks.
-            scale = 1.08 * MIN_THUMB_PX / s  # with room for the range padding
-            self._plot.setMinimumSize(int(cols * (s + GAP) * scale) + 100,
-                                      int(rows * (s + GAP + LABEL_SPACE) * scale) + 20)
-            self._vb.setRange(
-                xRange=(-GAP / 2, cols * (s + GAP) - GAP / 2),
-                yRange=(-LABEL_SPACE / 2, rows * (s + GAP + LABEL_SPACE)),  # room for the top labels
-                padding=0.02,
-            )
+            self._fit_grid()
             self._caption.setText(self._group_caption(self._layer))
-            self._fit_labels()
         self._update_colorbar()
         self._update_highlight()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self._scroll and event.type() == QEvent.Type.Resize and self._enlarged_neuron is None:
+            self._fit_grid()
+        return super().eventFilter(watched, event)
+
+    def _fit_grid(self, *_args) -> None:
+        """Arrange the shown layer's images in the columns that make them largest in the panel; below
+        MIN_THUMB_PX the rows scroll instead. The mosaic and numbers move only when the arrangement does."""
+        layer = self._layer
+        if layer not in self._cells or layer not in self._mosaics:
+            return
+        # What the colour bar and margins take around the images (measured once laid out).
+        vb_w, vb_h = self._vb.width(), self._vb.height()
+        extra_w, extra_h = ((self._plot.width() - vb_w, self._plot.height() - vb_h) if vb_w > 0 and vb_h > 0
+                            else (90, 20))
+        numbered = len(self._labels[layer]) <= MAX_NUMBERED
+        label_px = QFontMetricsF(self._labels[layer][0].textItem.font()).lineSpacing() + 1 if numbered else 0.0
+        fit = fit_panel(len(self._labels[layer]), self._side, GAP, label_px, self._scroll.width() - extra_w - 4,
+                        self._scroll.height() - extra_h - 4, self._scroll.verticalScrollBar().sizeHint().width(),
+                        MIN_THUMB_PX)
+        label = fit.label_units
+        if (self._cells[layer], self._label_units[layer]) != ((fit.cols, fit.rows), label):
+            self._cells[layer], self._label_units[layer] = (fit.cols, fit.rows), label
+            for i, item in enumerate(self._labels[layer]):
+                item.setPos(*self._cell_rect(layer, i)[:2])
+            self._fresh.discard(layer)
+            self._refresh_layer(layer)
+            self._update_highlight()
+        grid_w, grid_h = fit.size_px(self._side, GAP)
+        self._plot.setMinimumSize(grid_w + int(extra_w) + 4 if fit.scrolls else 100,
+                                  grid_h + int(extra_h) + 4 if fit.scrolls else 60)
+        self._vb.setRange(xRange=(-GAP / 2, fit.cols * (self._side + GAP) - GAP / 2),
+                          yRange=(-GAP / 2, fit.rows * (self._side + GAP + label) - GAP / 2), padding=0.0)
+        self._fit_labels()
 
     def _update_enlarged(self) -> None:
         layer, neuron = self._layer, self._enlarged_neuron
@@ -426,9 +427,7 @@ class WeightImagesView(QWidget):
         low, high = self.levels(self._layer)
         if self._colorbar.levels() != (low, high):
             self._colorbar.setLevels(values=(low, high))
-        label = "red = negative, blue = positive"  # short: the bar may be only 250 px tall
-        if self._colorbar.axis.labelText != label:  # re-rendering the label is not free
-            self._colorbar.axis.setLabel(label)
+        fit_axis_label(self._colorbar.axis, COLORBAR_LABELS)
 
     def _update_highlight(self) -> None:
         sel = self._selected
