@@ -379,9 +379,9 @@ class WeightImagesView(QWidget):
         vb_w, vb_h = self._vb.width(), self._vb.height()
         extra_w, extra_h = ((self._plot.width() - vb_w, self._plot.height() - vb_h) if vb_w > 0 and vb_h > 0
                             else (90, 20))
-        numbered = len(self._labels[layer]) <= MAX_NUMBERED
-        label_px = QFontMetricsF(self._labels[layer][0].textItem.font()).lineSpacing() + 1 if numbered else 0.0
-        fit = fit_panel(len(self._labels[layer]), self._side, GAP, label_px, self._scroll.width() - extra_w - 4,
+        labels = self._labels[layer]  # none for a layer too big to show numbers
+        label_px = QFontMetricsF(labels[0].textItem.font()).lineSpacing() + 1 if labels else 0.0
+        fit = fit_panel(self._layer_sizes[layer], self._side, GAP, label_px, self._scroll.width() - extra_w - 4,
                         self._scroll.height() - extra_h - 4, self._scroll.verticalScrollBar().sizeHint().width(),
                         MIN_THUMB_PX)
         label = fit.label_units
