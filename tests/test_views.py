@@ -301,6 +301,23 @@ def test_weight_images_make_numbers_only_for_a_layer_that_can_show_them(qtbot):
     assert [label.toPlainText() for label in numbers()] == [str(i) for i in range(10)]
 
 
+def test_heat_maps_and_signed_thumbnails_share_one_red_white_blue_mapping(qtbot):
+    from PySide6.QtGui import QImage
+
+    from nnviz.qt.views.digit_strip import signed_pixmap
+    from nnviz.qt.views.heatmap import to_rgba
+
+    values = np.linspace(-1.5, 1.5, 28 * 28, dtype=np.float32).reshape(28, 28)
+    index = _colors.signed_index(values)
+    assert index.min() == 0 and index.max() == 255 and (np.diff(index.ravel().astype(int)) >= 0).all()
+    assert _colors.signed_index(np.array([0.0, np.nan, -np.inf, np.inf], np.float32)).tolist() == [127, 127, 0, 255]
+    assert _colors.signed_index(np.array([-0.5, 0.5], np.float32), m=0.5).tolist() == [0, 255]
+    picture = signed_pixmap(values, 28, limit=1.0).toImage().convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(picture.constBits(), np.uint8).reshape(28, picture.bytesPerLine())
+    thumbnail = rows[:, :28 * 3].reshape(28, 28, 3)
+    assert np.array_equal(thumbnail, to_rgba(values)[..., :3])  # a value gets one colour in both views
+
+
 # ---------------------------------------------------------------------------------- cost curve
 def _batches(start: int, n: int, epoch: int = 0) -> list[BatchStats]:
     return [BatchStats(step=s, epoch=epoch, batch=s - start, batches_per_epoch=n,

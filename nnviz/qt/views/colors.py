@@ -78,6 +78,32 @@ def count_colormap() -> pg.ColorMap:
     )
 
 
+_WEIGHT_LUT: list[np.ndarray] = []
+
+
+def weight_lut() -> np.ndarray:
+    """(256, 4) uint8 RGBA table of the weight palette (red, white, blue), built once; see signed_index."""
+    if not _WEIGHT_LUT:
+        _WEIGHT_LUT.append(weight_colormap().getLookupTable(0.0, 1.0, 256, alpha=True))
+    return _WEIGHT_LUT[0]
+
+
+def signed_index(values: np.ndarray, m: float = 1.0) -> np.ndarray:
+    """Rows (uint8, same shape) of weight_lut() for values in -m..m (m > 0): -m -> 0, 0 -> 127, m -> 255.
+
+    Beyond +-m the ends; NaN gets the middle, white (a diverged network's NaN shows as white, not as a
+    warning). The one red-white-blue mapping of the heat maps and the signed thumbnails.
+    """
+    scaled = np.clip(values, -m, m)
+    if not np.isfinite(scaled).all():  # a tenth of what nan_to_num costs when there is nothing to replace
+        np.nan_to_num(scaled, copy=False)
+    if m != 1.0:
+        scaled /= m
+    scaled += 1.0
+    scaled *= 127.5
+    return scaled.astype(np.uint8)
+
+
 def activation_lut(n: int = 256) -> np.ndarray:
     """(n, 4) uint8 lookup table of the activation palette, index 0 = -1, n-1 = +1."""
     return activation_colormap().getLookupTable(0.0, 1.0, n, alpha=True)

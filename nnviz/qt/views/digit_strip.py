@@ -29,9 +29,7 @@ def signed_pixmap(image, size: int, limit: float | None = None) -> QPixmap:
     """A 2-D array of signed values as red (negative) - white - blue (positive), symmetric around 0."""
     image = np.nan_to_num(np.asarray(image, dtype=np.float32))
     m = float(limit) if limit else float(np.percentile(np.abs(image), 99.5)) or 1.0
-    lut = _colors.weight_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
-    index = np.clip((image / m + 1) * 127.5, 0, 255).astype(np.uint8)
-    rgb = np.ascontiguousarray(lut[index], dtype=np.uint8)
+    rgb = np.ascontiguousarray(_colors.weight_lut()[_colors.signed_index(image, m), :3])
     h, w = image.shape
     qimage = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
     return QPixmap.fromImage(qimage).scaled(size, size, Qt.AspectRatioMode.IgnoreAspectRatio,

@@ -17,18 +17,8 @@ LEVELS = (-1.0, 1.0)
 
 
 def heat_lut() -> np.ndarray:
-    """(256, 4) uint8 lookup table for values in -1..1: red, white at 0, blue."""
-    return _colors.weight_colormap().getLookupTable(0.0, 1.0, 256, alpha=True)
-
-
-_LUT: list[np.ndarray] = []
-
-
-def shared_lut() -> np.ndarray:
-    """One lookup table for every heat map (built once)."""
-    if not _LUT:
-        _LUT.append(heat_lut())
-    return _LUT[0]
+    """(256, 4) uint8 lookup table for values in -1..1: red, white at 0, blue (the weight palette's)."""
+    return _colors.weight_lut()
 
 
 _WORDS: list[np.ndarray] = []
@@ -37,7 +27,7 @@ _WORDS: list[np.ndarray] = []
 def shared_lut_words() -> np.ndarray:
     """The lookup table as (256,) uint32 words, each one RGBA pixel."""
     if not _WORDS:
-        _WORDS.append(np.ascontiguousarray(shared_lut()).view(np.uint32).reshape(-1))
+        _WORDS.append(np.ascontiguousarray(heat_lut()).view(np.uint32).reshape(-1))
     return _WORDS[0]
 
 
@@ -52,20 +42,10 @@ def heat_image(rect: QRectF, resolution: int, rgba: bool = True) -> pg.ImageItem
     if rgba:
         image.setImage(to_rgba(zeros), autoLevels=False)
     else:
-        image.setLookupTable(shared_lut())
+        image.setLookupTable(heat_lut())
         image.setImage(zeros, levels=LEVELS, autoLevels=False)
     image.setRect(rect)
     return image
-
-
-def heat_index(values: np.ndarray) -> np.ndarray:
-    """Rows (uint8, same shape) of the heat lookup table for values in -1..1; NaN gets the middle, white."""
-    scaled = np.clip(values, -1.0, 1.0)
-    if not np.isfinite(scaled).all():  # a tenth of what nan_to_num costs when there is nothing to replace
-        np.nan_to_num(scaled, copy=False)  # a diverged network's NaN shows as white, not as a warning
-    scaled += 1.0
-    scaled *= 127.5
-    return scaled.astype(np.uint8)
 
 
 def to_rgba(values: np.ndarray) -> np.ndarray:
@@ -74,7 +54,7 @@ def to_rgba(values: np.ndarray) -> np.ndarray:
     Colouring in NumPy and handing ImageItem ready RGBA skips its per-image rescale and the colour
     table it would rebuild (256 qRgba calls) for every map on every frame.
     """
-    index = heat_index(values)
+    index = _colors.signed_index(values)
     colours = np.take(shared_lut_words(), index)  # one 32-bit word per pixel: a quarter of the indexing work
     return colours.view(np.uint8).reshape(*index.shape, 4)
 

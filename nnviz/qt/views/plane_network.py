@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views._edge_layer import EdgeLayer
-from nnviz.qt.views.heatmap import heat_image, heat_index, set_heat, shared_lut_words
+from nnviz.qt.views.heatmap import heat_image, set_heat, shared_lut_words
 
 TILE = 1.0
 COLUMN_STEP = 2.3  # tile plus room for the edges
@@ -164,7 +164,7 @@ class PlaneNetworkView(pg.PlotWidget):
         score = maps[-1][0]
         n_out = self._sizes[-1]
         columns.append(np.stack([-score, score]) if n_out == 2 else maps[-1])
-        index = heat_index(np.concatenate(columns))  # one pass for every tile
+        index = _colors.signed_index(np.concatenate(columns))  # one pass for every tile
         words, first = shared_lut_words(), 0
         for image, mosaic, tiles in zip(self._columns, self._mosaics, self._tiles):
             np.take(words, index[first:first + len(tiles)], out=tiles, mode="clip")  # straight into the mosaic
