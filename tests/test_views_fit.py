@@ -2,7 +2,8 @@
 view and apart from each other, and the space of each panel used."""
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 
 def _text_rect(item, view) -> QRectF:
@@ -69,3 +70,27 @@ def test_weight_images_fit_the_panel_without_scrolling_or_touching_numbers(qtbot
         axis = view._colorbar.axis
         assert axis.labelText in COLORBAR_LABELS[:-1]  # a caption, whole
         assert QRectF(plot.rect()).contains(_text_rect(axis.label, plot)), axis.labelText
+
+
+def test_neuron_card_shows_everything_at_its_default_size(qtbot, window):
+    with qtbot.waitSignal(window.epoch_shown, timeout=60000):
+        window.step_epoch()
+    window._show_test_digit(18, "test digit #18")
+    window.open_neuron_card(2, 3)
+    window.neuron_card.switch.click()  # the ablation's sentence and bars shown too
+    dialog, card = window.neuron_dialog, window.neuron_card
+    qtbot.waitUntil(lambda: card.after_heights().any() and "Largest terms" in card.sum_text(), timeout=10000)
+    for _ in range(3):  # the layout requests the new texts posted, carried out (no time passes)
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    scroll = dialog.findChild(QScrollArea, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    assert scroll.verticalScrollBar().maximum() == 0 and scroll.horizontalScrollBar().maximum() == 0
+    bars = card._bars
+    # the whole chart is in the dialog, down to its digit labels and the axis title under them
+    shown = QRectF(dialog.rect())
+    assert shown.contains(QRectF(bars.geometry().translated(bars.parentWidget().mapTo(dialog, bars.pos()) - bars.pos())))
+    axis = bars.getAxis("bottom")
+    assert axis.labelText == "true digit"
+    assert QRectF(bars.rect()).contains(_text_rect(axis.label, bars))
+    assert QRectF(bars.rect()).contains(bars.viewportTransform().mapRect(axis.sceneBoundingRect()))
+

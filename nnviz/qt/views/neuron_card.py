@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.digit_strip import DigitStrip, ink_pixmap, signed_pixmap
@@ -118,7 +119,10 @@ class NeuronCard(QWidget):
         self._bars.setMenuEnabled(False)
         self._bars.setMouseEnabled(False, False)
         self._bars.hideButtons()
-        self._bars.setFixedHeight(190)
+        # The rest of the card's height, at least 160 px (bars, digits and axis whole); pyqtgraph's
+        # size hint would ask for far more and push the card past a 700 px dialog.
+        self._bars.setMinimumHeight(160)
+        self._bars.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self._bars.setLabel("left", "% right")
         self._bars.setLabel("bottom", "true digit")
         self._bars.setYRange(0, 132, padding=0)  # room above 100% for the legend row, clear of the bars
@@ -139,6 +143,7 @@ class NeuronCard(QWidget):
         legend.addItem(self._after, "switched off")
 
         layout = QVBoxLayout(self)
+        layout.setSpacing(4)  # eleven rows: the default spacing alone would take 60 px of a 700 px card
         layout.addWidget(self._title)
         layout.addLayout(top)
         layout.addWidget(self._most_title)
