@@ -96,3 +96,44 @@ def test_confusion_axis_labels_never_overlap(qtbot, size):
         assert [text for _, text in labels] == [text for _, text in view.tick_labels(name)]
     if size == (700, 700):  # room for every row's label
         assert len(view.tick_labels("left")) == 10
+
+
+def _train_one_epoch(qtbot, window) -> None:
+    with qtbot.waitSignal(window.epoch_shown, timeout=60000):
+        window.step_epoch()
+    qtbot.waitUntil(lambda: not window.session.is_busy and window.snapshot.step == window.session.step
+                    and not window._late_timer.isActive(), timeout=10000)
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_no_axis_labels_overlap_with_the_warning_banner_showing(qtbot, window, size):
+    _train_one_epoch(qtbot, window)
+    window.resize(*size)
+    window.show_message("Training diverged (the cost became NaN) at step 14. Try a lower learning rate "
+                        "(now 10), then reset the network. Training is paused.", "warning")
+    qtbot.waitUntil(lambda: window.size().toTuple() == size and window.banner.isVisible(), timeout=5000)
+    curve = window.cost_curve
+    for dock, axes in (("evaluation", [window.evaluation._matrix_plot.getAxis(n) for n in ("left", "bottom")]),
+                       ("cost_curve", [curve.cost_plot.getAxis("left"), curve.accuracy_plot.getAxis("left"),
+                                       curve.accuracy_plot.getAxis("bottom")])):
+        window.docks[dock].raise_()
+        qtbot.waitUntil(lambda d=dock: window.docks[d].widget().isVisible(), timeout=2000)
+        for axis in axes:
+            qtbot.waitUntil(lambda a=axis: a.height() > 0 and a.width() > 0, timeout=2000)
+            labels = drawn_tick_labels(axis)
+            assert len(labels) >= 2, (dock, axis.orientation, size)  # still says what the scale is
+            assert not overlaps(labels), (dock, axis.orientation, size, [t for _, t in labels])
+
+
+@pytest.mark.parametrize("decade_px", [8.0, 15.0, 25.0, 40.0, 120.0])
+def test_log_cost_ticks_are_labelled_as_densely_as_their_height_allows(decade_px):
+    from nnviz.qt.views._axis_ticks import log_ticks
+
+    gap = 20.0
+    view = (-2.2, 1.2)
+    ticks = log_ticks(view, decade_px, gap)
+    labelled = sorted(at for level in ticks for at, text in level if text and view[0] <= at <= view[1])
+    assert len(labelled) >= 2  # a log axis needs two labels to be read
+    assert all((b - a) * decade_px >= gap for a, b in zip(labelled, labelled[1:]))
+    if decade_px >= gap:
+        assert {-2.0, -1.0, 0.0, 1.0} <= set(labelled)  # every decade once there is room

@@ -349,7 +349,8 @@ def test_cost_curve_holds_points_added(qtbot):
     np.testing.assert_allclose(epochs["test"][1], [0.6, 0.3])
     np.testing.assert_allclose(epochs["accuracy"][1], [90.0, 93.0])
     assert "93.0%" in view.accuracy_plot.titleLabel.text
-    assert view.cost_plot.getAxis("bottom").labelText == "training step (mini-batches)"
+    assert view.accuracy_plot.getAxis("bottom").labelText == "training step (mini-batches)"
+    assert view.cost_plot.getAxis("left").labelText == "cost (log)"
     assert view.accuracy_plot.getAxis("left").labelText == "test accuracy %"
 
     rows = view.history_rows()
@@ -398,8 +399,9 @@ class _PaintCounter(QObject):
 def test_cost_curve_range_follows_the_data_with_one_paint_per_update(qtbot):
     view = _shown(qtbot, CostCurveView(), 420, 330)
     view.add_batches(_batches(1, 5000))
-    (x0, x1), (y0, y1) = view.cost_plot.vb.viewRange()
-    assert x0 == 0.0 and 5000 <= x1 <= 6000 and y0 == 0.0 and y1 >= 2.0 / 1.01
+    (x0, x1), (y0, y1) = view.cost_plot.vb.viewRange()  # y in decades: a log axis
+    smooth = view.smoothed_data()[1]
+    assert x0 == 0.0 and 5000 <= x1 <= 6000 and 10 ** y0 <= smooth.min() and 10 ** y1 >= smooth.max()
     assert not any(view.cost_plot.vb.autoRangeEnabled())  # no rescans of 100k points
 
     paints = _PaintCounter()
@@ -428,17 +430,17 @@ def test_cost_curve_axis_stays_readable_when_training_diverges(qtbot):
     costs = [2.3] * 12 + [4e3, 2e35]
     curve.add_batches([BatchStats(step=i + 1, epoch=0, batch=i, batches_per_epoch=100, cost=c,
                                   learning_rate=10.0) for i, c in enumerate(costs)])
-    low, high = curve.cost_plot.vb.viewRange()[1]
-    assert low == 0.0 and 2.3 < high <= 30.0
-    axis = curve.cost_plot.getAxis("left")
-    ticks = [value for level in axis.tickValues(low, high, axis.height()) for value in level[1]]
-    assert max(len(text) for text in axis.tickStrings(ticks, 1.0, ticks[1] - ticks[0])) <= 3
+    low, high = curve.cost_plot.vb.viewRange()[1]  # decades: a log axis
+    assert 10 ** low <= 2.3 and 2.3 * 10 < 10 ** high <= 2.3 * 100
+    labels = [text for level in curve.cost_plot.getAxis("left")._tickLevels for at, text in level
+              if text and low <= at <= high]
+    assert labels and max(len(text) for text in labels) <= 3
     assert "2e+35" in curve.cut_off_text()
     curve.clear()
     assert curve.cut_off_text() == ""
     curve.add_batches(_batches(1, 5))  # a normal run: no note, the axis fits the curve
     assert curve.cut_off_text() == ""
-    assert curve.cost_plot.vb.viewRange()[1][1] < 5.0
+    assert 10 ** curve.cost_plot.vb.viewRange()[1][1] < 20.0
 
 
 def test_cost_curve_grows_past_many_thousand_points(qtbot):

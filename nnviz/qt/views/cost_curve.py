@@ -1,6 +1,8 @@
 """The cost curve: cost per mini-batch (raw and smoothed), per-epoch train/test cost and test accuracy.
 
-Points go into growing NumPy columns; each curve is created once and gets one setData per update.
+The cost axis is logarithmic: costs fall by decades (2.3 -> 0.1), and compared runs' test costs would
+lie flat along the bottom of a linear one. Points go into growing NumPy columns; each curve is created
+once and gets one setData per update.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._axis_ticks import fit_value_ticks, label_gap, log_ticks, padded_range
 
 EMA_ALPHA = 0.03  # weight of the newest batch in the smoothed curve (about 1/33 batches)
 _EMA_BLOCK = 256  # costs smoothed per matrix product; bounds the (block, block) weight matrix
@@ -23,9 +26,9 @@ TRAIN_COLOR = "#e67800"
 TEST_COLOR = "#1b9e4b"
 CUT_OFF_COLOR = "#8a1c1c"
 
-#: The cost axis stops at this multiple of the first cost (or COST_AXIS_FLOOR, if higher): a
-#: diverging run (costs of 1e+35) would otherwise squash the curve flat and give tick labels
-#: too wide for the axis. The plot then says how high the cost went.
+#: The cost axis stops at the decade above this multiple of the first cost (or COST_AXIS_FLOOR, if
+#: higher): a diverging run (costs of 1e+35) would otherwise squash the curve into the bottom decades
+#: and give tick labels too wide for the axis. The plot then says how high the cost went.
 COST_AXIS_FACTOR = 10.0
 COST_AXIS_FLOOR = 10.0
 
@@ -134,8 +137,7 @@ class CostCurveView(QWidget):
         super().__init__(parent)
         self.setWindowTitle("Cost curve")
         self._title = QLabel(
-            "<b>Learning progress</b> — the cost measures how wrong the network is "
-            "(lower is better); test data are digits it never trains on."
+            "<b>Learning progress</b> — the cost says how wrong the network is (lower is better)."
         )
         self._title.setWordWrap(True)
         # The legend sits above the plot, not on it: inside, it would cover the curves.
@@ -164,14 +166,16 @@ class CostCurveView(QWidget):
                 plot.getAxis(name).setTextPen(axis_pen)
             plot.getAxis("left").setWidth(48)  # equal widths keep the two x axes aligned
             plot.setMenuEnabled(False)
-        self.cost_plot.setLabel("left", "cost")
-        self.cost_plot.setLabel("bottom", "training step (mini-batches)")
+        self.cost_plot.setLabel("left", "cost (log)")  # "(log scale)" is cut off on a short plot
+        self.cost_plot.setLogMode(x=False, y=True)
+        # the x axes are linked: the accuracy plot below numbers and names it for both, and the cost
+        # plot keeps those two lines of height (at 1400x900 it is about 60 pixels high without them)
+        self.cost_plot.getAxis("bottom").setStyle(showValues=False)
         self.accuracy_plot.setLabel("left", "test accuracy %")
         self.accuracy_plot.setLabel("bottom", "training step (mini-batches)")
         self.accuracy_plot.setXLink(self.cost_plot)
         self.cost_plot.setDownsampling(auto=True, mode="peak")
         self.cost_plot.setClipToView(True)
-        self.cost_plot.setLimits(yMin=0.0)
         self.cost_plot.disableAutoRange()
         self.accuracy_plot.disableAutoRange()
 
@@ -210,6 +214,7 @@ class CostCurveView(QWidget):
                                 test=np.float64, accuracy=np.float64, batches_before=np.int64)
         self._ema = 0.0
         self._cost_top = 0.0  # highest smoothed or per-epoch cost so far
+        self._cost_low = math.inf  # lowest positive smoothed or per-epoch cost so far
         self._cost_peak = 0.0  # highest finite cost of any kind, raw mini-batches included
         self._cost_cap = math.inf  # the cost axis never goes higher (set by the first cost)
         self._cut_off: str | None = None  # the note shown while the cost is above the axis
@@ -224,6 +229,14 @@ class CostCurveView(QWidget):
         self.cost_plot.vb.sigRangeChangedManually.connect(self._stop_following)
         self.accuracy_plot.vb.sigRangeChangedManually.connect(self._stop_following)
         self.cost_plot.vb.sigStateChanged.connect(self._on_view_state)
+        # fewer labels on a short plot: on a squeezed window they would overlap
+        self._cost_ticks: list | None = None
+        for signal in (self.cost_plot.vb.sigResized, self.cost_plot.vb.sigYRangeChanged):
+            signal.connect(self._fit_cost_ticks)
+        for signal in (self.accuracy_plot.vb.sigResized, self.accuracy_plot.vb.sigYRangeChanged):
+            signal.connect(lambda *_args: fit_value_ticks(self.accuracy_plot))
+        for plot in (self.cost_plot, self.accuracy_plot):
+            plot.vb.sigResized.connect(self._on_resized)
         self._apply_range()
 
     # ------------------------------------------------------------------ public API
@@ -247,8 +260,12 @@ class CostCurveView(QWidget):
         # Bias correction (as in Adam): the average starts at the first cost, not at zero.
         seen = len(self._drawn) + np.arange(1, len(costs) + 1)
         smooth = ema / -np.expm1(seen * math.log1p(-EMA_ALPHA))
-        self._drawn.extend(step=steps, cost=costs, smooth=smooth)
+        # a log axis has no 0: a cost of exactly 0 is drawn at the bottom of any axis instead
+        self._drawn.extend(step=steps, cost=np.maximum(costs, 1e-12), smooth=np.maximum(smooth, 1e-12))
         self._cost_top = max(self._cost_top, float(smooth.max()))
+        positive = smooth[smooth > 0]
+        if positive.size:
+            self._cost_low = min(self._cost_low, float(positive.min()))
         self._dirty.add("batches")
         self._changed()
 
@@ -260,6 +277,7 @@ class CostCurveView(QWidget):
                             batches_before=[len(self._batches)])
         finite = [c for c in (stats.train_cost, stats.test_cost) if math.isfinite(c)]
         self._cost_top = max([self._cost_top, *finite])
+        self._cost_low = min([self._cost_low, *(c for c in finite if c > 0)])
         self._cost_peak = max([self._cost_peak, *finite])
         self._dirty.add("epochs")
         self._changed()
@@ -313,6 +331,7 @@ class CostCurveView(QWidget):
             "Test accuracy (after each epoch)", color=_colors.FOREGROUND, size="10pt"
         )
         self._ema, self._cost_top, self._cost_peak, self._cost_cap = 0.0, 0.0, 0.0, math.inf
+        self._cost_low = math.inf
         self._show_cut_off(False)
         self.show_replay_step(None)
         self._follow = True
@@ -381,24 +400,49 @@ class CostCurveView(QWidget):
         if len(self._epochs):
             last = max(last, float(self._epochs["step"][-1]))
         x = (0.0, nice_ceiling(max(last * 1.02, 10.0)))
-        # The smoothed curve and the epoch points set the height; raw spikes above may be cut off.
-        y = (0.0, min(nice_ceiling(self._cost_top * 1.1), self._cost_cap) if self._cost_top > 0 else 1.0)
+        y = self._cost_decades()
         accuracy = 100.0 * self._epochs["accuracy"]
         accuracy = accuracy[np.isfinite(accuracy)]
         low = 10.0 * math.floor((float(accuracy.min()) - 2.0) / 10.0) if len(accuracy) else 0.0
         return x, y, (max(0.0, low), 100.0)
 
+    def _cost_decades(self) -> tuple[float, float]:
+        """The cost axis in decades (log10 of the cost): whole decades around the smoothed curve and the
+        epoch points (raw spikes may reach past them), never above the decade of the cap."""
+        if not self._cost_top > 0:
+            return -1.0, 1.0
+        high = math.ceil(math.log10(min(self._cost_top * 1.1, self._cost_cap)))
+        low = math.floor(math.log10(min(self._cost_low, self._cost_top)))
+        return float(min(low, high - 1)), float(high)
+
     def _apply_range(self) -> None:
-        self._show_cut_off(self._cost_top > 0 and nice_ceiling(self._cost_top * 1.1) > self._cost_cap)
+        self._show_cut_off(self._cost_top > 10.0 ** self._cost_decades()[1])
         if not self._follow:
             return
-        target = self._target_range()
+        heights = (round(self.cost_plot.vb.height()), round(self.accuracy_plot.vb.height()))
+        target = (self._target_range(), heights)
         if target == self._shown_range:
             return
         self._shown_range = target
-        x, y, accuracy = target
-        self.cost_plot.vb.setRange(xRange=x, yRange=y, padding=0.0)
-        self.accuracy_plot.vb.setRange(yRange=accuracy, padding=0.02)
+        x, y, accuracy = target[0]
+        self.cost_plot.vb.setRange(xRange=x, yRange=padded_range(self.cost_plot, y), padding=0.0)
+        self.accuracy_plot.vb.setRange(yRange=padded_range(self.accuracy_plot, accuracy), padding=0.0)
+
+    def _fit_cost_ticks(self, *_args) -> None:
+        """Log ticks for the cost axis's visible decades, as many labels as its height allows."""
+        vb = self.cost_plot.vb
+        y0, y1 = vb.viewRange()[1]
+        if not (y1 > y0 and math.isfinite(y0) and math.isfinite(y1)):
+            return
+        axis = self.cost_plot.getAxis("left")
+        ticks = log_ticks((y0, y1), vb.height() / (y1 - y0), label_gap(axis))
+        if ticks != self._cost_ticks:
+            self._cost_ticks = ticks
+            axis.setTicks(ticks)
+
+    def _on_resized(self) -> None:
+        if self._follow:
+            self._apply_range()  # the room for the end labels depends on the height
 
     def _show_cut_off(self, cut: bool) -> None:
         # The plot's title row exists only while needed: no empty line above a normal curve.
