@@ -278,3 +278,71 @@ def test_the_results_table_fits_its_column_and_names_read_as_words(qtbot, lab, s
         assert table.rowHeight(row) >= needed
     lab.table.selectRow(2)
     assert lab.lower_tabs.tabText(1) == "Cost of leaky ReLU 784-16-16-10"
+
+
+def test_before_start_the_pictures_say_to_press_start_and_clear_with_results(qtbot, lab):
+    lab.resize(1400, 900)
+    lab.select("depth")
+    covers = lab.picture.covers
+    assert len(covers) == 2 and all("Press Start" in c.text() for c in covers)
+    qtbot.waitUntil(lambda: all(c.isVisible() for c in covers), timeout=3000)  # once the picture is shown
+    view = next(iter(lab.picture.views.values()))
+    assert covers[0].geometry() == view.rect()  # it covers the whole empty view
+    _run(qtbot, lab, "depth", epochs=1)
+    assert not any(c.isVisible() for c in lab.picture.covers)
+
+
+@pytest.mark.parametrize("name", ["depth", "linear"])
+def test_the_two_template_panels_share_one_colour_scale(qtbot, lab, name):
+    """Equal colours mean equal weights in both panels: the larger of the two views' own scales."""
+    _run(qtbot, lab, name, epochs=1)
+    views = list(lab.picture.views.values())
+    own = dict(lab.picture._own)
+    assert len(own) == 2 and len(set(own.values())) == 2  # on their own they would differ (±1.0 vs ±0.7)
+    shared = (-max(own.values()), max(own.values()))
+    for view in views:
+        assert view.levels(view.current_layer()) == pytest.approx(shared)
+        assert tuple(view._colorbar.levels()) == pytest.approx(shared)
+    if name == "depth":  # another layer chosen in one panel: both follow its scale
+        second = views[1]
+        second._layer_box.setCurrentIndex(1)
+        assert second.current_layer() == 2
+        top = max(lab.picture._own.values())
+        assert [v.levels(v.current_layer()) for v in views] == [pytest.approx((-top, top))] * 2
+
+
+def test_the_noise_histograms_dashed_line_says_what_it_is(qtbot, lab):
+    lab.select("noise")
+    line = lab.picture.confident_line
+    assert line.value() == pytest.approx(90) and "90%" in line.label.toPlainText()
+
+
+def _drawn_tick_labels(plot_item, axis_name):
+    """The tick labels pyqtgraph actually draws on that axis (it drops any that would stick out)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = plot_item.getAxis(axis_name)
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return {text for _rect, _flags, text in specs[2]}
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_race_curves_show_the_100_tick_and_the_last_epoch(qtbot, size):
+    from nnviz.qt.views.race_curves import RaceCurvesView
+
+    view = RaceCurvesView("title", "training accuracy %")
+    qtbot.addWidget(view)
+    view.resize(size[0] // 2, size[1] // 2)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_runs(["a", "b"], 60)
+    view.set_chance(10.0)
+    for epoch in range(1, 61):
+        view.add_point("a", epoch, min(100.0, 15 + 2 * epoch))
+    qtbot.waitUntil(lambda: "60" in _drawn_tick_labels(view.plot, "bottom"), timeout=3000)
+    assert "100" in _drawn_tick_labels(view.plot, "left")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
@@ -46,12 +46,39 @@ def _plot(x_label: str, y_label: str) -> pg.PlotWidget:
     return widget
 
 
+class _Cover(QLabel):
+    """A message laid over a widget with nothing to show yet (before Start), until the first results."""
+
+    def __init__(self, target: QWidget, text: str) -> None:
+        super().__init__(text, target)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"background: {_colors.BACKGROUND}; color: {_colors.MUTED_TEXT}; padding: 24px;")
+        self.setGeometry(target.rect())
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(watched.rect())
+            self.raise_()
+        return False
+
+
 class Picture(QWidget):
-    """Base: a picture follows the race (``update_live``) and then shows the result (``show_result``)."""
+    """Base: a picture follows the race (``update_live``) and then shows the result (``show_result``).
+    Until its first results, ``covers`` say over its empty plots that they fill in after Start."""
 
     def __init__(self, plan, dataset, parent=None) -> None:
         super().__init__(parent)
         self.plan, self.dataset = plan, dataset
+        self.covers: list[_Cover] = []
+
+    def _cover(self, target: QWidget, text: str) -> None:
+        self.covers.append(_Cover(target, text))
+
+    def _uncover(self) -> None:
+        for cover in self.covers:
+            cover.hide()
 
     def update_live(self, race, record) -> None:
         """An epoch's record arrived; ``race.snapshot(name)`` gives any run's latest network."""
@@ -61,21 +88,48 @@ class Picture(QWidget):
 
 
 class _TwoTemplates(Picture):
-    """Two weight-image views side by side (reusing the main window's view)."""
+    """Two weight-image views side by side (reusing the main window's view), on one colour scale:
+    the larger of the two views' own scales, so equal colours mean equal weights in both."""
 
     def __init__(self, plan, dataset, left: tuple[str, str], right: tuple[str, str], parent=None) -> None:
         super().__init__(plan, dataset, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.views = {}
+        self._own: dict[str, float] = {}  # each view's own scale for the layer it shows
+        self._shown: dict[str, object] = {}  # the snapshot each view shows
+        self._syncing = False
         for name, caption in (left, right):
             box = QVBoxLayout()
             box.addWidget(_caption(caption))
             view = WeightImagesView()
             view.set_class_names(dataset.class_names)
+            view.level_rule = lambda layer, m, name=name: self._shared_level(name, m)
             box.addWidget(view, 1)
             layout.addLayout(box, 1)
             self.views[name] = view
+            self._cover(view, "Press Start: the templates appear here after the first epoch.")
+
+    def _show(self, name: str, snapshot) -> None:
+        self._uncover()
+        self._shown[name] = snapshot
+        self.views[name].show_snapshot(snapshot)
+
+    def _shared_level(self, name: str, m: float) -> float:
+        """View ``name`` would use the scale (-m, m): the larger of both views' scales instead. When
+        that changes, the other view is redrawn with it (also when a view is switched to another layer)."""
+        before = max(self._own.values(), default=m)
+        self._own[name] = m
+        shared = max(self._own.values())
+        if shared != before and not self._syncing:
+            self._syncing = True
+            try:
+                for other, snapshot in self._shown.items():
+                    if other != name:
+                        self.views[other].show_snapshot(snapshot)
+            finally:
+                self._syncing = False
+        return shared
 
 
 class DepthPicture(_TwoTemplates):
@@ -87,11 +141,11 @@ class DepthPicture(_TwoTemplates):
 
     def update_live(self, race, record) -> None:
         if record.run in self.views:
-            self.views[record.run].show_snapshot(race.snapshot(record.run))
+            self._show(record.run, race.snapshot(record.run))
 
     def show_result(self, result) -> None:
-        for name, view in self.views.items():
-            view.show_snapshot(result.run(name).snapshot)
+        for name in self.views:
+            self._show(name, result.run(name).snapshot)
 
 
 class LinearPicture(_TwoTemplates):
@@ -103,14 +157,14 @@ class LinearPicture(_TwoTemplates):
 
     def update_live(self, race, record) -> None:
         if record.run == self._linear:
-            self.views["collapsed"].show_snapshot(collapse_linear(race.snapshot(record.run)))
+            self._show("collapsed", collapse_linear(race.snapshot(record.run)))
         elif record.run == self._flat:
-            self.views[self._flat].show_snapshot(race.snapshot(record.run))
+            self._show(self._flat, race.snapshot(record.run))
 
     def show_result(self, result) -> None:
         if "collapsed" in result.pictures:
-            self.views["collapsed"].show_snapshot(result.pictures["collapsed"])
-        self.views[self._flat].show_snapshot(result.run(self._flat).snapshot)
+            self._show("collapsed", result.pictures["collapsed"])
+        self._show(self._flat, result.run(self._flat).snapshot)
 
 
 class WidthPicture(Picture):
@@ -148,8 +202,11 @@ class WidthPicture(Picture):
             self.scatters.append(item)
         right.addWidget(self.scatter_plot, 1)
         layout.addLayout(right, 1)
+        self._cover(self.accuracy_plot, "Press Start: each width's test accuracy appears here after its first epoch.")
+        self._cover(self.scatter_plot, "Press Start: the test digits appear here after the first epoch.")
 
     def update_live(self, race, record) -> None:
+        self._uncover()
         spec = self.plan.run(record.run)
         self._latest[spec.layers[1]] = 100 * record.test_accuracy
         widths = sorted(self._latest)
@@ -166,6 +223,7 @@ class WidthPicture(Picture):
         self.scatter_plot.getPlotItem().autoRange()
 
     def show_result(self, result) -> None:
+        self._uncover()
         if "hidden_2d" in result.pictures:
             self._show_points(*result.pictures["hidden_2d"])
 
@@ -181,8 +239,11 @@ class ShufflePicture(Picture):
         self.curves.set_runs([spec.name for spec in plan.runs], plan.epochs)
         self.curves.set_chance(100.0 / dataset.n_classes)
         layout.addWidget(self.curves)
+        self._cover(self.curves.plot_widget, "Press Start: each network's training accuracy appears here "
+                                             "after its first epoch.")
 
     def update_live(self, race, record) -> None:
+        self._uncover()
         self.curves.add_point(record.run, record.epoch, 100 * record.train_accuracy)
 
 
@@ -203,11 +264,18 @@ class NoisePicture(Picture):
             for k, c in KIND_COLORS.items()))
         left.addWidget(self.legend)
         self.histogram = _plot("top softmax output (confidence) %", "share of inputs %")
-        self.histogram.getPlotItem().addLine(x=100 * CONFIDENT, pen=pg.mkPen(_colors.MUTED_TEXT, style=Qt.PenStyle.DashLine))
+        self.confident_line = pg.InfiniteLine(
+            pos=100 * CONFIDENT, angle=90, pen=pg.mkPen(_colors.MUTED_TEXT, style=Qt.PenStyle.DashLine),
+            label=f"{100 * CONFIDENT:.0f}% or more: the gallery",
+            labelOpts={"position": 0.97, "color": _colors.FOREGROUND, "anchors": [(1, 0), (1, 0)],
+                       "fill": pg.mkBrush(255, 255, 255, 220)})
+        self.histogram.addItem(self.confident_line)
         self.curves = {k: self.histogram.plot(stepMode="center", pen=pg.mkPen(c, width=2))
                        for k, c in KIND_COLORS.items()}
         left.addWidget(self.histogram, 1)
         layout.addLayout(left, 3)
+        self._cover(self.histogram, "Press Start: when training ends, the network is fed noise, blank pages "
+                                    "and scribbles, and how sure it is of each appears here.")
         right = QVBoxLayout()
         right.addWidget(_caption("<b>Nonsense read with 90% or more</b> (click one, then send it to the pad)"))
         self.grid = QGridLayout()
@@ -244,6 +312,7 @@ class NoisePicture(Picture):
         self.show_probe(result.pictures)
 
     def show_probe(self, pictures) -> None:
+        self._uncover()
         bins = np.linspace(0.0, 1.0, 21)
         for kind, values in pictures.get("confidence", {}).items():
             counts, _ = np.histogram(np.clip(values, 0, 1), bins=bins)

@@ -253,7 +253,8 @@ class LabWindow(MainWindowLink, QMainWindow):
         self._show_chosen_cost()
         self.answer_label.setText("Press <b>Start</b>: the networks train side by side from the same seed, "
                                   "and the answer appears here as their results arrive.")
-        self.status_label.setText(f"{len(names)} networks ready, {plan.epochs} epochs each." +
+        networks = f"{len(names)} networks" if len(names) > 1 else "1 network"
+        self.status_label.setText(f"{networks} ready, {plan.epochs} epochs each." +
                                   (f" {plan.note}" if plan.note else ""))
         self.race_started.emit(self.race)
         return True

@@ -37,7 +37,7 @@ class RaceCurvesView(QWidget):
         self._title.setWordWrap(True)
         self._legend = QLabel("")
         self._legend.setWordWrap(True)
-        self._plot = pg.PlotWidget(background=_colors.BACKGROUND)
+        self._plot = self.plot_widget = pg.PlotWidget(background=_colors.BACKGROUND)
         self.plot = self._plot.getPlotItem()
         pen = pg.mkPen(_colors.FOREGROUND)
         for name in ("left", "bottom"):
@@ -111,9 +111,11 @@ class RaceCurvesView(QWidget):
         return self._data.get(name, ([], []))
 
     def _apply_range(self) -> None:
-        # from a round 10% below the lowest value to 100%: differences of a point stay visible
+        # from a round 10% below the lowest value to 100%: differences of a point stay visible. Past
+        # the last epoch and 100% a margin of 3% of the span: pyqtgraph drops a tick label that would
+        # stick out of its axis, so with less the "100" and the last epoch's number went missing.
         low = max(0.0, math.floor(min(self._low, 90.0) / 10.0) * 10.0 - 2)
-        self.plot.setXRange(0.7, self._epochs + 0.3, padding=0)
+        self.plot.setXRange(0.7, self._epochs + max(0.3, 0.03 * self._epochs), padding=0)
         step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500) if self._epochs / s <= 12)
         self.plot.getAxis("bottom").setTickSpacing(major=step, minor=step)  # whole epochs only
-        self.plot.setYRange(low, 100.5, padding=0)
+        self.plot.setYRange(low, 100 + max(0.5, 0.03 * (100 - low)), padding=0)

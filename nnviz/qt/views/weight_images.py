@@ -117,6 +117,7 @@ class WeightImagesView(QWidget):
         self._templates: list[np.ndarray] = []  # of those weights, computed up to the deepest layer shown
         self._fresh: set[int] = set()  # layers whose images show the latest weights
         self._levels: dict[int, float] = {}  # layer -> m, images use levels (-m, m)
+        self.level_rule = lambda layer, m: m  # (layer, its own m) -> m used; the Lab shares one between views
         self._layer = 1
         self._selected: tuple[int, int] | None = None
         self._enlarged_neuron: int | None = None
@@ -165,8 +166,7 @@ class WeightImagesView(QWidget):
             t = t - t.mean(axis=0)
         # Robust scale: one outlier pixel must not wash out every image of the layer.
         m = float(np.percentile(np.abs(t), 99.5)) if t.size else 0.0
-        m = _colors.level_step(m) if m > 0 else 1.0
-        self._levels[layer] = m
+        self._levels[layer] = m = self.level_rule(layer, _colors.level_step(m) if m > 0 else 1.0)
         self._images[layer] = images = t.reshape(-1, self._side, self._side)
         rgba = mosaic_rgba(images, *self._cells[layer], int(GAP), self._label_units[layer], self._rgba, m)
         self._mosaics[layer].setImage(rgba, levels=None, autoLevels=False)
