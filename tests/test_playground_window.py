@@ -438,6 +438,20 @@ def test_the_loss_plot_fits_in_its_view(qtbot, playground, size):
         assert view.getPlotItem().geometry().width() <= view.width() + 1  # its title does not widen it
 
 
+def test_the_loss_plot_has_a_title_and_every_axis_reads_dark_on_white(playground):
+    from PySide6.QtGui import QColor
+
+    window = playground(hidden=(2,))
+    for view in (window.loss_view, window.curve_loss_view):
+        assert "Loss:" in view.getPlotItem().titleLabel.text
+    axes = [window.decision_view.colour_bar.axis, window.decision_view.colour_bar.getAxis("left")]
+    for item in (window.decision_view.plot.getPlotItem(), window.hidden_view.plot.getPlotItem(),
+                 window.loss_view.getPlotItem(), window.curve_view.getPlotItem()):
+        axes += [item.getAxis("left"), item.getAxis("bottom")]
+    for axis in axes:
+        assert QColor(axis.textPen().color()).lightness() < 80, axis.labelText  # not pyqtgraph's light grey
+
+
 def test_every_tile_shows_its_units_map_through_the_colour_scale(playground):
     """Tiles are coloured in NumPy: each must match what pyqtgraph's own lookup would paint for that
     unit's map at levels -1..1 (within one step of the table: the two round at different places)."""

@@ -184,6 +184,14 @@ def fixed_plot(item: pg.PlotItem, title: str | None = None, bottom: str | None =
     return item
 
 
+def readable_axes(*axes: pg.AxisItem) -> None:
+    """Tick numbers and axis titles in the text colour, the axis line a darker grey: pyqtgraph's default
+    light grey is hard to read on white."""
+    for axis in axes:
+        axis.setPen(pg.mkPen(MUTED_TEXT))
+        axis.setTextPen(pg.mkPen(FOREGROUND))
+
+
 def cache_axes(item: pg.PlotItem) -> None:
     """Keep each axis of ``item`` as a rendered pixmap: the data under their edges changes every frame
     and repaints them, and blitting a pixmap costs a fraction of drawing ticks and labels again."""

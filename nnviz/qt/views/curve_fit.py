@@ -68,6 +68,7 @@ class CurveFitView(pg.PlotWidget):
         item = _colors.fixed_plot(self.getPlotItem(), "Curve: target, network output and each neuron's contribution",
                                   "x", "y")
         item.showGrid(x=True, y=True, alpha=0.15)
+        _colors.readable_axes(item.getAxis("left"), item.getAxis("bottom"))
         self.setRange(xRange=(-1, 1), yRange=(-Y_LIMIT, Y_LIMIT), padding=0.02)
         self.box.disableAutoRange()
         self.parts = [pg.PlotCurveItem(pen=pg.mkPen(PART_COLOR, width=1)) for _ in range(MAX_CONTRIBUTIONS)]

@@ -28,6 +28,9 @@ class DecisionPlaneView(QWidget):
         self.colour_bar = pg.ColorBarItem(values=(-1, 1), colorMap=_colors.weight_colormap(), interactive=False,
                                           width=12, label="p(blue) − p(red)")
         self.colour_bar.setImageItem(self.image, insert_in=item)
+        # (the bar's ticks are on its axis, its label on the axis at its left)
+        _colors.readable_axes(item.getAxis("left"), item.getAxis("bottom"), self.colour_bar.axis,
+                              self.colour_bar.getAxis("left"))
         _colors.cache_axes(item)
         self.colour_bar.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=1))

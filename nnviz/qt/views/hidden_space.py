@@ -35,6 +35,7 @@ class HiddenSpaceView(QWidget):
         item.getViewBox().disableAutoRange()
         for axis in ("left", "bottom"):  # the range moves every frame; SI prefixes would re-lay the labels
             item.getAxis(axis).enableAutoSIPrefix(False)
+        _colors.readable_axes(item.getAxis("left"), item.getAxis("bottom"))
         _colors.cache_axes(item)
         self.grid = pg.PlotCurveItem(pen=pg.mkPen(GRID_COLOR, width=1))
         # one scatter per class: moving them every frame then needs no per-point brushes

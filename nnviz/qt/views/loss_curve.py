@@ -29,10 +29,16 @@ class LossCurveView(pg.PlotWidget):
         super().__init__(parent, background=_colors.BACKGROUND)
         self.setMinimumSize(200, 140)
         # the legend is the title's coloured words: a legend box inside the plot would cover the curves
-        # (short: a title wider than the view would hold the plot wider than its window)
+        # (one short line: pyqtgraph's title row is one line high, and a title wider than the view would
+        # hold the plot wider than its window)
         item = _colors.fixed_plot(self.getPlotItem(), None, "epoch", mouse=True)
-        item.setTitle(f"<span style='color:{TRAIN_COLOR}'>━ training</span>&nbsp;&nbsp;"
+        item.setTitle(f"<span style='color:{_colors.FOREGROUND}'>Loss:</span>&nbsp;&nbsp;"
+                      f"<span style='color:{TRAIN_COLOR}'>━ training</span>&nbsp;&nbsp;"
                       f"<span style='color:{TEST_COLOR}'>━ test</span>", size="10pt")
+        # the title spans the axis columns too, not only the plot's: it then needs no wider a view
+        item.layout.removeItem(item.titleLabel)
+        item.layout.addItem(item.titleLabel, 0, 0, 1, 3)
+        _colors.readable_axes(item.getAxis("left"), item.getAxis("bottom"))
         item.setContentsMargins(0, 0, RIGHT_MARGIN, 0)
         # the last epoch tick sits at the right end: its label reaches into that margin instead of vanishing
         item.getAxis("bottom").setStyle(hideOverlappingLabels=False)
