@@ -137,3 +137,92 @@ def test_log_cost_ticks_are_labelled_as_densely_as_their_height_allows(decade_px
     assert all((b - a) * decade_px >= gap for a, b in zip(labelled, labelled[1:]))
     if decade_px >= gap:
         assert {-2.0, -1.0, 0.0, 1.0} <= set(labelled)  # every decade once there is room
+
+
+def _lab(rgb) -> np.ndarray:
+    """CIE L*a*b* of an sRGB colour (D65): distances there follow how different colours look."""
+    c = np.asarray(rgb, float) / 255
+    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ c
+    xyz /= [0.9505, 1.0, 1.089]
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_compared_runs_never_take_a_colour_of_the_live_curves():
+    from PySide6.QtGui import QColor
+
+    from nnviz.qt.views import cost_curve
+    from nnviz.qt.views.run_list import RUN_PALETTE, run_color
+
+    live = [QColor(c).getRgb()[:3] for c in (cost_curve.SMOOTH_COLOR, cost_curve.TRAIN_COLOR, cost_curve.TEST_COLOR)]
+    live.append(cost_curve.RAW_COLOR[:3])
+    runs = [run_color(k).getRgb()[:3] for k in range(len(RUN_PALETTE))]
+    for run in runs:
+        assert min(np.linalg.norm(_lab(run) - _lab(curve)) for curve in live) >= 25, run
+    assert min(np.linalg.norm(_lab(a) - _lab(b)) for a, b in combinations(runs, 2)) >= 20
+
+
+def test_the_legend_names_each_run_once_and_never_breaks_inside_a_name(qtbot):
+    from nnviz.engine.runs import RunRecord
+    from nnviz.qt.views.cost_curve import CostCurveView
+    from nnviz.qt.views.run_overlay import RunOverlay
+
+    curve = _shown(qtbot, CostCurveView(), 390, 350)
+    overlay = RunOverlay(curve.cost_plot, curve.accuracy_plot, curve.layout())
+    runs = [RunRecord("784-16-16-10 leaky ReLU", (784, 16, 16, 10), "leaky_relu", "cross-entropy", "MNIST", {}),
+            RunRecord("Run 2", (784, 32, 10), "relu", "cross-entropy", "MNIST", {}),
+            RunRecord("a <b>bold</b> name that is far too long for one legend line", (784, 8, 10), "relu",
+                      "cross-entropy", "MNIST", {})]
+    for k, run in enumerate(runs):
+        run.add_epoch(SimpleNamespace(epoch=1, train_cost=0.4, test_cost=0.3 + 0.1 * k, test_accuracy=0.9,
+                                      seconds=1.0, samples_per_second=1.0))
+    overlay.show_runs(runs)
+    text = overlay.legend.text().replace("&nbsp;", "\u00a0")
+    entries = [entry for entry in text.split(" \u00a0 ") if entry]
+    assert len(entries) == 3
+    assert all(" " not in entry.split("</span>")[-1] for entry in entries)  # breaks only between runs
+    plain = [entry.split("</span>")[-1].strip("\u00a0") for entry in entries]
+    assert plain[0] == "784-16-16-10\u00a0leaky\u00a0ReLU"  # the layers are in its name already
+    assert plain[1] == "Run\u00a02\u00a0(784-32-10)"
+    assert "<b>" not in text and "&lt;b&gt;" in plain[2] and "…" in plain[2]  # a name is text, not markup
+    assert "far too long for one legend line" in overlay.legend.toolTip()
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_the_key_run_columns_are_seen_without_scrolling(qtbot, window, size):
+    from PySide6.QtCore import Qt
+
+    from nnviz.qt._settings import Architecture
+    from nnviz.qt.views.run_list import COLUMNS, NAME_MIN_PX
+
+    _train_one_epoch(qtbot, window)
+    window.apply_architecture(Architecture((32,), "relu", "cross-entropy"))
+    _train_one_epoch(qtbot, window)
+    window.resize(*size)
+    window.docks["runs"].raise_()
+    view = window.run_list
+    qtbot.waitUntil(lambda: window.size().toTuple() == size and view.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
+    view.table.item(0, 0).setText("784-16-16-10 leaky ReLU")  # a long name, as a learner may give
+    table, header = view.table, view.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(0) >= NAME_MIN_PX - 1, timeout=2000)
+    assert not table.horizontalScrollBar().isVisible()
+    for name in ("Run", "Layers", "Ep.", "Best", "Final"):
+        column = COLUMNS.index(name)
+        assert not table.isColumnHidden(column), name
+        left = header.sectionViewportPosition(column)
+        assert 0 <= left and left + header.sectionSize(column) <= table.viewport().width(), name
+        for row in range(table.rowCount()):
+            item = table.item(row, column)
+            text_width = table.fontMetrics().horizontalAdvance(item.text())
+            if column:  # numbers whole; names may wrap
+                assert text_width < header.sectionSize(column), (name, item.text())
+            assert "final" in item.toolTip()  # every cell gives the whole run
+    hidden = [COLUMNS[c].lower() for c in range(len(COLUMNS)) if table.isColumnHidden(c)]
+    assert view.left_out.isVisible() == bool(hidden)
+    assert all(name in view.left_out.text().lower() for name in hidden)
+    assert "leaky relu" in table.item(0, COLUMNS.index("Layers")).toolTip()
+    view.set_ticked(1, True)  # a ticked name takes its colour in the cost curve at once
+    assert table.item(1, 0).foreground().color() == window.run_overlay._cost[0].opts["pen"].color()
+    assert table.item(0, 0).checkState() == Qt.CheckState.Unchecked

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from nnviz.qt._dock_tabs import on_screen
 from nnviz.qt._settings import Architecture
+from nnviz.qt.views.run_list import COLUMNS
 
 
 def _train_epochs(qtbot, window, n=1):
@@ -28,11 +29,12 @@ def test_every_network_is_a_run_that_can_be_compared_renamed_exported_and_delete
     view = window.run_list
     window.docks["runs"].raise_()  # the learner opens the run list's tab
     qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
-    assert view.cell_text(0, 4) == "1" and view.cell_text(0, 6) == f"{100 * first.final_accuracy:.1f}%"
+    epochs, final = COLUMNS.index("Ep."), COLUMNS.index("Final")
+    assert view.cell_text(0, epochs) == "1" and view.cell_text(0, final) == f"{100 * first.final_accuracy:.1f}%"
     view.set_ticked(0, True)
     view.set_ticked(1, True)
     assert window.run_overlay.names == ["Run 1", "Run 2"]
-    assert "Run 1 (784-16-16-10)" in window.run_overlay.legend.text() and window.run_overlay.legend.isVisible()
+    assert "Run&nbsp;1&nbsp;(784-16-16-10)" in window.run_overlay.legend.text() and window.run_overlay.legend.isVisible()
     steps, accuracy = window.run_overlay.curve_data(0)
     assert accuracy[-1] == pytest.approx(100 * first.final_accuracy)
     view.table.item(0, 0).setText("Two layers of 16")
@@ -61,10 +63,11 @@ def test_a_run_list_out_of_sight_rebuilds_nothing_and_catches_up_when_shown(qtbo
     window.docks["runs"].raise_()
     qtbot.waitUntil(lambda: rebuilt == [2], timeout=5000)  # once, when shown
     assert [view.cell_text(row, 0) for row in range(view.table.rowCount())] == ["Run 1", "Run 2"]
-    assert [view.cell_text(row, 4) for row in range(2)] == ["1", "1"]  # epochs done
-    assert view.cell_text(1, 6) == f"{100 * window.current_run.final_accuracy:.1f}%"
+    epochs, final = COLUMNS.index("Ep."), COLUMNS.index("Final")
+    assert [view.cell_text(row, epochs) for row in range(2)] == ["1", "1"]  # epochs done
+    assert view.cell_text(1, final) == f"{100 * window.current_run.final_accuracy:.1f}%"
     _train_epochs(qtbot, window)  # in sight: shown at once
-    assert rebuilt == [2, 2] and view.cell_text(1, 4) == "2"
+    assert rebuilt == [2, 2] and view.cell_text(1, epochs) == "2"
     window.docks["runs"].close()  # closed from its title bar, then opened from the View menu
     window.apply_architecture(Architecture((8,), "relu", "cross-entropy"))
     assert rebuilt == [2, 2]

@@ -1,10 +1,15 @@
 """The run list: every run of the window with its shape, data and results; tick runs to compare them,
 double-click a name to rename it, delete or export the runs chosen.
+
+The key columns (name, layers, epochs, best and final accuracy) come first; in a narrow dock the
+activation and data columns step aside (each row's tooltip still gives them) and names wrap.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import html
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,16 +23,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.qt.views import colors as _colors
+#: Column titles, short enough for a 330-pixel dock; HEADER_TIPS spell them out.
+COLUMNS = ("Run", "Layers", "Ep.", "Best", "Final", "Activation", "Data")
+HEADER_TIPS = ("The run's name (double-click to rename; tick to draw it in the cost curve)",
+               "Layer sizes: inputs, hidden layers, outputs", "Epochs trained",
+               "Best test accuracy after any epoch", "Test accuracy after the last epoch",
+               "Activation of the hidden layers", "Data it trained on")
+#: Left out, last first, when the table is too narrow for every column (the tooltips keep them).
+OPTIONAL_COLUMNS = (5, 6)
+#: The name column keeps at least this many pixels (names wrap onto more lines below it).
+NAME_MIN_PX = 110
 
-COLUMNS = ("Run", "Layers", "Activation", "Data", "Epochs", "Best", "Final")
+#: Colours of compared runs: none near the live curves' blue (smoothed cost), orange (training cost),
+#: green (test cost and accuracy) or grey (each mini-batch), so a run never reads as one of those.
+RUN_PALETTE = ((148, 103, 189), (214, 39, 40), (23, 190, 207), (227, 119, 194), (140, 86, 75),
+               (188, 189, 34), (30, 30, 30), (150, 0, 130))
 
 
 def run_color(k: int) -> QColor:
-    """The colour of the k-th compared run (never the blue/orange of the live curves)."""
-    palette = ((44, 160, 44), (148, 103, 189), (214, 39, 40), (140, 86, 75), (227, 119, 194),
-               (23, 190, 207), (188, 189, 34), (127, 127, 127))
-    return QColor(*palette[k % len(palette)])
+    """The colour of the k-th compared run."""
+    return QColor(*RUN_PALETTE[k % len(RUN_PALETTE)])
+
+
+def run_summary(run) -> str:
+    """One line with every column of a run (for tooltips, whichever columns are shown)."""
+    return (f"{run.name}: {run.shape_text()}, {run.activation.replace('_', ' ')}, {run.data}; "
+            f"{run.epochs_done} epochs, best {_percent(run.best_accuracy)}, final {_percent(run.final_accuracy)}")
 
 
 def _percent(value) -> str:
@@ -50,6 +71,9 @@ class RunListView(QWidget):
         title.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        for column, tip in enumerate(HEADER_TIPS):
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
+        self.table.setWordWrap(True)  # long names take two lines rather than push the numbers away
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -57,6 +81,11 @@ class RunListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda column, _old, _new: column == 0 and self.table.resizeRowsToContents())
+        self.table.viewport().installEventFilter(self)  # the columns follow the table's width
+        self.left_out = QLabel()  # says which columns a narrow table leaves out
+        self.left_out.setWordWrap(True)
+        self.left_out.setVisible(False)
         self.table.itemChanged.connect(self._on_item_changed)
         self.delete_button = QToolButton()
         self.delete_button.setText("Delete")
@@ -78,6 +107,7 @@ class RunListView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(title)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.left_out)
         layout.addLayout(buttons)
         self._filling = False
         self._names: list[str] = []
@@ -89,28 +119,63 @@ class RunListView(QWidget):
             self.table.setRowCount(len(runs))
             self._names = [run.name for run in runs]
             ticked = set(ticked)
-            colour_of = {i: run_color(k) for k, i in enumerate(sorted(ticked))}
             for row, run in enumerate(runs):
                 name = QTableWidgetItem(run.name)
                 name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                               | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable)
                 name.setCheckState(Qt.CheckState.Checked if row in ticked else Qt.CheckState.Unchecked)
-                name.setToolTip("Training now" if row == current else "Tick to compare")
-                if row in colour_of:
-                    name.setForeground(colour_of[row])
+                summary = html.escape(run_summary(run))
+                name.setToolTip(f"{summary}<br>{'Training now' if row == current else 'Tick to compare'}")
                 if row == current:
                     font = name.font()
                     font.setBold(True)
                     name.setFont(font)
                 cells = [name] + [QTableWidgetItem(text) for text in (
-                    run.shape_text(), run.activation.replace("_", " "), run.data, str(run.epochs_done),
-                    _percent(run.best_accuracy), _percent(run.final_accuracy))]
+                    run.shape_text(), str(run.epochs_done), _percent(run.best_accuracy),
+                    _percent(run.final_accuracy), run.activation.replace("_", " "), run.data)]
                 for column, item in enumerate(cells):
                     if column:
                         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                        item.setToolTip(summary)
                     self.table.setItem(row, column, item)
+            self._colour_names()
         finally:
             self._filling = False
+        self.fit_columns()
+
+    def _colour_names(self) -> None:
+        """Each ticked run's name in its colour in the cost curve, the others in the usual text colour."""
+        colour_of = {row: run_color(k) for k, row in enumerate(self.ticked())}
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None:
+                item.setForeground(colour_of.get(row, self.table.palette().text().color()))
+
+    def fit_columns(self) -> None:
+        """Show every column the table's width can hold beside a readable name column, leaving out the
+        optional ones (activation, data) from the last, and let the names wrap to the rows' height."""
+        table = self.table
+        header = table.horizontalHeader()
+        room = table.viewport().width() - NAME_MIN_PX
+        needed = {column: max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+                  for column in range(1, len(COLUMNS))}
+        hidden = []
+        for column in reversed(OPTIONAL_COLUMNS):
+            if sum(w for c, w in needed.items() if c not in hidden) <= room:
+                break
+            hidden.append(column)
+        for column in range(1, len(COLUMNS)):
+            if table.isColumnHidden(column) != (column in hidden):
+                table.setColumnHidden(column, column in hidden)
+        names = " and ".join(COLUMNS[c].lower() for c in sorted(hidden))
+        self.left_out.setText(f"{names.capitalize()}: hover a run, or widen the panel." if hidden else "")
+        self.left_out.setVisible(bool(hidden))
+        table.resizeRowsToContents()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
 
     def ticked(self) -> list[int]:
         return [row for row in range(self.table.rowCount())
@@ -128,7 +193,13 @@ class RunListView(QWidget):
         row = item.row()
         if row < len(self._names) and item.text() != self._names[row]:
             self._names[row] = item.text()
+            self.table.resizeRowToContents(row)  # a longer name may need another line
             self.renamed.emit(row, item.text())
+        self._filling = True
+        try:
+            self._colour_names()
+        finally:
+            self._filling = False
         self.ticked_changed.emit(self.ticked())
 
     def _on_delete(self) -> None:

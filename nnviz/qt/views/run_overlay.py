@@ -4,10 +4,22 @@ with a legend. Attached to a CostCurveView's two plots; curves are created once 
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel
 
-from nnviz.qt.views.run_list import run_color
+from nnviz.qt.views.run_list import run_color, run_summary
+
+#: Longer run names are shortened with "…" in the legend (the tooltip has them whole).
+LEGEND_NAME_CHARS = 32
+
+
+def legend_label(run) -> str:
+    """The run's name, followed by its layers unless the name already gives them."""
+    shape = run.shape_text()
+    name = run.name if len(run.name) <= LEGEND_NAME_CHARS else run.name[: LEGEND_NAME_CHARS - 1] + "…"
+    return name if shape in run.name else f"{name} ({shape})"
 
 
 class RunOverlay:
@@ -17,6 +29,7 @@ class RunOverlay:
         # The legend is a line of text under the plots: inside them it would hide the curves.
         self.legend = QLabel()
         self.legend.setWordWrap(True)
+        self.legend.setMinimumWidth(120)  # entries do not break: clip one rather than widen the window
         self.legend.setVisible(False)
         if legend_layout is not None:
             legend_layout.addWidget(self.legend)
@@ -37,7 +50,7 @@ class RunOverlay:
     def show_runs(self, runs) -> None:
         """Draw these RunRecords (at most ``slots``), in order, each in its colour."""
         self.names = []
-        entries = []
+        entries, tips = [], []
         for k, (cost, accuracy) in enumerate(zip(self._cost, self._accuracy)):
             if k < len(runs) and runs[k].epochs:
                 run = runs[k]
@@ -47,13 +60,17 @@ class RunOverlay:
                 cost.setVisible(True)
                 accuracy.setVisible(True)
                 self.names.append(run.name)
-                entries.append(f'<span style="color:{run_color(k).name()}; font-size:13pt">&#9473;&#9679;</span> '
-                               f"{run.name} ({run.shape_text()})")
+                # non-breaking spaces: a narrow dock wraps between runs, never inside one
+                text = html.escape(legend_label(run)).replace(" ", "&nbsp;")
+                entries.append(f'<span style="color:{run_color(k).name()}; font-size:13pt">&#9473;&#9679;</span>'
+                               f"&nbsp;{text}")
+                tips.append(html.escape(run_summary(run)))
             else:
                 cost.setVisible(False)
                 accuracy.setVisible(False)
         self.legend.setText(" &nbsp; ".join(entries))
-        self.legend.setToolTip("Ticked runs: their test cost and test accuracy after every epoch")
+        self.legend.setToolTip("Ticked runs: their test cost and test accuracy after every epoch<br>"
+                               + "<br>".join(tips))
         self.legend.setVisible(bool(self.names))
 
     def curve_data(self, k: int):
