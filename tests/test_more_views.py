@@ -35,6 +35,21 @@ def test_activation_space_shows_test_digits_in_the_chosen_layer(qtbot, window, s
                                rtol=1e-5)
 
 
+def test_views_out_of_sight_are_drawn_when_exported(qtbot, window, tmp_path):
+    window.docks["cost_curve"].raise_()  # activation space and saliency are the tabs behind it
+    qtbot.waitUntil(lambda: window.cost_curve.isVisible(), timeout=2000)
+    _train_one_epoch(qtbot, window)
+    window._show_test_digit(5, "test digit #5")
+    assert len(window.activation_space.points()) == 0 and not window.saliency_view.gradient.any()  # not measured
+    assert window.export_png(tmp_path / "space.png", "activation_space")
+    assert window.export_png(tmp_path / "saliency.png", "saliency")
+    assert len(window.activation_space.points()) == 1000  # the picture shows the network as it is
+    note = window.activation_space._note
+    assert note.height() >= note.heightForWidth(note.width())  # laid out for its new text, not cut
+    np.testing.assert_allclose(window.saliency_view.gradient, saliency(window.snapshot, window.current_input)[0],
+                               rtol=1e-4, atol=1e-7)
+
+
 def _label_inside(axis, view) -> bool:
     """The axis label's text (its box less the text item's own margin) lies inside the widget showing it."""
     margin = axis.label.document().documentMargin()

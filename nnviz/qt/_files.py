@@ -9,7 +9,7 @@ import csv
 import os
 import pathlib
 
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QBuffer, QCoreApplication, QEvent, QIODevice
 from PySide6.QtWidgets import QFileDialog
 
 from nnviz.engine.atomic import atomic_write
@@ -119,8 +119,8 @@ class FileActions:
 
     def export_png(self, path: str | os.PathLike, key: str = "window") -> bool:
         """Save a picture of the whole window or one view, atomically."""
-        if key == "runs":
-            self._catch_up_runs()  # a list out of sight may have missed runs
+        self.catch_up_view(key)  # a view out of sight is not kept up to date
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # its texts laid out before the picture
         widget = self if key == "window" else self.docks[key].widget()
         image = widget.grab()
         # encoded in memory first: a failed encoding must not touch the file

@@ -57,11 +57,18 @@ class MoreViews:
         self.activation_space.set_layers(snapshot.layer_sizes)
         self._projection = None
 
-    def _refresh_view(self, key: str, fresh: bool = False) -> None:
-        """Measure and draw one of these views, if it is on screen."""
+    def catch_up_view(self, key: str) -> None:
+        """Bring a view that is drawn only while seen up to date, e.g. before it is pictured out of sight."""
+        if key == "runs":
+            self._catch_up_runs()
+        elif key in ("activation_space", "saliency"):
+            self._refresh_view(key, unseen_too=True)
+
+    def _refresh_view(self, key: str, fresh: bool = False, unseen_too: bool = False) -> None:
+        """Measure and draw one of these views, if it is on screen (or ``unseen_too``)."""
         snapshot, dataset = self.snapshot, self.dataset
         widget = self.docks[key].widget()
-        if snapshot is None or dataset is None or not on_screen(widget):
+        if snapshot is None or dataset is None or not (unseen_too or on_screen(widget)):
             return
         if key == "activation_space":
             layer = self.activation_space.current_layer()
