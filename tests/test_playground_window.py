@@ -452,6 +452,24 @@ def test_the_loss_plot_has_a_title_and_every_axis_reads_dark_on_white(playground
         assert QColor(axis.textPen().color()).lightness() < 80, axis.labelText  # not pyqtgraph's light grey
 
 
+@pytest.mark.parametrize("mode", ["plane", "curve"])
+def test_at_1024x640_the_window_fits_and_no_plot_is_cut_or_covered(qtbot, playground, mode):
+    """The window may be as narrow as a 1024 screen, and each plot is as wide as its title and legend
+    need: a plot wider than its view is cut off at the side (the curve's right part lay under the
+    neuron editor). The hidden space's caption sits under its plot, not over its axis."""
+    window = playground(mode=mode, data="spirals", hidden=(8, 8), points=200)
+    assert window.minimumSizeHint().width() <= 1000
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.size().width() == 1024, timeout=3000)
+    views = ([window.decision_view.plot, window.hidden_view.plot, window.loss_view] if mode == "plane"
+             else [window.curve_view, window.curve_loss_view])
+    for view in views:
+        assert view.getPlotItem().geometry().width() <= view.width() + 1, type(view).__name__
+    if mode == "plane":
+        hidden = window.hidden_view
+        assert hidden.caption.geometry().top() >= hidden.plot.geometry().bottom()
+
+
 def test_every_tile_shows_its_units_map_through_the_colour_scale(playground):
     """Tiles are coloured in NumPy: each must match what pyqtgraph's own lookup would paint for that
     unit's map at levels -1..1 (within one step of the table: the two round at different places)."""

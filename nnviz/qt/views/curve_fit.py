@@ -65,8 +65,11 @@ class CurveFitView(pg.PlotWidget):
         self.box = _DrawingViewBox()
         super().__init__(parent, background=_colors.BACKGROUND, viewBox=self.box)
         self.setMinimumSize(300, 220)
-        item = _colors.fixed_plot(self.getPlotItem(), "Curve: target, network output and each neuron's contribution",
-                                  "x", "y")
+        # short texts, and the title across the axis columns too: the plot's least width is that of its
+        # title or legend, and a plot wider than its view is cut off at the side (1024x640)
+        item = _colors.fixed_plot(self.getPlotItem(), "Network output: its neurons' curves added up", "x", "y")
+        item.layout.removeItem(item.titleLabel)
+        item.layout.addItem(item.titleLabel, 0, 0, 1, 3)
         item.showGrid(x=True, y=True, alpha=0.15)
         _colors.readable_axes(item.getAxis("left"), item.getAxis("bottom"))
         self.setRange(xRange=(-1, 1), yRange=(-Y_LIMIT, Y_LIMIT), padding=0.02)
@@ -97,16 +100,19 @@ class CurveFitView(pg.PlotWidget):
         self.y_limit = Y_LIMIT
         self.box.stroke_finished.connect(self.curve_drawn.emit)
         # the legend sits under the plot, not on it: the handle may be dragged anywhere in the plot
-        legend = pg.LegendItem(colCount=2, labelTextColor=_colors.FOREGROUND, horSpacing=20)
-        item.layout.addItem(legend, 5, 1)
+        legend = pg.LegendItem(colCount=2, labelTextColor=_colors.FOREGROUND, horSpacing=12)
+        item.layout.addItem(legend, 5, 0, 1, 3)
         self.legend = legend
         legend.addItem(self.target, "target")
-        legend.addItem(self.parts[0], "one neuron's contribution")
+        legend.addItem(self.parts[0], "one neuron's curve")
         legend.addItem(self.output, "network output")
         legend.addItem(self.chosen, "the chosen neuron")
-        legend.addItem(self.guide, "drag the circle: its step (sideways), its height (up, down)")
+        legend.addItem(self.guide, "drag the circle: step ↔, height ↕")
         self._placing = False
         self.chosen_neuron = 0
+        # never narrower than its title and legend need: a plot wider than its view is cut off at the side
+        least = item.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+        self.setMinimumWidth(max(300, int(np.ceil(least)) + 4))
 
     def set_drawing(self, on: bool) -> None:
         """Drawing mode: a drag draws a new target curve instead of doing nothing."""

@@ -30,7 +30,8 @@ class HiddenSpaceView(QWidget):
         super().__init__(parent)
         self.samples = samples
         self.plot = pg.PlotWidget(background=_colors.BACKGROUND)
-        self.plot.setMinimumSize(220, 200)
+        # with the loss plot beside it the window fits a 1024x640 screen, its caption under it still in view
+        self.plot.setMinimumSize(180, 150)
         item = _colors.fixed_plot(self.plot.getPlotItem())
         item.getViewBox().disableAutoRange()
         for axis in ("left", "bottom"):  # the range moves every frame; SI prefixes would re-lay the labels

@@ -27,7 +27,7 @@ class LossCurveView(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background=_colors.BACKGROUND)
-        self.setMinimumSize(200, 140)
+        self.setMinimumSize(175, 140)  # with the hidden space beside it, the window fits a 1024 screen
         # the legend is the title's coloured words: a legend box inside the plot would cover the curves
         # (one short line: pyqtgraph's title row is one line high, and a title wider than the view would
         # hold the plot wider than its window)
