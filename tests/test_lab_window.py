@@ -346,3 +346,35 @@ def test_race_curves_show_the_100_tick_and_the_last_epoch(qtbot, size):
         view.add_point("a", epoch, min(100.0, 15 + 2 * epoch))
     qtbot.waitUntil(lambda: "60" in _drawn_tick_labels(view.plot, "bottom"), timeout=3000)
     assert "100" in _drawn_tick_labels(view.plot, "left")
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1280, 720)])
+def test_the_noise_picture_keeps_its_plot_readable_and_scrolls_only_below_1280x720(qtbot, lab, size):
+    """At 1024x640 the histogram was squeezed to about 40 px and the gallery's rows ran into each
+    other; now the picture keeps its least size and the tab scrolls. At 1280x720 it shows whole."""
+    lab.resize(*size)
+    qtbot.waitUntil(lambda: lab.size().width() == size[0], timeout=3000)
+    _run(qtbot, lab, "noise", epochs=1)
+    picture = lab.picture
+    qtbot.waitUntil(lambda: picture.histogram.isVisible(), timeout=3000)
+    assert picture.histogram.width() >= 220
+    cells = [c for c in picture.gallery if c.isVisible()]
+    assert cells
+    for upper, lower in zip(cells, cells[4:]):  # each cell ends above the one under it
+        assert upper.geometry().bottom() < lower.geometry().top()
+    scroll = lab.lower_tabs.widget(0)
+    bars = (scroll.horizontalScrollBar().maximum(), scroll.verticalScrollBar().maximum())
+    if size == (1280, 720):
+        assert bars == (0, 0)
+    else:
+        assert max(bars) > 0  # too small for the picture: it scrolls instead of squeezing
+
+
+@pytest.mark.parametrize("name", ["depth", "width", "shuffle"])
+def test_every_picture_shows_whole_at_1280x720(qtbot, lab, name):
+    lab.resize(1280, 720)
+    qtbot.waitUntil(lambda: lab.size().width() == 1280, timeout=3000)
+    lab.select(name)
+    scroll = lab.lower_tabs.widget(0)
+    qtbot.waitUntil(lambda: lab.picture.isVisible(), timeout=3000)
+    assert (scroll.horizontalScrollBar().maximum(), scroll.verticalScrollBar().maximum()) == (0, 0)

@@ -9,19 +9,21 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from nnviz.engine.lab_probes import CONFIDENT, collapse_linear, hidden_points
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.race_curves import RaceCurvesView
 from nnviz.qt.views.weight_images import WeightImagesView
 
-__all__ = ["make_picture", "Picture", "DIGIT_COLORS"]
+__all__ = ["make_picture", "picture_scroll_area", "Picture", "DIGIT_COLORS"]
 
 DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 KIND_COLORS = {"digits": "#0072B2", "noise": "#D55E00", "blank": "#999999", "scribble": "#009E73"}
 KIND_SHORT = {"noise": "noise", "blank": "blank page", "scribble": "scribble"}
+GALLERY_PX = 48  # each nonsense image in the gallery, in pixels
 KIND_NAMES = {"digits": "real test digits", "noise": "uniform noise", "blank": "blank pages", "scribble": "scribbles"}
 
 
@@ -68,10 +70,18 @@ class Picture(QWidget):
     """Base: a picture follows the race (``update_live``) and then shows the result (``show_result``).
     Until its first results, ``covers`` say over its empty plots that they fill in after Start."""
 
+    #: Least (width, height) before the Lab scrolls the picture: smaller, its plots would be squeezed
+    #: (at 1024x640 the noise histogram was 40 px wide). The Lab at 1280x720 shows every picture whole.
+    MIN_SIZE = (400, 240)
+
     def __init__(self, plan, dataset, parent=None) -> None:
         super().__init__(parent)
         self.plan, self.dataset = plan, dataset
         self.covers: list[_Cover] = []
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # not setMinimumSize: that would also let the picture shrink below what its layout needs
+        return super().minimumSizeHint().expandedTo(QSize(*self.MIN_SIZE))
 
     def _cover(self, target: QWidget, text: str) -> None:
         self.covers.append(_Cover(target, text))
@@ -90,6 +100,8 @@ class Picture(QWidget):
 class _TwoTemplates(Picture):
     """Two weight-image views side by side (reusing the main window's view), on one colour scale:
     the larger of the two views' own scales, so equal colours mean equal weights in both."""
+
+    MIN_SIZE = (600, 300)
 
     def __init__(self, plan, dataset, left: tuple[str, str], right: tuple[str, str], parent=None) -> None:
         super().__init__(plan, dataset, parent)
@@ -168,6 +180,8 @@ class LinearPicture(_TwoTemplates):
 
 
 class WidthPicture(Picture):
+    MIN_SIZE = (520, 280)
+
     def __init__(self, plan, dataset, parent=None) -> None:
         super().__init__(plan, dataset, parent)
         layout = QHBoxLayout(self)
@@ -250,6 +264,7 @@ class ShufflePicture(Picture):
 class NoisePicture(Picture):
     """Histograms of the top confidence, and the nonsense inputs read with 90% or more."""
 
+    MIN_SIZE = (580, 300)
     send_to_pad = Signal(object)  # a (784,) image
     probe_main_requested = Signal()  # feed the main window's current network instead
 
@@ -285,8 +300,8 @@ class NoisePicture(Picture):
             cell.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             cell.setCheckable(True)
             cell.setAutoExclusive(True)
-            cell.setIconSize(QSize(56, 56))
-            cell.setMinimumSize(76, 100)
+            cell.setIconSize(QSize(GALLERY_PX, GALLERY_PX))
+            cell.setMinimumSize(GALLERY_PX + 20, GALLERY_PX + 40)
             cell.setStyleSheet("QToolButton:checked { border: 3px solid #00a000; }")
             cell.setVisible(False)
             self.grid.addWidget(cell, i // 4, i % 4)
@@ -298,12 +313,14 @@ class NoisePicture(Picture):
         self.send_button.setToolTip("Show the chosen image in the main window's drawing pad, with the network's answer")
         self.send_button.setEnabled(False)
         self.send_button.clicked.connect(self._send)
-        right.addWidget(self.send_button)
-        self.probe_main_button = QPushButton("Test the main window's network instead")
+        buttons = QHBoxLayout()  # side by side: the picture then fits the Lab's height at 1280x720
+        buttons.addWidget(self.send_button)
+        self.probe_main_button = QPushButton("Test the main window's network")
         self.probe_main_button.setToolTip("Feed the same noise, blank pages and scribbles to the network the "
                                           "main window shows now (trained there, or opened from a file)")
         self.probe_main_button.clicked.connect(self.probe_main_requested)
-        right.addWidget(self.probe_main_button)
+        buttons.addWidget(self.probe_main_button)
+        right.addLayout(buttons)
         right.addStretch(1)
         layout.addLayout(right, 2)
         self._images: list[np.ndarray] = []
@@ -327,7 +344,7 @@ class NoisePicture(Picture):
             image = np.clip(item["image"].reshape(28, 28), 0, 1)
             rgba = ink.map(image.reshape(-1), mode="byte").reshape(28, 28, 4)
             qimage = QImage(np.ascontiguousarray(rgba).data, 28, 28, 28 * 4, QImage.Format.Format_RGBA8888).copy()
-            cell.setIcon(QIcon(_framed(QPixmap.fromImage(qimage).scaled(56, 56))))
+            cell.setIcon(QIcon(_framed(QPixmap.fromImage(qimage).scaled(GALLERY_PX, GALLERY_PX))))
             names = self.dataset.class_names
             cell.setText(f"{KIND_SHORT[item['kind']]}\n{names[item['answer']]}: {100 * item['confidence']:.0f}%")
             cell.setToolTip(f"{KIND_NAMES[item['kind']]}: read as {names[item['answer']]} "
@@ -358,6 +375,26 @@ def _framed(pixmap: QPixmap) -> QPixmap:
 
 _PICTURES = {"depth": DepthPicture, "width": WidthPicture, "linear": LinearPicture,
              "shuffle": ShufflePicture, "noise": NoisePicture}
+
+
+class _FitLayout(QVBoxLayout):
+    """A layout that does not offer a height for each width: a scroll area holding it then gives the
+    picture the view's height (its wrapped captions would ask for their one-line-per-word height)."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+
+def picture_scroll_area() -> tuple[QScrollArea, QWidget]:
+    """A scroll area and the widget in it that holds the pictures: a picture fills the view, and scrolls
+    once the view is smaller than the picture's MIN_SIZE (a 1024x640 screen) instead of squeezing."""
+    holder = QWidget()
+    _FitLayout(holder).setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(holder)
+    return scroll, holder
 
 
 def make_picture(plan, dataset) -> Picture:

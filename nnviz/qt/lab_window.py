@@ -20,7 +20,7 @@ from nnviz.engine.lab_experiments import EXPERIMENTS, NAMES, answer, make_plan, 
 from nnviz.qt import _lab_export
 from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._lab_main_link import MainWindowLink
-from nnviz.qt._lab_pictures import make_picture
+from nnviz.qt._lab_pictures import make_picture, picture_scroll_area
 from nnviz.qt._lab_race import LabRace
 from nnviz.qt.views.cost_curve import CostCurveView
 from nnviz.qt.views.race_curves import RaceCurvesView, run_color
@@ -122,17 +122,16 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.curves = RaceCurvesView("", "test accuracy %")
         self.centre = QSplitter(Qt.Orientation.Vertical)
         self.centre.addWidget(self.curves)
-        self._picture_holder = QWidget()
-        QVBoxLayout(self._picture_holder).setContentsMargins(0, 0, 0, 0)
+        picture_scroll, self._picture_holder = picture_scroll_area()
         self.lower_tabs = QTabWidget()
-        self.lower_tabs.addTab(self._picture_holder, "What this experiment shows")
+        self.lower_tabs.addTab(picture_scroll, "What this experiment shows")
         self.cost_curve = CostCurveView()  # the main window's view, for the network chosen on the right
         self.lower_tabs.addTab(self.cost_curve, "Cost of the chosen network")
         self.centre.addWidget(self.lower_tabs)
         self.centre.setSizes([380, 520])
 
         right = QWidget()
-        right.setMinimumWidth(280)
+        right.setMinimumWidth(230)
         rlay = QVBoxLayout(right)
         rlay.addWidget(QLabel("<b>The answer</b>"))
         self.status_label = QLabel("")
