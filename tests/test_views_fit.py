@@ -94,3 +94,21 @@ def test_neuron_card_shows_everything_at_its_default_size(qtbot, window):
     assert QRectF(bars.rect()).contains(_text_rect(axis.label, bars))
     assert QRectF(bars.rect()).contains(bars.viewportTransform().mapRect(axis.sceneBoundingRect()))
 
+
+
+def test_an_enlarged_weight_image_stays_enlarged_when_the_panel_is_resized(qtbot):
+    from nnviz.engine.network import Network
+    from nnviz.qt.views.weight_images import WeightImagesView
+
+    view = WeightImagesView()
+    qtbot.addWidget(view)
+    view.resize(400, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_snapshot(Network((784, 16, 10), seed=0).snapshot())
+    view.enlarge(1, 5)
+    view.resize(600, 300)
+    qtbot.waitUntil(lambda: view._vb.width() > 400, timeout=3000)
+    (x0, x1), (y0, y1) = view._vb.viewRange()
+    assert view.enlarged_neuron() == (1, 5) and view._enlarged.isVisible() and not view.mosaic(1).isVisible()
+    assert y1 - y0 < 32  # the one 28x28 picture fills the height, not the grid of 16

@@ -373,7 +373,7 @@ class WeightImagesView(QWidget):
         """Arrange the shown layer's images in the columns that make them largest in the panel; below
         MIN_THUMB_PX the rows scroll instead. The mosaic and numbers move only when the arrangement does."""
         layer = self._layer
-        if layer not in self._cells or layer not in self._mosaics:
+        if layer not in self._cells or layer not in self._mosaics or self._enlarged_neuron is not None:
             return
         # What the colour bar and margins take around the images (measured once laid out).
         vb_w, vb_h = self._vb.width(), self._vb.height()
