@@ -226,3 +226,43 @@ def test_the_key_run_columns_are_seen_without_scrolling(qtbot, window, size):
     view.set_ticked(1, True)  # a ticked name takes its colour in the cost curve at once
     assert table.item(1, 0).foreground().color() == window.run_overlay._cost[0].opts["pen"].color()
     assert table.item(0, 0).checkState() == Qt.CheckState.Unchecked
+
+
+def test_a_huge_weight_scale_keeps_its_colour_bar_labels_and_a_white_image_says_why(qtbot):
+    from nnviz.engine.network import Network
+    from nnviz.qt.views.weight_images import WeightImagesView
+
+    net = Network((784, 16, 10), seed=1)
+    net.weights[0] *= 1e19  # what 13 steps at a learning rate of 10 leave
+    net.weights[0][11] *= 1e-4  # a neuron whose weights grew less: white on the shared scale
+    view = _shown(qtbot, WeightImagesView(), 330, 300)
+    view.show_snapshot(net.snapshot())
+    axis = view._colorbar.axis
+    qtbot.waitUntil(lambda: len(drawn_tick_labels(axis)) >= 3, timeout=2000)
+    texts = [text for _, text in drawn_tick_labels(axis)]
+    assert "0" in texts and any(t.startswith("-") for t in texts) and not overlaps(drawn_tick_labels(axis))
+    assert "tiny next to the scale" in view.image_tooltip(1, 11)
+    assert "tiny" not in view.image_tooltip(1, 3)
+    net.weights[0][:] = np.random.default_rng(0).normal(0, 0.1, net.weights[0].shape)  # back to a usual scale
+    view.show_snapshot(net.snapshot())
+    qtbot.waitUntil(lambda: "0.1" in [text for _, text in drawn_tick_labels(axis)], timeout=2000)
+
+
+def test_toolbar_and_banner_agree_on_the_step_that_diverged(qtbot, window):
+    from nnviz.qt._settings import Architecture
+
+    window.apply_architecture(Architecture((16,), "linear", "cross-entropy"))
+    controls = window.training_controls
+    controls.optimizer.setCurrentIndex(controls.optimizer.findData("sgd"))
+    controls.learning_rate.setValue(50.0)
+    with qtbot.waitSignal(window.session.diverged, timeout=30000) as blocker:
+        window.start_training()
+    qtbot.waitUntil(lambda: not window.session.is_running and window.snapshot.step == window.session.step,
+                    timeout=10000)
+    bad = blocker.args[0].step
+    assert window.session.step == bad - 1  # the step whose cost was NaN changed nothing
+    assert f"at step {bad}" in window.last_message
+    toolbar = window.progress_label.text()
+    assert f"step {bad - 1:,} done" in toolbar and f"step {bad:,} diverged" in toolbar
+    window.reset()
+    assert "diverged" not in window.progress_label.text()

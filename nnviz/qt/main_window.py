@@ -93,6 +93,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._late_snapshot: Snapshot | None = None
         self._late_shown_at = 0.0
         self._late_epoch = None
+        self._diverged_step: int | None = None  # the step whose cost was NaN or infinite (not applied)
 
         self._build_views()
         self._build_more_views()
@@ -366,17 +367,23 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._misclassified_cursor = -1
         if self.current_input is None:
             self.digit_panel.clear_outputs()  # else the next snapshot sends the input through the new network
+        self._diverged_step = None
         self._update_progress(0, 0, 0, 0)
         self._on_running_changed(False)
 
     def _update_progress(self, step: int, epoch: int, batch: int, batches_per_epoch: int) -> None:
         if step == 0:
             self.progress_label.setText("  untrained: press Start (Space) or Step (N)")
+        elif self._diverged_step is not None:
+            # the banner names the step whose cost was NaN; that step's update was never made
+            self.progress_label.setText(f"  step {step:,} done · step {self._diverged_step:,} diverged (not applied)")
         else:
             self.progress_label.setText(f"  step {step:,} · epoch {epoch + 1}, batch {batch:,} of {batches_per_epoch:,}")
 
     @Slot(object)
     def _on_diverged(self, diverged) -> None:
+        self._diverged_step = diverged.step
+        self._update_progress(diverged.step - 1, 0, 0, 0)
         self.show_message(f"{diverged.message} Training is paused.", "warning")
 
     @Slot(bool)

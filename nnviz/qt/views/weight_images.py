@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontMetrics, QFontMetricsF
 from PySide6.QtWidgets import (QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from nnviz.qt.views import colors as _colors
+from nnviz.qt.views import _signed_scale, colors as _colors
 from nnviz.qt.views._caption import Caption, fit_axis_label
 from nnviz.qt.views._mosaic import mosaic_rgba, rgba_table
 from nnviz.qt.views._tile_grid import fit_panel
@@ -427,6 +427,7 @@ class WeightImagesView(QWidget):
         low, high = self.levels(self._layer)
         if self._colorbar.levels() != (low, high):
             self._colorbar.setLevels(values=(low, high))
+            _signed_scale.colour_bar_ticks(self._colorbar.axis, high)  # "-5e+17" is too wide for the bar
         fit_axis_label(self._colorbar.axis, COLORBAR_LABELS)
 
     def _update_highlight(self) -> None:
@@ -453,7 +454,8 @@ class WeightImagesView(QWidget):
         """Plain text shown when hovering one image."""
         name = layer_name(layer, len(self._layer_sizes))
         what = "incoming weights" if layer == 1 else f"pixel template ({_product_name(layer)})"
-        return f"{name} neuron {neuron}{self._class_suffix(layer, neuron)}: {what}. Click to enlarge."
+        faint = _signed_scale.faint_note(self._images.get(layer), neuron, self.levels(layer)[1])  # a white image
+        return f"{name} neuron {neuron}{self._class_suffix(layer, neuron)}: {what}.{faint} Click to enlarge."
 
     def _class_suffix(self, layer: int, neuron: int) -> str:
         """' (“Dress”)' for an output neuron when class names are known, else ''."""
