@@ -20,7 +20,7 @@ from nnviz.qt.views._label_column import LabelColumn
 from nnviz.qt.views._neuron_scatter import BAR_SYMBOL, NeuronScatter
 
 HEIGHT = 10.0  # data units spanned by the tallest column
-LAYER_GAP = 3.0  # data units between neuron columns, at least; a wide view spreads them up to twice that
+LAYER_GAP = 3.0  # data units between neuron columns, at least; a wide view spreads them up to 3 times that
 BELOW = 2.0  # data units under the tallest column: room for the pixel column's caption
 INPUT_EDGES_PER_NEURON = 5  # strongest input pixels drawn into each first-layer neuron
 MAX_EDGES_PER_LAYER = 4096  # above this, only each neuron's strongest incoming edges are drawn
@@ -190,7 +190,7 @@ class NetworkGraphView(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _spread_columns(self, *_args) -> None:
-        """A view wider than the drawing spreads the columns apart (up to twice the gap) instead of
+        """A view wider than the drawing spreads the columns apart (up to 3 times the gap) instead of
         leaving its sides empty; relaid out only when the gap changes by a quarter unit or more."""
         sizes = self._layer_sizes
         width, height = self._vb.width(), self._vb.height()
@@ -199,7 +199,7 @@ class NetworkGraphView(QWidget):
         (left, right), (top, bottom) = self._drawing_range
         fixed = (right - left) - (len(sizes) - 1) * self._gap
         room = width / height * (bottom - top)
-        gap = min(max(LAYER_GAP, math.floor(4 * (room - fixed) / (len(sizes) - 1)) / 4), 2 * LAYER_GAP)
+        gap = min(max(LAYER_GAP, math.floor(4 * (room - fixed) / (len(sizes) - 1)) / 4), 3 * LAYER_GAP)
         if abs(gap - self._gap) < 0.25:
             return
         self._gap = gap
