@@ -139,6 +139,19 @@ def test_log_cost_ticks_are_labelled_as_densely_as_their_height_allows(decade_px
         assert {-2.0, -1.0, 0.0, 1.0} <= set(labelled)  # every decade once there is room
 
 
+@pytest.mark.parametrize("decade_px", [0.0, 1e-3, 0.5, 3.0])
+def test_a_log_axis_squeezed_flat_keeps_one_label_and_no_search_over_millions_of_decades(decade_px):
+    # a plot being laid out can be about 0 px high: every n-th decade with n in the millions used to
+    # be searched one by one (tens of millions of steps at each resize, seconds of frozen window)
+    from nnviz.qt.views._axis_ticks import log_ticks
+
+    view = (-3.0, 2.0)
+    ticks = log_ticks(view, decade_px, 20.0)
+    labelled = [at for level in ticks for at, text in level if text and view[0] <= at <= view[1]]
+    assert len(labelled) == 1  # the scale is still named by one label
+    assert [at for at, _ in ticks[0]] == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0]  # every decade still ticked
+
+
 def _lab(rgb) -> np.ndarray:
     """CIE L*a*b* of an sRGB colour (D65): distances there follow how different colours look."""
     c = np.asarray(rgb, float) / 255

@@ -43,7 +43,10 @@ def log_ticks(view: tuple[float, float], decade_px: float, gap_px: float) -> lis
     densely as labels ``gap_px`` apart allow: 1, 2 and 5 of every decade, or every decade, or every
     2nd, 3rd ... decade (the ones that put most labels in view). Unlabelled ticks mark 2..9."""
     low, high = math.floor(view[0]), math.ceil(view[1])
-    every = max(1, math.ceil(gap_px / max(decade_px, 1e-6)))
+    # Labelling every n-th decade of n or more decades shows one label at most, whatever n; so n stops
+    # there (a plot laid out at a height of about 0 asked for every ten-millionth decade, and the
+    # search below went through all ten million, freezing the window for seconds at each resize).
+    every = max(1, min(math.ceil(gap_px / max(decade_px, 1e-6)), high - low + 1))
     seen = [k for k in range(low, high + 1) if view[0] <= k <= view[1]]
     offset = max(range(every), key=lambda r: (sum((k - r) % every == 0 for k in seen), r == 0))
     major = [(float(k), f"{10.0 ** k:g}" if (k - offset) % every == 0 else "") for k in range(low, high + 1)]
