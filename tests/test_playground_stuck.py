@@ -39,6 +39,8 @@ def test_relu_at_rate_3_kills_every_neuron_and_the_flat_fit_is_said_with_what_to
     assert dead_layers(trainer.snapshot(), data.x_train) == (1,)
     text = stuck_message(watch, last.epoch, 3.0, "relu", (20,), (1,))
     assert "died" in text and "0.3" in text and "leaky ReLU" in text
+    # the banner stays up while training goes on: it names the epoch its figures come from
+    assert f"up to epoch {last.epoch}," in text
 
 
 def test_a_good_curve_fit_is_never_called_stuck():

@@ -221,7 +221,8 @@ def stuck_message(watch: StuckWatch, epoch: int, learning_rate: float, activatio
     else:
         what = (f"the test loss ({watch.test_loss:.3f}) is no better than always answering the class shares "
                 f"({watch.chance_loss:.3f}), though {watch.score:.0%} of the test points come out right")
-    said = f"Not learning: for {epochs} epochs {what}"
+    # the banner stays up while training goes on, so it says which epochs its figures are from
+    said = f"Not learning: for {epochs} epochs, up to epoch {epoch}, {what}"
     if watch.regression and activation == "linear":
         return (f"{said}. Linear neurons add up to one straight line, and no straight line fits this curve "
                 "better than its mean: choose a non-linear activation.")
