@@ -84,6 +84,21 @@ def test_a_matrix_too_small_for_numbers_says_so(qtbot):
     assert "numbers and colours" in view._matrix_title.text()
 
 
+@pytest.mark.parametrize("size", [(400, 330), (260, 220)])
+def test_before_any_result_the_header_says_nothing_about_numbers_and_no_dash_shows(qtbot, size):
+    view = _shown(qtbot, EvaluationView(), *size)
+    qtbot.waitUntil(lambda: view._matrix_plot.vb.height() > 0, timeout=2000)
+    view._fit_text()
+    header = view._matrix_title.text()
+    assert "numbers" not in header and "% of the row" in header
+    assert view._accuracy.isHidden()  # no big bold dash before "No results yet"
+    _results(view)
+    assert not view._accuracy.isHidden() and view.accuracy_text() == "94.0%"
+    assert "numbers" in view._matrix_title.text()
+    view.clear()
+    assert view._accuracy.isHidden() and "numbers" not in view._matrix_title.text()
+
+
 @pytest.mark.parametrize("size", [(400, 330), (400, 250), (300, 200), (700, 700)])
 def test_confusion_axis_labels_never_overlap(qtbot, size):
     view = _shown(qtbot, EvaluationView(), *size)
@@ -235,7 +250,7 @@ def test_the_key_run_columns_are_seen_without_scrolling(qtbot, window, size):
     hidden = [COLUMNS[c].lower() for c in range(len(COLUMNS)) if table.isColumnHidden(c)]
     assert view.left_out.isVisible() == bool(hidden)
     assert all(name in view.left_out.text().lower() for name in hidden)
-    assert "leaky relu" in table.item(0, COLUMNS.index("Layers")).toolTip()
+    assert "leaky ReLU" in table.item(0, COLUMNS.index("Layers")).toolTip()
     view.set_ticked(1, True)  # a ticked name takes its colour in the cost curve at once
     assert table.item(1, 0).foreground().color() == window.run_overlay._cost[0].opts["pen"].color()
     assert table.item(0, 0).checkState() == Qt.CheckState.Unchecked

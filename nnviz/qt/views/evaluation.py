@@ -45,6 +45,7 @@ class EvaluationView(QWidget):
         )
         title.setWordWrap(True)
         self._accuracy = QLabel("—")
+        self._accuracy.setVisible(False)  # a big bold dash before any result reads as a plot key
         self._accuracy.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         font = QFont(self._accuracy.font())
         font.setPointSizeF(font.pointSizeF() * 2.2)
@@ -114,7 +115,8 @@ class EvaluationView(QWidget):
         self._names: tuple[str, ...] = ()
         self._ticks: dict[str, list[tuple[int, str]]] = {"left": [], "bottom": []}  # every label
         self._tick_step: dict[str, int] = {"left": 0, "bottom": 0}  # 1: every label, 2: every other ...
-        self._numbers_readable: bool | None = None  # what the header says (None: not said yet)
+        self._numbers_readable: bool | None = None  # whether cells carry numbers (None: not decided yet)
+        self._header = ""
         self._thing = "digit"
         self._confusion = np.zeros((0, 0), np.int64)
         self._accuracy_value: float | None = None
@@ -134,6 +136,7 @@ class EvaluationView(QWidget):
         self._accuracy_value = float(stats.test_accuracy)
         total = int(confusion.sum())
         self._accuracy.setText(f"{100.0 * stats.test_accuracy:.1f}%")
+        self._accuracy.setVisible(True)
         self._detail.setText(
             f"of {total:,} test images right after epoch {stats.epoch} (test cost {stats.test_cost:.3f})."
         )
@@ -160,8 +163,10 @@ class EvaluationView(QWidget):
         self._confusion = np.zeros((0, 0), np.int64)
         self._accuracy_value = None
         self._accuracy.setText("—")
+        self._accuracy.setVisible(False)
         self._detail.setText(NO_RESULTS)
         self._plot.setToolTip("")
+        self._say_numbers(bool(self._numbers_readable))
         k = len(self._names)
         if len(self._texts) != k * k:
             self._build(k, self._names)  # keeps the class names, empties every cell
@@ -258,15 +263,18 @@ class EvaluationView(QWidget):
         return bool(self._numbers_readable)
 
     def _say_numbers(self, readable: bool) -> None:
-        if readable == self._numbers_readable:
-            return
+        """Set the header: whether the cells carry numbers is said only once there is a matrix."""
         self._numbers_readable = readable
-        what = ("numbers and colours: <b>% of the row</b>" if readable
-                else "colours: <b>% of the row</b> (too small for numbers)")
-        self._matrix_title.setText(
-            f"<b>Confusion matrix</b> — rows: true {self._thing}, columns: the network's answer; "
-            f"{what}. Hover for counts."
-        )
+        if self._accuracy_value is None:
+            what = "colours: <b>% of the row</b>, after the first epoch"
+        elif readable:
+            what = "numbers and colours: <b>% of the row</b>. Hover for counts"
+        else:
+            what = "colours: <b>% of the row</b> (too small for numbers). Hover for counts"
+        header = f"<b>Confusion matrix</b> — rows: true {self._thing}, columns: the network's answer; {what}."
+        if header != self._header:
+            self._header = header
+            self._matrix_title.setText(header)
 
     def _thin_ticks(self, cell_w: float, cell_h: float) -> None:
         """Label every row and column while the labels fit their cells, else every 2nd, 3rd ...: on a
