@@ -225,6 +225,28 @@ def test_controls_offer_what_the_engine_accepts(qtbot):
     assert Architecture().activation == DEFAULT_ACTIVATION
 
 
+def test_activation_combo_shows_human_names_and_stores_engine_keys(qtbot, window, tmp_path):
+    editor = window.architecture_editor
+    labels = [editor.activation.itemText(i) for i in range(editor.activation.count())]
+    assert "leaky ReLU" in labels and "ReLU" in labels and not any("_" in t for t in labels)
+    editor.activation.setCurrentIndex(labels.index("leaky ReLU"))  # as a learner picks it
+    window.apply_architecture(editor.architecture())
+    assert window.session.trainer.network.activation == "leaky_relu"
+    path = tmp_path / "leaky.npz"
+    assert window.save_model(path)
+    assert load_model(path)[0].activation == "leaky_relu"  # the file keeps the engine's key
+    window.apply_architecture(Architecture((16, 16), "relu", "cross-entropy"))
+    assert editor.activation.currentText() == "ReLU"
+    assert window.open_model(path)
+    assert (editor.activation.currentText(), editor.activation.currentData()) == ("leaky ReLU", "leaky_relu")
+    settings = tmp_path / "s.ini"
+    settings.write_text("[network]\nhidden=8\nactivation=leaky_relu\ncost=mse\n")
+    from_file = ArchitectureEditor(ini_store(settings).architecture())
+    qtbot.addWidget(from_file)
+    assert from_file.activation.currentText() == "leaky ReLU"
+    assert from_file.architecture() == Architecture((8,), "leaky_relu", "mse")
+
+
 def test_window_starts_with_defaults_from_a_corrupt_store(qtbot, sample, tmp_path):
     path = tmp_path / "s.ini"
     path.write_bytes(b"[network]\nhidden=999999\n[window]\ngeometry=@ByteArray(garbage)\nstate=@ByteArray(junk)\n")

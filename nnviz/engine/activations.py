@@ -9,8 +9,17 @@ import numpy as np
 
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
+#: What a learner reads for each key (the keys stay what settings and model files store).
+ACTIVATION_LABELS: dict[str, str] = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
+                                     "leaky_relu": "leaky ReLU", "linear": "linear"}
+
 #: Slope of leaky ReLU for negative inputs.
 LEAKY_SLOPE = 0.01
+
+
+def activation_label(name: str) -> str:
+    """The human name of activation ``name`` ("leaky_relu" -> "leaky ReLU"); other names with spaces."""
+    return ACTIVATION_LABELS.get(name, name.replace("_", " "))
 
 
 def check_activation(name: str) -> str:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.activations import ACTIVATIONS, activation_label
 from nnviz.engine.network import COSTS, MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
 from nnviz.engine.optimizers import OPTIMIZERS, SCHEDULES
 from nnviz.qt._settings import (
@@ -237,7 +237,7 @@ class ArchitectureEditor(QGroupBox):
 
         self.activation = QComboBox()
         for name in ACTIVATIONS:
-            self.activation.addItem(name.replace("_", " "), name)
+            self.activation.addItem(activation_label(name), name)
         self.activation.setToolTip("The squashing function of the hidden neurons.")
         form.addRow("Activation", self.activation)
 

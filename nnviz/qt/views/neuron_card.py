@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
+from nnviz.engine.activations import activation_label
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views.digit_strip import DigitStrip, ink_pixmap, signed_pixmap
 from nnviz.qt.views.network_graph import layer_name
@@ -41,7 +42,7 @@ def sum_html(report) -> str:
     lines = [f"<b>For the current input</b> ({n} inputs):",
              f"z = Σ w·a + b = {s.products.sum():+.3f} + ({s.bias:+.3f}) = <b>{s.z:+.3f}</b>",
              (f"after the softmax over all outputs: <b>{s.output:.3f}</b>" if s.function == "softmax"
-              else f"{s.function.replace('_', ' ')}(z) = <b>{s.output:.3f}</b>"), "Largest terms w × a:"]
+              else f"{activation_label(s.function)}(z) = <b>{s.output:.3f}</b>"), "Largest terms w × a:"]
     for j in s.top_terms(6):
         where = _source(report.layer, int(j), report.n_layers, n)
         lines.append(f"&nbsp;&nbsp;{s.weights[j]:+.3f} × {s.inputs[j]:.3f} = <b>{s.products[j]:+.3f}</b>"

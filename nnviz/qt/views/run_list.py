@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.engine.activations import activation_label
+
 #: Column titles, short enough for a 330-pixel dock; HEADER_TIPS spell them out.
 COLUMNS = ("Run", "Layers", "Ep.", "Best", "Final", "Activation", "Data")
 HEADER_TIPS = ("The run's name (double-click to rename; tick to draw it in the cost curve)",
@@ -47,7 +49,7 @@ def run_color(k: int) -> QColor:
 
 def run_summary(run) -> str:
     """One line with every column of a run (for tooltips, whichever columns are shown)."""
-    return (f"{run.name}: {run.shape_text()}, {run.activation.replace('_', ' ')}, {run.data}; "
+    return (f"{run.name}: {run.shape_text()}, {activation_label(run.activation)}, {run.data}; "
             f"{run.epochs_done} epochs, best {_percent(run.best_accuracy)}, final {_percent(run.final_accuracy)}")
 
 
@@ -132,7 +134,7 @@ class RunListView(QWidget):
                     name.setFont(font)
                 cells = [name] + [QTableWidgetItem(text) for text in (
                     run.shape_text(), str(run.epochs_done), _percent(run.best_accuracy),
-                    _percent(run.final_accuracy), run.activation.replace("_", " "), run.data)]
+                    _percent(run.final_accuracy), activation_label(run.activation), run.data)]
                 for column, item in enumerate(cells):
                     if column:
                         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
