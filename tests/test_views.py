@@ -597,6 +597,14 @@ def test_show_input_displays_a_test_digit(qtbot, panel, digit_image):
     assert panel.canvas.to_array()[140, 140 + 70] < 0.1
 
 
+def test_pad_caption_keeps_each_number_with_its_word(panel, digit_image):
+    panel.show_input(digit_image, "test digit #4: label 9, network says 4")
+    shown = panel._caption.text()  # wraps only at the other spaces, never "label" / "9"
+    assert "digit\u00a0#4" in shown and "label\u00a09" in shown and "says\u00a04" in shown
+    assert "test digit" in shown and shown.count("\u00a0") == 3
+    assert panel.caption_text() == "test digit #4: label 9, network says 4"
+
+
 def test_test_digit_buttons_emit_requests(qtbot, panel):
     with qtbot.waitSignal(panel.random_test_digit_requested, timeout=1000):
         panel._random_button.click()

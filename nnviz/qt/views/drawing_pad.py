@@ -5,6 +5,8 @@ Drawings go through the engine's preprocess_digit (MNIST-style centring and scal
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
@@ -24,6 +26,8 @@ from nnviz.engine.preprocess import preprocess_digit
 from nnviz.engine.stroke import MNIST_STROKE_RANGE
 from nnviz.qt.views import colors as _colors
 from nnviz.qt.views._steady_label import SteadyLabel
+
+_NUMBER_SPACE = re.compile(r" (?=#?\d)")  # a space before a number ("label 3", "digit #17")
 
 CANVAS_SIZE = 280  # pixels of the internal drawing, 10x the network's 28x28 input
 PEN_WIDTH = 22.0  # about MNIST's stroke width once the digit is scaled to 20x20
@@ -375,7 +379,9 @@ class DigitPanel(QWidget):
         side = int(round(np.sqrt(vec.size)))
         self._throttle.stop()
         self.canvas.show_digit(vec.reshape(side, side))
-        self._caption.setText(caption)
+        # "label 3" must not wrap into "label" and a lone "3" under it: the space before a number is
+        # a non-breaking one, whichever caller built the caption.
+        self._caption.setText(_NUMBER_SPACE.sub("\u00a0", caption))
         self._set_preview(vec.reshape(side, side))
 
     def show_noise(self) -> None:
@@ -407,8 +413,8 @@ class DigitPanel(QWidget):
         return self._winner.text()
 
     def caption_text(self) -> str:
-        """Where the shown input came from ("your drawing", "test digit #17, label 3", ...)."""
-        return self._caption.text()
+        """Where the shown input came from ("your drawing", "test digit #17, label 3", ...), plain spaces."""
+        return self._caption.text().replace("\u00a0", " ")
 
     # ------------------------------------------------------------------ internals
     def _set_class_names(self, names: tuple[str, ...]) -> None:
