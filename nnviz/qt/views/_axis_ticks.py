@@ -5,6 +5,7 @@ labelled as densely as there is room, and ranges padded so the labels at both en
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF
@@ -47,8 +48,9 @@ def log_ticks(view: tuple[float, float], decade_px: float, gap_px: float) -> lis
     # there (a plot laid out at a height of about 0 asked for every ten-millionth decade, and the
     # search below went through all ten million, freezing the window for seconds at each resize).
     every = max(1, min(math.ceil(gap_px / max(decade_px, 1e-6)), high - low + 1))
-    seen = [k for k in range(low, high + 1) if view[0] <= k <= view[1]]
-    offset = max(range(every), key=lambda r: (sum((k - r) % every == 0 for k in seen), r == 0))
+    # labels in view for each offset, counted in one pass (a zoomed-out plot shows hundreds of decades)
+    in_view = Counter(k % every for k in range(low, high + 1) if view[0] <= k <= view[1])
+    offset = max(range(every), key=lambda r: (in_view[r], r == 0))
     major = [(float(k), f"{10.0 ** k:g}" if (k - offset) % every == 0 else "") for k in range(low, high + 1)]
     two_five = every == 1 and math.log10(2) * decade_px >= gap_px  # 1 -> 2 and 5 -> 10 are the closest
     minor = [(k + math.log10(m), f"{m * 10.0 ** k:g}" if two_five and m in (2, 5) else "")
