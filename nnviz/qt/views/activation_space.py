@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
+from nnviz.qt.views._caption import fit_axis_label
 from nnviz.qt.views.network_graph import layer_name
 
 #: One colour per class (Tableau 10: distinct, and readable on white).
@@ -25,13 +26,13 @@ def class_color(k: int, alpha: int = 170) -> QColor:
     return QColor(r, g, b, alpha)
 
 
-def _shorter_names(text: str) -> list[str]:
+def _shorter_names(text: str) -> tuple[str, ...]:
     """An axis name, then shorter forms of it: without "of the spread", then "PC" for "principal component"."""
     names = [text]
     for long, short in ((" of the spread", ""), ("principal component ", "PC ")):
         if long in names[-1]:
             names.append(names[-1].replace(long, short))
-    return names
+    return tuple(names)
 
 
 class ActivationSpaceView(QWidget):
@@ -134,13 +135,7 @@ class ActivationSpaceView(QWidget):
         """Each axis gets the longest of its names that fits along it: a label longer than the plot
         would be cut at the plot's edge ("principal component 2 (16%" on a short plot)."""
         for name, text in zip(("bottom", "left"), self._axis_texts):
-            axis = self._plot.getAxis(name)
-            room = axis.geometry().width() if name == "bottom" else axis.geometry().height()
-            for candidate in _shorter_names(text):
-                if axis.labelText != candidate:
-                    axis.setLabel(candidate)
-                if axis.label.boundingRect().width() <= room:
-                    break
+            fit_axis_label(self._plot.getAxis(name), _shorter_names(text))
 
     def points(self) -> np.ndarray:
         """The points drawn, in the order of the labels given to set_classes."""
