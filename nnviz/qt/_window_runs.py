@@ -235,10 +235,7 @@ class RunActions:
             f"Replay: every view shows the network as it was at step {frame.step:,} (epoch {frame.epoch:.2f})"
             + (" (training paused). Press Live, then Start, to go on." if self._paused_for_replay
                else ". Press Live to return."))
-        if self.timeline.slider.value() != index:
-            self.timeline._quiet = True
-            self.timeline.slider.setValue(index)
-            self.timeline._quiet = False
+        self.timeline.show_moment(index)
 
     def _replay_blocks(self, snapshot) -> bool:
         """True for a live snapshot that arrives while a recorded one is shown."""

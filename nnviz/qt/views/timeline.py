@@ -72,10 +72,14 @@ class TimelineBar(QWidget):
         if not replaying:
             self.stop()
             # live is the newest moment: the slider goes back to the end, not where replay left it
-            self._quiet = True
-            self.slider.setValue(self.slider.maximum())
-            self._quiet = False
+            self.show_moment(self.slider.maximum())
             self.set_count(self.slider.maximum() + 1)
+
+    def show_moment(self, index: int) -> None:
+        """Put the slider at moment ``index`` without asking for it (the window already shows it)."""
+        self._quiet = True
+        self.slider.setValue(index)
+        self._quiet = False
 
     def toggle_play(self) -> None:
         if self._timer.isActive():
