@@ -276,6 +276,29 @@ def test_a_huge_weight_scale_keeps_its_colour_bar_labels_and_a_white_image_says_
     qtbot.waitUntil(lambda: "0.1" in [text for _, text in drawn_tick_labels(axis)], timeout=2000)
 
 
+def test_white_weight_images_are_named_under_the_grid(qtbot):
+    from nnviz.engine.network import Network
+    from nnviz.qt.views.weight_images import WeightImagesView
+
+    net = Network((784, 16, 10), seed=1)
+    view = _shown(qtbot, WeightImagesView(), 330, 300)
+    view.show_snapshot(net.snapshot())
+    note = view._faint_note
+    assert note.isHidden() and note.text() == ""  # every image readable: nothing to say
+    net.weights[0] *= 1e19
+    net.weights[0][11] *= 1e-4
+    view.show_snapshot(net.snapshot())
+    assert note.isVisible() and "Image 11 looks white" in note.text() and "tiny next to the shared scale" in note.text()
+    assert "±" in note.text() and "Images" not in note.text()
+    net.weights[0][3] = np.nan  # not numbers after a diverged step: drawn as 0
+    view.show_snapshot(net.snapshot())
+    assert "Images 3, 11 look white" in note.text() and "not numbers" in note.text()
+    assert note.geometry().top() >= view._stack.geometry().bottom()  # under the grid
+    net.weights[0][:] = np.random.default_rng(0).normal(0, 0.1, net.weights[0].shape)
+    view.show_snapshot(net.snapshot())
+    assert note.isHidden()
+
+
 def test_toolbar_and_banner_agree_on_the_step_that_diverged(qtbot, window):
     from nnviz.qt._settings import Architecture
 

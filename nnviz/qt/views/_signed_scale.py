@@ -8,11 +8,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QBoxLayout, QLabel
+
+from nnviz.qt.views import colors as _colors
 
 #: pyqtgraph's own labels ("-0.5", "0.05") fit a colour bar's 45-pixel axis for scales in this range.
 PLAIN_SCALES = (1e-3, 1e3)
 #: An image whose largest |value| is below this share of the scale looks white.
 FAINT_SHARE = 0.02
+#: Up to this many white images are named in the note under the grid; more are counted.
+NAMED_FAINT = 6
 
 
 def short_number(value: float) -> str:
@@ -54,3 +59,48 @@ def faint_note(images: np.ndarray | None, neuron: int, m: float) -> str:
         return ""
     return (f" Its largest value, {short_number(largest)}, is tiny next to the scale all images of the layer "
             f"share (±{short_number(m)}): it looks white.")
+
+
+def faint_summary(images: np.ndarray | None, m: float) -> str:
+    """One sentence naming the images of ``images`` (n, h, w) that look white on the shared scale (-m, m)
+    and why, else "" (none, or no images)."""
+    if images is None or not len(images) or not m > 0:
+        return ""
+    largest = np.abs(images.reshape(len(images), -1)).max(axis=1)
+    faint = np.flatnonzero(largest < FAINT_SHARE * m)
+    if not faint.size:
+        return ""
+    zero = largest[faint] == 0
+    one = faint.size == 1
+    which = (f"Image {faint[0]} looks" if one else
+             f"Images {', '.join(str(i) for i in faint)} look" if faint.size <= NAMED_FAINT else
+             f"{faint.size} images look")
+    scale = f"the shared scale (±{short_number(m)})"
+    values = "its values are" if one else "their values are"
+    if zero.all():
+        why = f"{values} 0 or not numbers (diverged)"
+    elif not zero.any():
+        why = f"{values} tiny next to {scale}"
+    else:
+        why = f"{values} 0, not numbers or tiny next to {scale}"
+    return f"{which} white: {why}."
+
+
+class FaintNote(QLabel):
+    """A line under a grid of images saying which of them look white on the shared scale, and why; hidden
+    while none does. It adds itself to ``layout``, where the grid's view wants it."""
+
+    def __init__(self, layout: QBoxLayout) -> None:
+        super().__init__()
+        layout.addWidget(self)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"color: {_colors.FOREGROUND}")
+        self.setVisible(False)
+
+    def show_for(self, images: np.ndarray | None, m: float) -> None:
+        """Say which images of ``images`` (n, h, w) look white on the scale (-m, m) (hidden when none)."""
+        text = faint_summary(images, m)
+        if text != self.text():
+            self.setText(text)
+        if self.isHidden() == bool(text):
+            self.setVisible(bool(text))

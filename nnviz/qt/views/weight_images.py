@@ -1,7 +1,5 @@
-"""Weight images: each first-layer neuron's 28x28 incoming weights, and pixel templates of deeper neurons.
-
-All images of one layer share a symmetric red-white-blue scale (colour bar) and are painted as one mosaic.
-"""
+"""Weight images: each first-layer neuron's 28x28 incoming weights, and pixel templates of deeper neurons;
+all images of one layer share a symmetric red-white-blue scale (colour bar) and are painted as one mosaic."""
 
 from __future__ import annotations
 
@@ -92,6 +90,7 @@ class WeightImagesView(QWidget):
         layout.addWidget(self._title)
         layout.addLayout(top)
         layout.addWidget(self._stack, 1)
+        self._faint_note = _signed_scale.FaintNote(layout)  # under the grid: which images look white, and why
         layout.addWidget(self._caption)
 
         self._highlight = QGraphicsRectItem()
@@ -428,6 +427,7 @@ class WeightImagesView(QWidget):
         if self._colorbar.levels() != (low, high):
             self._colorbar.setLevels(values=(low, high))
             _signed_scale.colour_bar_ticks(self._colorbar.axis, high)  # "-5e+17" is too wide for the bar
+        self._faint_note.show_for(self._images.get(self._layer), high)
         fit_axis_label(self._colorbar.axis, COLORBAR_LABELS)
 
     def _update_highlight(self) -> None:
