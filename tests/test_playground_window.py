@@ -128,10 +128,17 @@ def test_sliders_make_new_data(playground):
 
 def test_test_points_switch(playground):
     window = playground()
+    legend = window.decision_view.legend
     assert not window.decision_view.test_points.isVisible()
+    assert "test points" not in legend.text()  # no key for points not drawn
     window.controls.show_test.setChecked(True)
     assert window.decision_view.test_points.isVisible()
     assert len(window.decision_view.test_points.data) == window.session.dataset.n_test
+    assert "outlined squares: test points" in legend.text()
+    window.controls.data_box.setCurrentIndex(window.controls.data_box.findData("circles"))  # new data keeps the key
+    assert window.state.data == "circles" and "test points" in legend.text()
+    window.controls.show_test.setChecked(False)
+    assert "test points" not in legend.text() and "circle" in legend.text()
 
 
 def test_clicking_an_edge_sets_the_weight_typed(qtbot, playground, monkeypatch):
@@ -154,6 +161,22 @@ def test_hovering_a_tile_tells_its_value_there(playground):
     x, y = view._corners[0][0]  # the x1 tile
     text = view.describe(QPointF(x + 0.7, y + 0.5))
     assert text.startswith("x₁") and "x₁ = +0.60" in text
+
+
+def test_hovering_an_output_tile_tells_its_class_probability(playground):
+    from nnviz.engine.features import feature_matrix
+    from nnviz.engine.network import forward_pass
+
+    window = playground(data="circles", hidden=(3,))
+    view, snapshot = window.network_view, window.session.snapshot
+    for row, name in enumerate(window.session.dataset.class_names):
+        x, y = view._corners[-1][row]
+        text = view.describe(QPointF(x + 0.5, y + 0.5))
+        x1, x2 = (float(v) for v in text.split("x₁ = ")[1].split(":")[0].split(", x₂ = "))
+        point = feature_matrix(np.array([[x1, x2]], np.float32), window.state.features)
+        p = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost, point)[-1][0, row]
+        shown = float(text.split(f"p({name}) = ")[1].split(" ")[0])
+        assert shown == pytest.approx(p, abs=0.03)  # the tile's pixel holds the value near this point
 
 
 def test_hidden_space_of_a_two_neuron_layer_and_pca_of_a_wider_one(qtbot, playground):
@@ -253,9 +276,12 @@ def test_the_decision_map_is_coloured_by_the_network(qtbot, playground):
     inside, outside = shot.pixelColor(centre.x() + 3, centre.y() + 3), shot.pixelColor(corner.x(), corner.y())
     assert inside.red() > inside.blue() + 60  # the circle: red
     assert outside.blue() > outside.red() + 60  # outside it: blue
-    ring = window.network_view.tile_colours(1, 1)  # the "ring" output, RGBA
-    assert ring.shape == (50, 50, 4) and ring[25, 25, 0] > ring[25, 25, 2] + 60  # red in the middle
+    # each output tile reads in its own class's colour, as the plane does where the network answers that class
+    assert window.session.dataset.class_names == ("circle", "ring")
+    circle, ring = window.network_view.tile_colours(1, 0), window.network_view.tile_colours(1, 1)  # RGBA
+    assert circle.shape == (50, 50, 4) and circle[25, 25, 0] > circle[25, 25, 2] + 60  # red in the middle
     assert ring[0, 0, 2] > ring[0, 0, 0] + 60  # blue in the corner
+    assert min(circle[0, 0, :3]) > 200 and min(ring[25, 25, :3]) > 200  # each pale where the other class is
     x1 = window.network_view.tile_colours(0, 0)  # x1², white at x1 = 0, blue at the sides
     assert min(x1[25, 25, :3]) > 235 and x1[25, 0, 2] > x1[25, 0, 0] + 60
 
@@ -475,7 +501,9 @@ def test_every_tile_shows_its_units_map_through_the_colour_scale(playground):
     unit's map at levels -1..1 (within one step of the table: the two round at different places)."""
     import pyqtgraph as pg
 
-    from nnviz.engine.playground import PlaneSampler
+    from nnviz.engine.features import feature_matrix
+    from nnviz.engine.network import forward_pass
+    from nnviz.engine.playground import PlaneSampler, plane_points
     from nnviz.qt.views.heatmap import heat_lut
 
     window = playground(hidden=(3, 2), features=("x1", "x2", "x1x2"))
@@ -483,8 +511,10 @@ def test_every_tile_shows_its_units_map_through_the_colour_scale(playground):
     window.draw(snapshot)
     no_points = np.zeros((0, 2), np.float32)
     maps = PlaneSampler(window.state.features, 50, 50, no_points, no_points).frame(snapshot).maps
-    score = maps[-1][0]
-    columns = [*maps[:-1], np.stack([-score, score])]  # the output column: one tile per class
+    grid = feature_matrix(plane_points(50), window.state.features)
+    p = forward_pass(snapshot.weights, snapshot.biases, snapshot.activation, snapshot.cost, grid)[-1]
+    p = p.T.reshape(2, 50, 50)  # each class's probability, indexed [x2, x1]
+    columns = [*maps[:-1], np.stack([-p[0], p[1]])]  # outputs: class 0 (red) below 0, class 1 (blue) above
     lut = heat_lut()
     step = int(np.abs(np.diff(lut[:, :3].astype(int), axis=0)).max())
     for column, values in enumerate(columns):

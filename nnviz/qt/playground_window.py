@@ -95,8 +95,8 @@ class PlaygroundWindow(QMainWindow):
         self.hidden_layer_box.currentIndexChanged.connect(self._on_hidden_choice)
         self.loss_view = LossCurveView()
         network_legend = QLabel(
-            "Each tile: that input's or neuron's output over the plane (blue +1, white 0, red −1). "
-            "Lines: weights, blue positive, red negative, wider = larger |weight|. Hover for values; "
+            "Each tile: that input's or neuron's output over the plane (blue +1, white 0, red −1); an output "
+            "tile: how likely its class is, from white (0) to the class's colour (1). Lines: weights, blue positive, red negative, wider = larger |weight|. Hover for values; "
             "click a line to type a weight.")
         network_legend.setWordWrap(True)
         network_panel = QWidget()

@@ -40,6 +40,7 @@ class DecisionPlaneView(QWidget):
             points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item.addItem(points)
         self.legend = QLabel()
+        self._legend = ""  # the class key, from set_points
         self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -53,10 +54,17 @@ class DecisionPlaneView(QWidget):
             brushes = [pg.mkBrush(*CLASS_RGB[0]), pg.mkBrush(*CLASS_RGB[1])]
             scatter.setData(x=np.asarray(x[:, 0]), y=np.asarray(x[:, 1]),
                             brush=[brushes[int(label) & 1] for label in y])
-        self.legend.setText(legend_html(tuple(class_names)) + " &nbsp; ■ outlined squares: test points")
+        self._legend = legend_html(tuple(class_names))
+        self._show_legend()
 
     def set_show_test(self, show: bool) -> None:
         self.test_points.setVisible(bool(show))
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        """The class key, and the test points' key only while they are drawn."""
+        key = " &nbsp; ■ outlined squares: test points" if self.test_points.isVisible() else ""
+        self.legend.setText(self._legend + key)
 
     def show_decision(self, score: np.ndarray) -> None:
         """score (res, res) in -1..1: p(class 1) − p(class 0) over the plane, indexed [x2, x1]."""

@@ -35,6 +35,17 @@ def _layout(layer_sizes) -> list[np.ndarray]:
     return corners
 
 
+def class_probability_maps(score: np.ndarray) -> np.ndarray:
+    """(2, res, res) tile values of the two output neurons from score = p(class 1) − p(class 0).
+
+    On the signed palette red is below 0 and blue above, and class 0 is red, class 1 blue: so class 0's
+    tile is −p(class 0) and class 1's is +p(class 1). Where the network answers class k its tile is at
+    least half-deep in class k's colour, as the decision plane is at that point.
+    """
+    p1 = (1.0 + score) / 2
+    return np.stack([p1 - 1.0, p1])
+
+
 class PlaneNetworkView(pg.PlotWidget):
     """Heat-map tiles per feature and neuron, edges per weight. ``edge_clicked(layer, row, col, value)``."""
 
@@ -155,15 +166,14 @@ class PlaneNetworkView(pg.PlotWidget):
     def show_maps(self, maps: list[np.ndarray], weights, biases) -> None:
         """New heat maps ([inputs, hidden..., output score], each (n, res, res)) and weights of one snapshot.
 
-        The output column shows each output neuron: class 0's map is the negated score.
+        With two classes the output column shows each class's probability in that class's colour,
+        white at 0 to deep at 1 (see class_probability_maps), as the decision plane colours its answer.
         """
         if not self._columns:
             return
         self._maps, self._weights, self._biases = maps, tuple(weights), tuple(biases)
         columns = list(maps[:-1])
-        score = maps[-1][0]
-        n_out = self._sizes[-1]
-        columns.append(np.stack([-score, score]) if n_out == 2 else maps[-1])
+        columns.append(class_probability_maps(maps[-1][0]) if self._sizes[-1] == 2 else maps[-1])
         index = _colors.signed_index(np.concatenate(columns))  # one pass for every tile
         words, first = shared_lut_words(), 0
         for image, mosaic, tiles in zip(self._columns, self._mosaics, self._tiles):
@@ -246,9 +256,13 @@ class PlaneNetworkView(pg.PlotWidget):
         c = min(int((x1 + self._extent) / (2 * self._extent) * res), res - 1)
         r = min(int((x2 + self._extent) / (2 * self._extent) * res), res - 1)
         value = float(values[min(row, len(values) - 1), r, c])
-        if column == len(self._sizes) - 1 and row == 0 and self._sizes[-1] == 2:
-            value = -value
-        text += f"\nat x₁ = {x1:+.2f}, x₂ = {x2:+.2f}: {value:+.2f} (on the tile's -1..1 scale)"
+        where = f"\nat x₁ = {x1:+.2f}, x₂ = {x2:+.2f}: "
+        if column == len(self._sizes) - 1 and self._sizes[-1] == 2:
+            probability = (1.0 + value) / 2 if row == 1 else (1.0 - value) / 2
+            name = self._names[column][row].removeprefix("output: ")
+            text += f"{where}p({name}) = {probability:.2f} (white 0 to its class colour 1)"
+        else:
+            text += f"{where}{value:+.2f} (on the tile's -1..1 scale)"
         if column > 0 and self._biases:
             text += f"\nbias {float(self._biases[column - 1][row]):+.3f}"
         return text
