@@ -39,8 +39,8 @@ def test_relu_at_rate_3_kills_every_neuron_and_the_flat_fit_is_said_with_what_to
     assert dead_layers(trainer.snapshot(), data.x_train) == (1,)
     text = stuck_message(watch, last.epoch, 3.0, "relu", (20,), (1,))
     assert "died" in text and "0.3" in text and "leaky ReLU" in text
-    # the banner stays up while training goes on: it names the epoch its figures come from
-    assert f"up to epoch {last.epoch}," in text
+    # the banner stays up while training goes on: it names the epoch its figures come from, and when the streak began
+    assert f"since epoch {watch.stuck_since}: at epoch {last.epoch} the test MSE ({last.test_cost:.3f})" in text
 
 
 def test_a_good_curve_fit_is_never_called_stuck():
@@ -108,9 +108,9 @@ def test_a_straight_line_at_a_coin_toss_loss_is_told_it_needs_a_cross_or_a_hidde
     assert "straight line cannot separate" in text and "hidden layer" in text
     assert "x₁·x₂" in text and "x₁²" in text and "x₂²" in text
     if watch.near_chance(last.test_accuracy):
-        assert f"({last.test_accuracy:.0%}) is no better than guessing" in text
+        assert f"({last.test_accuracy:.0%}) is no better than always guessing the most common class" in text
     else:  # the loss it is stuck at, from the run
-        assert f"test loss ({last.test_cost:.3f}) is no better than always answering the class shares" in text
+        assert f"test loss ({last.test_cost:.3f}) is no better than that of always guessing each class by how common" in text
     assert "x₁·x₂" not in stuck_message(watch, last.epoch, 0.03, "tanh", (), features=("x1", "x2", "x1x2"))
 
 

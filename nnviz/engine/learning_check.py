@@ -212,17 +212,19 @@ def stuck_message(watch: StuckWatch, epoch: int, learning_rate: float, activatio
     """What a stuck run looks like and what to try. ``hidden``: hidden layer sizes; ``dead_layers``:
     1-based hidden layers whose every ReLU neuron gives 0 for every training sample; ``features``:
     the input features chosen (a straight-line model is told the crosses it does not have yet)."""
-    epochs = epoch - (watch.stuck_since or epoch) + 1
+    since = watch.stuck_since or epoch
     if watch.regression:
         what = (f"the test MSE ({watch.score:.3f}) is no better than a flat line at the mean "
                 f"({watch.baseline:.3f})")
     elif watch.near_chance(watch.score):
-        what = f"the test accuracy ({watch.score:.0%}) is no better than guessing ({watch.baseline:.0%})"
+        what = (f"the test accuracy ({watch.score:.0%}) is no better than always guessing the most common class "
+                f"({watch.baseline:.0%})")
     else:
-        what = (f"the test loss ({watch.test_loss:.3f}) is no better than always answering the class shares "
-                f"({watch.chance_loss:.3f}), though {watch.score:.0%} of the test points come out right")
-    # the banner stays up while training goes on, so it says which epochs its figures are from
-    said = f"Not learning: for {epochs} epochs, up to epoch {epoch}, {what}"
+        what = (f"the test loss ({watch.test_loss:.3f}) is no better than that of always guessing each class by "
+                f"how common it is ({watch.chance_loss:.3f}), though {watch.score:.0%} of the test points "
+                "come out right")
+    # the banner stays up while training goes on, so it says which epoch its figures are from
+    said = f"Not learning since epoch {since}: at epoch {epoch} {what}"
     if watch.regression and activation == "linear":
         return (f"{said}. Linear neurons add up to one straight line, and no straight line fits this curve "
                 "better than its mean: choose a non-linear activation.")
@@ -234,7 +236,7 @@ def stuck_message(watch: StuckWatch, epoch: int, learning_rate: float, activatio
                 "a hidden layer with a non-linear activation.")
     if dead_layers:
         which = ", ".join(str(k) for k in dead_layers)
-        return (f"{said}: every ReLU neuron of hidden layer {which} gives 0 for every input (they died, "
+        return (f"{said}, because every ReLU neuron of hidden layer {which} gives 0 for every input (they died, "
                 f"usually from steps that were too large), so nothing passes. Try a learning rate 10 times "
                 f"smaller ({learning_rate / 10:.3g}) or leaky ReLU, then Reset.")
     return (f"{said}. Try a learning rate 10 times smaller ({learning_rate / 10:.3g}) or larger, "
