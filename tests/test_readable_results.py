@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFontMetricsF, QPainter, QPicture
 
 from nnviz.qt.views.evaluation import EvaluationView
@@ -317,3 +317,38 @@ def test_toolbar_and_banner_agree_on_the_step_that_diverged(qtbot, window):
     assert f"step {bad - 1:,} done" in toolbar and f"step {bad:,} diverged" in toolbar
     window.reset()
     assert "diverged" not in window.progress_label.text()
+
+
+def drawn_ticks_in_scene(axis) -> list[QRectF]:
+    """Scene rectangles of the tick lines and tick labels ``axis`` draws now."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    rects = [QRectF(p1, p2).normalized().adjusted(-0.5, -0.5, 0.5, 0.5) for _pen, p1, p2 in specs[1]]
+    rects += [rect for rect, _flags, _text in specs[2]]
+    return [axis.mapRectToScene(rect) for rect in rects]
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_confusion_numbers_stay_clear_of_the_axis_ticks(qtbot, window, size):
+    _train_one_epoch(qtbot, window)
+    window.resize(*size)
+    view = window.evaluation
+    window.docks["evaluation"].raise_()
+    qtbot.waitUntil(lambda: window.size().toTuple() == size and view.isVisible()
+                    and view._matrix_plot.vb.width() > 0, timeout=5000)
+    view._fit_text()
+    cells = []  # the ink of each number shown, centred on its cell
+    for n, text in enumerate(view._texts):
+        if text.isVisible() and text.toPlainText():
+            ink = QFontMetricsF(text.textItem.font()).tightBoundingRect(text.toPlainText())
+            centre = view._matrix_plot.vb.mapViewToScene(QPointF(n % 10, n // 10))
+            cells.append(QRectF(0, 0, ink.width(), ink.height()).translated(centre - QRectF(0, 0, ink.width(), ink.height()).center()))
+    assert cells, size  # the numbers are shown at both sizes
+    for name in ("left", "bottom"):
+        ticks = drawn_ticks_in_scene(view._matrix_plot.getAxis(name))
+        hits = [(c, t) for c in cells for t in ticks if c.intersects(t)]
+        assert not hits, (name, size, hits[:3])

@@ -74,6 +74,9 @@ class EvaluationView(QWidget):
             axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(_colors.FOREGROUND))
             axis.setTextPen(pg.mkPen(_colors.FOREGROUND))
+            # Ticks outside (pyqtgraph draws them inside): the matrix runs edge to edge, and ticks
+            # inside cut through the numbers of the first column and the last row.
+            axis.setStyle(tickLength=5)
         self._image = pg.ImageItem(axisOrder="row-major")
         self._image.setColorMap(_colors.count_colormap())
         self._matrix_plot.addItem(self._image)
