@@ -111,3 +111,16 @@ def test_no_dock_tab_title_is_elided_at_1400x900_or_1280x720(qtbot, font_window)
     qtbot.waitUntil(lambda: window.docks["training"].width() >= window.docks["training"].widget().minimumWidth())
     QApplication.processEvents()
     assert elided_tabs(window) == []
+
+
+def test_a_window_laid_out_small_then_enlarged_keeps_whole_tab_titles(qtbot, font_window):
+    """A window restored small and then maximised (or laid out on a small offscreen screen first): the
+    compact layout sizes its docks again for the new width, so the tabs between get their room."""
+    window = font_window
+    resized(qtbot, window, (1000, 700))
+    resized(qtbot, window, (1280, 720))
+    # the docks are sized again once the window's layout has taken the new width
+    qtbot.waitUntil(lambda: elided_tabs(window) == [], timeout=3000)
+    assert window.docks["training"].width() < SETTINGS_WIDTH[1] - 40  # not the width sized for 1000 px
+    resized(qtbot, window, (1000, 700))  # and back: the settings keep their width, the tabs give way
+    qtbot.waitUntil(lambda: window.docks["training"].width() < SETTINGS_WIDTH[1] - 40, timeout=3000)

@@ -5,7 +5,7 @@ A mixin of MainWindow, like _files.py: it uses the window's docks and settings.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
@@ -14,6 +14,8 @@ DEFAULT_SIZE = QSize(1400, 900)
 COMPACT_BELOW = QSize(1360, 860)
 #: The window may shrink to this even from the all-views layout: below COMPACT_BELOW the tabs take over.
 MIN_WINDOW = QSize(760, 580)
+#: A compact window this much wider or narrower than when its docks were sized gets them sized again.
+RESIZE_COMPACT_STEP = 80
 
 
 def available_screen() -> QRect | None:
@@ -42,12 +44,19 @@ class LayoutActions:
         return size.width() < COMPACT_BELOW.width() or size.height() < COMPACT_BELOW.height()
 
     _compact_shown: bool | None = None  # the layout last laid out: compact or not (None: none yet)
+    _compact_sized_for = 0  # the window width the compact layout's docks were last sized for
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         # Crossing the small-screen threshold switches layouts, so every view stays readable.
         if self._compact_shown is not None and self.is_compact(event.size()) != self._compact_shown:
             self._default_layout()
+        elif self._compact_shown and abs(event.size().width() - self._compact_sized_for) >= RESIZE_COMPACT_STEP:
+            # Still compact but much wider or narrower (a small window maximised): the docks' widths,
+            # set for the old width, would leave the tabs between too little room for their titles.
+            # After this event: sized now, the dock layout still shares out the old widths.
+            self._compact_sized_for = event.size().width()
+            QTimer.singleShot(0, self, self._size_compact_docks)
 
     def _place_docks(self) -> None:
         for dock in self.docks.values():
@@ -88,7 +97,12 @@ class LayoutActions:
             self.tabifyDockWidget(d["network_graph"], d[key])
         self._place_extra_docks(compact=True)
         d["network_graph"].raise_()
-        width = self.width()
+        self._size_compact_docks()
+
+    def _size_compact_docks(self) -> None:
+        """Settings, tabs and pad widths for the window's width (the tabs take what is left)."""
+        d = self.docks
+        width = self._compact_sized_for = self.width()
         self.resizeDocks([d["training"], d["network_graph"], d["digit_panel"]],
                          [230, max(400, width - 230 - 330), 330], Qt.Orientation.Horizontal)
 
