@@ -161,6 +161,28 @@ def test_replay_marks_its_step_on_the_plots_and_says_so_until_live(qtbot, window
     assert "Replay" not in window.statusBar().currentMessage()
 
 
+def test_replaying_before_the_first_results_the_views_agree_with_the_moment(qtbot, window):
+    _train_epochs(qtbot, window, 2)
+    frames = window.recorder.frames()
+    epochs = window.cost_curve.epoch_data()["accuracy"][1]
+    qtbot.waitUntil(lambda: "epoch 2" in window.cost_curve.accuracy_plot.titleLabel.text, timeout=5000)
+    live_title = window.cost_curve.accuracy_plot.titleLabel.text
+    assert "epoch 2" in live_title and f"{epochs[-1]:.1f}%" in live_title
+    window.timeline.slider.setValue(10)  # early in the first epoch
+    detail = window.evaluation.detail_text()
+    assert "this moment" in detail and "train for one epoch" not in detail  # 2 epochs were trained
+    title = window.cost_curve.accuracy_plot.titleLabel.text
+    assert "epoch 2" not in title and f"{epochs[-1]:.1f}%" not in title
+    first = next(i for i, f in enumerate(frames) if f.epoch_stats is not None)
+    window.timeline.slider.setValue(first + 1)  # after the first epoch's results, before the second's
+    title = window.cost_curve.accuracy_plot.titleLabel.text
+    assert "epoch 1" in title and f"{epochs[0]:.1f}%" in title
+    window.timeline.live_button.click()
+    assert window.cost_curve.accuracy_plot.titleLabel.text == live_title
+    window.reset()  # a new network: the old advice is right again
+    assert window.evaluation.detail_text().startswith("No results yet: train")
+
+
 def test_the_card_shows_the_neuron_growing_epoch_by_epoch(qtbot, window):
     _train_epochs(qtbot, window, 2)
     window.open_neuron_card(1, 4)

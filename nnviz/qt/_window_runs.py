@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 from nnviz.engine.replay import ReplayRecorder
 from nnviz.engine.runs import RunRecord, export_csv, export_json
 from nnviz.qt._dock_tabs import new_dock, on_screen
+from nnviz.qt.views.evaluation import NO_RESULTS_AT_MOMENT
 from nnviz.qt.views.run_list import RunListView
 from nnviz.qt.views.run_overlay import RunOverlay
 from nnviz.qt.views.timeline import TimelineBar
@@ -223,7 +224,7 @@ class RunActions:
         self._show_late_views()
         stats = self.recorder.last_epoch_stats(index)
         if stats is None:
-            self.evaluation.clear()
+            self.evaluation.clear(NO_RESULTS_AT_MOMENT)
         else:
             self.evaluation.show_epoch(stats, self._class_names())
         self.timeline.set_replaying(True, f"step {frame.step:,} · epoch {frame.epoch:.2f} "

@@ -313,8 +313,7 @@ class CostCurveView(QWidget):
             self._train_curve.setData(e["step"], e["train"])
             self._test_curve.setData(e["step"], e["test"])
             self._accuracy_curve.setData(e["step"], 100.0 * e["accuracy"])
-            self.accuracy_plot.setTitle(f"Test accuracy after epoch {e['epoch'][-1]}: {100.0 * e['accuracy'][-1]:.1f}%",
-                                        color=_colors.FOREGROUND, size="10pt")
+            self._title_accuracy(self.replay_step())
         if dirty:
             self._apply_range()
 
@@ -338,11 +337,27 @@ class CostCurveView(QWidget):
         self._apply_range()
 
     def show_replay_step(self, step: float | None) -> None:
-        """Mark the training step being replayed on both plots; None (live) hides the mark."""
+        """Mark the training step being replayed on both plots; None (live) hides the mark. The
+        accuracy title follows: the last result at that moment, not the live one."""
         for line in self._replay_lines:
             if step is not None:
                 line.setValue(float(step))
             line.setVisible(step is not None)
+        self._title_accuracy(step)
+
+    def _title_accuracy(self, replayed: float | None = None) -> None:
+        """Title the accuracy plot with the latest result, or the latest at the ``replayed`` step."""
+        e = self._epochs
+        n = len(e) if replayed is None else int(np.searchsorted(e["step"], replayed, side="right"))
+        if n:
+            title = f"Test accuracy after epoch {e['epoch'][n - 1]}: {100.0 * e['accuracy'][n - 1]:.1f}%"
+            if replayed is not None:
+                title += " (replay)"
+        elif replayed is not None and len(e):
+            title = "Test accuracy: none yet at the replayed moment"
+        else:
+            title = "Test accuracy (after each epoch)"
+        self.accuracy_plot.setTitle(title, color=_colors.FOREGROUND, size="10pt")
 
     def replay_step(self) -> float | None:
         """The step marked as replayed, or None while live."""

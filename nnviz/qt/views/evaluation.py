@@ -21,6 +21,7 @@ from nnviz.qt.views._caption import Caption
 
 SATURATION_PERCENT = 10.0  # colours saturate here so that the few mistakes stand out
 NO_RESULTS = "No results yet: train for one epoch."
+NO_RESULTS_AT_MOMENT = "No test results yet at this moment of the run: they come at the end of the first epoch."
 MIN_TEXT_PX = 8  # smaller cell numbers are hidden (unreadable), colours and tooltips stay
 MAX_TEXT_PX = 14
 #: A cell's number may take this share of the cell's height (the rest keeps rows apart).
@@ -161,13 +162,14 @@ class EvaluationView(QWidget):
                 text.setText(wanted[0])
                 text.setColor(wanted[1])
 
-    def clear(self) -> None:
-        """Back to "no results yet" (the network was reset or replaced): an empty matrix, no accuracy."""
+    def clear(self, detail: str = NO_RESULTS) -> None:
+        """Back to "no results yet" (the network was reset or replaced, or a replayed moment comes
+        before the first epoch's end: ``detail`` says which): an empty matrix, no accuracy."""
         self._confusion = np.zeros((0, 0), np.int64)
         self._accuracy_value = None
         self._accuracy.setText("—")
         self._accuracy.setVisible(False)
-        self._detail.setText(NO_RESULTS)
+        self._detail.setText(detail)
         self._plot.setToolTip("")
         self._say_numbers(bool(self._numbers_readable))
         k = len(self._names)
