@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from nnviz.engine import lab_probes
+from nnviz.engine.activations import activation_label
 from nnviz.engine.dataset import Dataset
 from nnviz.engine.lab import EpochRecord, LabError, LabResult, Plan, RunResult, RunSpec
 from nnviz.engine.network import MAX_LAYER_SIZE
@@ -97,8 +98,8 @@ def make_plan(name: str, dataset: Dataset, epochs: int | None = None, seed: int 
         runs = [spec((n_in, w, k)) for w in widths]
         options = (("widths", widths),)
     elif name == "linear":
-        runs = [spec((n_in, 16, 16, k), "linear", "linear "), spec((n_in, k)),
-                spec((n_in, 16, 16, k), "leaky_relu", "leaky ReLU ")]
+        runs = [spec((n_in, 16, 16, k), "linear", f"{activation_label('linear')} "), spec((n_in, k)),
+                spec((n_in, 16, 16, k), "leaky_relu", f"{activation_label('leaky_relu')} ")]
     elif name == "shuffle":
         subset = int(subset)
         if subset < 10:
@@ -148,7 +149,7 @@ def finish(plan: Plan, runs: list[RunResult], dataset: Dataset) -> tuple[dict, d
         if two is not None:
             pictures["hidden_2d"] = (lab_probes.hidden_points(two.snapshot, x_test), y_test[:2000].copy())
     elif plan.experiment == "linear":
-        linear = next((r for r in done.values() if r.name.startswith("linear")), None)
+        linear = next((r for r in done.values() if r.activation == "linear"), None)
         if linear is not None:
             collapsed = lab_probes.collapse_linear(linear.snapshot)
             figures["collapsed_agreement"] = lab_probes.agreement(collapsed, linear.snapshot, x_test)
@@ -226,9 +227,9 @@ def _width(plan, runs, by, figures, epochs) -> str:
 
 
 def _linear(plan, runs, by, figures, epochs) -> str:
-    linear = next((r for r in runs if r.name.startswith("linear")), None)
+    linear = next((r for r in runs if r.activation == "linear"), None)
     flat = next((r for r in runs if len(r.layers) == 2), None)
-    leaky = next((r for r in runs if r.name.startswith("leaky ReLU")), None)
+    leaky = next((r for r in runs if r.activation == "leaky_relu"), None)
     text = ""
     if linear and flat:
         gap = linear.test_accuracy - flat.test_accuracy
