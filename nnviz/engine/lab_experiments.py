@@ -45,7 +45,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (
     Experiment("shuffle", "Does it understand digits, or just memorise them?",
                "784-256-10 on 5,000 digits with 0%, 50% and 100% random labels", 60),
     Experiment("noise", "Why does the network answer confidently on a scribble or on noise?",
-               "a trained 784-16-16-10 fed noise, blank pages and scribbles", 5),
+               "a trained 784-16-16-10 fed noise, flat pages and scribbles", 5),
 )}
 NAMES = tuple(EXPERIMENTS)
 
@@ -258,8 +258,8 @@ def _shuffle(plan, runs, by, figures, epochs) -> str:
     if rand and clean and rand.history:
         half = next((h.epoch for h in rand.history if h.train_accuracy >= 0.5), None)
         clean_half = next((h.epoch for h in clean.history if h.train_accuracy >= 0.5), None)
-        pace = (f" It took {half} epochs to fit half of the random labels (true labels: {clean_half})."
-                if half and clean_half else "")
+        pace = (f" It took {_epochs(half)} to fit half of the random labels, against {_epochs(clean_half)} "
+                "for half of the true labels." if half and clean_half else "")
         learnt = ("Random labels are learnt too" if rand.train_accuracy >= 0.5 else
                   "Random labels are being learnt")
         fitted = "fitted" if rand.epochs >= plan.epochs else "fitted so far"
@@ -277,8 +277,9 @@ def _noise(plan, runs, by, figures, epochs) -> str:
 def noise_answer(figures: dict) -> str:
     """The noise experiment's answer from probe_confidence's figures (any network's)."""
     if "noise_median_confidence" not in figures:
-        return "When training ends, the network is fed 1,000 noise images, blank pages and scribbles."
-    kinds = [("noise", "uniform-noise images"), ("blank", "blank pages"), ("scribble", "scribbles")]
+        return "When training ends, the network is fed 1,000 noise images, flat pages and scribbles."
+    kinds = [("noise", "uniform-noise images"), ("blank", "flat pages (from no ink to all ink)"),
+             ("scribble", "scribbles")]
     listing = "; ".join(
         f"{label} get a median of {_pct(figures[f'{kind}_median_confidence'])}, with "
         f"{_pct(figures[f'{kind}_share_confident'])} of them read with 90% or more"

@@ -1,5 +1,5 @@
 """What the Lab measures on a trained network: the collapsed product of a linear network, its top
-confidence on nonsense inputs (noise, blank pages, scribbles), and a 2-neuron hidden layer's view.
+confidence on nonsense inputs (noise, flat pages, scribbles), and a 2-neuron hidden layer's view.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def noise_images(n: int, seed: int, n_pixels: int = 784) -> np.ndarray:
 
 
 def blank_images(n: int, n_pixels: int = 784) -> np.ndarray:
-    """``n`` flat images, each one grey from black (0) to white (1): blank pages, (n, n_pixels)."""
+    """``n`` flat pages, (n, n_pixels): every pixel of one page alike, from 0 (no ink, a blank page) to
+    1 (ink everywhere, drawn black), evenly spaced."""
     return np.repeat(np.linspace(0.0, 1.0, n, dtype=np.float32)[:, None], n_pixels, axis=1)
 
 
@@ -123,8 +124,8 @@ def probe_confidence(snapshot: Snapshot, x_test: np.ndarray, seed: int, n: int =
         figures[f"{kind}_median_confidence"] = float(np.median(top))
         figures[f"{kind}_share_confident"] = float(np.mean(top >= CONFIDENT))
         confident = np.flatnonzero(top >= CONFIDENT)
-        # up to GALLERY_PER_KIND of each kind, spread over the confident ones in input order (blank
-        # pages run from white to black): the four most confident blanks would be four black squares
+        # up to GALLERY_PER_KIND of each kind, spread over the confident ones in input order (flat
+        # pages run from no ink to all ink): the four most confident blanks would be four black squares
         if len(confident) > GALLERY_PER_KIND:
             confident = confident[np.linspace(0, len(confident) - 1, GALLERY_PER_KIND).round().astype(int)]
         for i in confident:

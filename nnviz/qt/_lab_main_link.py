@@ -47,7 +47,7 @@ class MainWindowLink:
         self._say(f"{name} is open in the main window.")
 
     def probe_main_network(self) -> bool:
-        """Feed noise, blank pages and scribbles to the main window's current network (off the GUI thread)."""
+        """Feed noise, flat pages and scribbles to the main window's current network (off the GUI thread)."""
         main = self.main_window
         snapshot = getattr(main, "snapshot", None) if main is not None else None
         if snapshot is None or self.dataset is None:

@@ -14,17 +14,23 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QS
 
 from nnviz.engine.lab_probes import CONFIDENT, collapse_linear, hidden_points
 from nnviz.qt.views import colors as _colors
-from nnviz.qt.views.race_curves import RaceCurvesView
+from nnviz.qt.views.race_curves import RaceCurvesView, network_colors
 from nnviz.qt.views.weight_images import WeightImagesView
 
-__all__ = ["make_picture", "picture_scroll_area", "Picture", "DIGIT_COLORS"]
+__all__ = ["make_picture", "picture_scroll_area", "plan_colors", "Picture", "DIGIT_COLORS"]
 
 DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 KIND_COLORS = {"digits": "#0072B2", "noise": "#D55E00", "blank": "#999999", "scribble": "#009E73"}
-KIND_SHORT = {"noise": "noise", "blank": "blank page", "scribble": "scribble"}
+KIND_SHORT = {"noise": "noise", "blank": "flat page", "scribble": "scribble"}
 GALLERY_PX = 48  # each nonsense image in the gallery, in pixels
-KIND_NAMES = {"digits": "real test digits", "noise": "uniform noise", "blank": "blank pages", "scribble": "scribbles"}
+KIND_NAMES = {"digits": "real test digits", "noise": "uniform noise", "blank": "flat pages (0–100% ink)",
+              "scribble": "scribbles"}
+
+
+def plan_colors(plan) -> list[str]:
+    """Each network's colour, the same wherever that network appears (views.race_curves.network_colors)."""
+    return network_colors([(spec.layers[1:-1], spec.activation) for spec in plan.runs])
 
 
 def _caption(text: str) -> QLabel:
@@ -103,7 +109,8 @@ class _TwoTemplates(Picture):
 
     MIN_SIZE = (600, 300)
 
-    def __init__(self, plan, dataset, left: tuple[str, str], right: tuple[str, str], parent=None) -> None:
+    def __init__(self, plan, dataset, left: tuple[str, str], right: tuple[str, str], parent=None,
+                 left_view=None) -> None:
         super().__init__(plan, dataset, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,7 +121,7 @@ class _TwoTemplates(Picture):
         for name, caption in (left, right):
             box = QVBoxLayout()
             box.addWidget(_caption(caption))
-            view = WeightImagesView()
+            view = left_view if left_view is not None and name == left[0] else WeightImagesView()
             view.set_class_names(dataset.class_names)
             view.level_rule = lambda layer, m, name=name: self._shared_level(name, m)
             box.addWidget(view, 1)
@@ -160,12 +167,23 @@ class DepthPicture(_TwoTemplates):
             self._show(name, result.run(name).snapshot)
 
 
+class CollapsedImages(WeightImagesView):
+    """The weight images of a linear network's matrices multiplied into one: its caption says so, where
+    the view's own would speak of one neuron's incoming weights (there is no such neuron)."""
+
+    def _group_caption(self, layer: int) -> str:
+        return (f"Each image is one output's {self._side}×{self._side} template: the product of the linear "
+                "network's three weight matrices, so one image per output holds all three layers' weights. "
+                "Blue pixels: ink there raises that output; red: ink there lowers it. Click an image to enlarge it.")
+
+
 class LinearPicture(_TwoTemplates):
     def __init__(self, plan, dataset, parent=None) -> None:
         self._linear, self._flat = plan.runs[0].name, plan.runs[1].name
         super().__init__(plan, dataset,
                          ("collapsed", f"<b>{self._linear}</b>, its three matrices multiplied into one"),
-                         (self._flat, f"<b>{self._flat}</b>: the one-layer network's templates"), parent)
+                         (self._flat, f"<b>{self._flat}</b>: the one-layer network's templates"), parent,
+                         left_view=CollapsedImages())
 
     def update_live(self, race, record) -> None:
         if record.run == self._linear:
@@ -250,7 +268,7 @@ class ShufflePicture(Picture):
         self.curves = RaceCurvesView(
             "<b>Training accuracy against the labels each network was given</b> (random ones included)",
             "training accuracy %")
-        self.curves.set_runs([spec.name for spec in plan.runs], plan.epochs)
+        self.curves.set_runs([spec.name for spec in plan.runs], plan.epochs, plan_colors(plan))
         self.curves.set_chance(100.0 / dataset.n_classes)
         layout.addWidget(self.curves)
         self._cover(self.curves.plot_widget, "Press Start: each network's training accuracy appears here "
@@ -289,7 +307,7 @@ class NoisePicture(Picture):
                        for k, c in KIND_COLORS.items()}
         left.addWidget(self.histogram, 1)
         layout.addLayout(left, 3)
-        self._cover(self.histogram, "Press Start: when training ends, the network is fed noise, blank pages "
+        self._cover(self.histogram, "Press Start: when training ends, the network is fed noise, flat pages "
                                     "and scribbles, and how sure it is of each appears here.")
         right = QVBoxLayout()
         right.addWidget(_caption("<b>Nonsense read with 90% or more</b> (click one, then send it to the pad)"))
@@ -316,7 +334,7 @@ class NoisePicture(Picture):
         buttons = QHBoxLayout()  # side by side: the picture then fits the Lab's height at 1280x720
         buttons.addWidget(self.send_button)
         self.probe_main_button = QPushButton("Test the main window's network")
-        self.probe_main_button.setToolTip("Feed the same noise, blank pages and scribbles to the network the "
+        self.probe_main_button.setToolTip("Feed the same noise, flat pages and scribbles to the network the "
                                           "main window shows now (trained there, or opened from a file)")
         self.probe_main_button.clicked.connect(self.probe_main_requested)
         buttons.addWidget(self.probe_main_button)
@@ -346,7 +364,11 @@ class NoisePicture(Picture):
             qimage = QImage(np.ascontiguousarray(rgba).data, 28, 28, 28 * 4, QImage.Format.Format_RGBA8888).copy()
             cell.setIcon(QIcon(_framed(QPixmap.fromImage(qimage).scaled(GALLERY_PX, GALLERY_PX))))
             names = self.dataset.class_names
-            cell.setText(f"{KIND_SHORT[item['kind']]}\n{names[item['answer']]}: {100 * item['confidence']:.0f}%")
+            what = KIND_SHORT[item["kind"]]
+            if item["kind"] == "blank":  # one grey all over (0: a blank page, 1: all ink, drawn black): say how much ink
+                ink_share = float(np.mean(item["image"]))
+                what = "no ink" if ink_share == 0 else f"{100 * ink_share:.0f}% ink"
+            cell.setText(f"{what}\n{names[item['answer']]}: {100 * item['confidence']:.0f}%")
             cell.setToolTip(f"{KIND_NAMES[item['kind']]}: read as {names[item['answer']]} "
                             f"with {100 * item['confidence']:.1f}% confidence")
             cell.setVisible(True)

@@ -20,10 +20,10 @@ from nnviz.engine.lab_experiments import EXPERIMENTS, NAMES, answer, make_plan, 
 from nnviz.qt import _lab_export
 from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._lab_main_link import MainWindowLink
-from nnviz.qt._lab_pictures import make_picture, picture_scroll_area
+from nnviz.qt._lab_pictures import make_picture, picture_scroll_area, plan_colors
 from nnviz.qt._lab_race import LabRace
 from nnviz.qt.views.cost_curve import CostCurveView
-from nnviz.qt.views.race_curves import RaceCurvesView, run_color
+from nnviz.qt.views.race_curves import RaceCurvesView
 
 __all__ = ["LabWindow", "DATA_CHOICES"]
 
@@ -53,6 +53,7 @@ class LabWindow(MainWindowLink, QMainWindow):
         self._prober = None  # measures the main window's network for the noise experiment
         self.probe_result: dict | None = None
         self.picture = None
+        self.colors: list[str] = []  # each network's colour, in the plan's order
         self.result = None
         self._experiment = "depth"
         self._loader = DataLoader(self)
@@ -244,8 +245,12 @@ class LabWindow(MainWindowLink, QMainWindow):
         self.race.failed.connect(lambda text: self._say(text, warn=True))
         names = [spec.name for spec in plan.runs]
         self.curves.set_title(f"<b>Test accuracy after each epoch</b> — {EXPERIMENTS[plan.experiment].title}, "
-                              f"seed {plan.seed}, on {self.dataset.name}")
-        self.curves.set_runs(names, plan.epochs)
+                              f"seed {plan.seed}, on {self.dataset.name}" +
+                              (" (the % axis is stretched near 100)" if plan.experiment == "width" else ""))
+        self.colors = plan_colors(plan)
+        self.curves.set_runs(names, plan.epochs, self.colors)
+        # width: 25% and 98% on one plot; a plain % axis squeezed 91-98% into 15 px at 1280x720
+        self.curves.set_stretched(plan.experiment == "width")
         self.curves.set_chance(100.0 / self.dataset.n_classes if plan.experiment == "shuffle" else None)
         self._set_picture(make_picture(plan, self.dataset))
         self._fill_table()
@@ -326,7 +331,9 @@ class LabWindow(MainWindowLink, QMainWindow):
         partial = partial_results(race.plan, {n: h[:common] for n, h in race.histories.items()})
         self.status_label.setText(f"Epoch {common} of {race.plan.epochs} done by every network "
                                   f"({race.seconds():.0f} s).")
-        self.answer_label.setText(f"<i>So far:</i> {answer(race.plan, partial, {})}")
+        # say which epoch: the table and the pictures show each network's latest, which may be one more
+        self.answer_label.setText(f"<i>So far, at epoch {common}, the last one every network has finished "
+                                  f"(the table shows each network's latest):</i> {answer(race.plan, partial, {})}")
 
     def _on_result(self, result) -> None:
         self.result = result
@@ -396,7 +403,7 @@ class LabWindow(MainWindowLink, QMainWindow):
                     self.table.setItem(row, col, item)
                 item.setText(text)
                 if col == 0:
-                    item.setForeground(_qcolor(run_color(row)))
+                    item.setForeground(_qcolor(self.colors[row]))
         if self.table.currentRow() < 0:
             self.table.selectRow(0)
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
 
-__all__ = ["RaceCurvesView", "RUN_COLORS", "run_color"]
+__all__ = ["RaceCurvesView", "RUN_COLORS", "run_color", "network_colors"]
 
 #: Okabe-Ito colour-blind-safe palette (yellow swapped for grey, which reads on white).
 RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999999")
@@ -22,6 +22,41 @@ _SYMBOLS = ("o", "s", "t", "d", "star", "h", "p", "+")
 
 def run_color(i: int) -> str:
     return RUN_COLORS[i % len(RUN_COLORS)]
+
+
+#: Networks that appear in more than one experiment, by (hidden layer sizes, activation): each keeps
+#: its colour wherever it appears (784-10 is blue in depth and in linear, 784-16-16-10 green in depth,
+#: linear and noise). The input and output sizes are left out, so digits and clothes agree too.
+FAMILIAR = {((), ""): 0, ((16,), "leaky_relu"): 1, ((16, 16), "leaky_relu"): 2, ((16, 16), "linear"): 3}
+
+
+def network_colors(networks) -> list[str]:
+    """One colour per network, given as (hidden layer sizes, activation) pairs in the plan's order.
+
+    A familiar network (FAMILIAR) gets its own colour; the others, and a familiar one whose colour
+    is taken, get the palette's first colour not used yet, so the networks of one plan never share one.
+    """
+    keys = [(tuple(hidden), activation if hidden else "") for hidden, activation in networks]
+    chosen: list[int | None] = [FAMILIAR.get(key) for key in keys]
+    for i, index in enumerate(chosen):  # a familiar colour goes to the first network that has it
+        if index is not None and index in chosen[:i]:
+            chosen[i] = None
+    for i, index in enumerate(chosen):
+        if index is None:
+            taken = {c for c in chosen if c is not None}
+            free = [c for c in range(len(RUN_COLORS)) if c not in taken]
+            chosen[i] = free[0] if free else i
+    return [run_color(index) for index in chosen]
+
+
+#: The stretched scale's labelled values (%) and the top of its range.
+STRETCH_TICKS = (0, 20, 50, 80, 90, 95, 98, 99, 99.5)
+STRETCH_TOP = 99.5
+
+
+def _stretch(percent):
+    """y on the stretched scale: minus the log of the error, 0 at 90%, 1 at 99%, -1 at 0% (up to 99.9%)."""
+    return -np.log10(np.maximum(100.0 - np.minimum(percent, 99.9), 0.1) / 10.0)
 
 
 class RaceCurvesView(QWidget):
@@ -60,17 +95,22 @@ class RaceCurvesView(QWidget):
         self._epochs = 1
         self._low = 100.0
         self._chance: pg.InfiniteLine | None = None
+        self._stretched = False  # y on the stretched scale (see set_stretched)
+        # the margin above 100% is a number of pixels: redo the range when the plot's height changes
+        self.plot.getViewBox().sigResized.connect(lambda *_: self._apply_range())
 
     def set_title(self, html: str) -> None:
         self._title.setText(html)
 
-    def set_runs(self, names: list[str], epochs: int) -> None:
-        """Forget all curves; one empty curve per name, the x axis from 1 to ``epochs``."""
+    def set_runs(self, names: list[str], epochs: int, colors: list[str] | None = None) -> None:
+        """Forget all curves; one empty curve per name (in ``colors``, else the palette's order), the
+        x axis from 1 to ``epochs``."""
         for curve in self._curves.values():
             self.plot.removeItem(curve)
         self._curves, self._data = {}, {}
+        colors = list(colors) if colors is not None else [run_color(i) for i in range(len(names))]
         for i, name in enumerate(names):
-            color = run_color(i)
+            color = colors[i]
             self._curves[name] = self.plot.plot(
                 pen=pg.mkPen(color, width=2), symbol=_SYMBOLS[i % len(_SYMBOLS)], symbolSize=7,
                 symbolBrush=color, symbolPen=None, name=name)
@@ -78,7 +118,7 @@ class RaceCurvesView(QWidget):
         self._epochs = max(1, int(epochs))
         self._low = 100.0
         self._legend.setText(" &nbsp; ".join(
-            f'<span style="color:{run_color(i)}; font-size:13pt">&#9632;</span>&nbsp;{name}'
+            f'<span style="color:{colors[i]}; font-size:13pt">&#9632;</span>&nbsp;{name}'
             for i, name in enumerate(names)))
         self._apply_range()
 
@@ -94,6 +134,22 @@ class RaceCurvesView(QWidget):
             self._low = min(self._low, percent)
             self._apply_range()
 
+    def set_stretched(self, stretched: bool) -> None:
+        """Draw y on a scale stretched towards 100% (evenly spaced 90, 99, 99.9: the error's log),
+        labelled in plain %: 91% and 98% lie far apart while 25% still shows, for the width race.
+        The caller says so in the title: the axis label has no room for it on a short plot."""
+        self._stretched = bool(stretched)
+        axis = self.plot.getAxis("left")
+        axis.setTicks([[(float(_stretch(p)), f"{p:g}") for p in STRETCH_TICKS], []] if stretched else None)
+        for name, curve in self._curves.items():
+            xs, ys = self._data[name]
+            curve.setData(np.asarray(xs, float), self._y(ys))
+        self._apply_range()
+
+    def _y(self, values) -> np.ndarray:
+        ys = np.asarray(values, float)
+        return _stretch(ys) if self._stretched else ys
+
     def add_point(self, name: str, epoch: int, percent: float) -> None:
         """Append (epoch, value in %) to run ``name``'s curve."""
         if name not in self._curves or not math.isfinite(percent):
@@ -101,7 +157,7 @@ class RaceCurvesView(QWidget):
         xs, ys = self._data[name]
         xs.append(epoch)
         ys.append(percent)
-        self._curves[name].setData(np.asarray(xs, float), np.asarray(ys, float))
+        self._curves[name].setData(np.asarray(xs, float), self._y(ys))
         if percent < self._low or epoch > self._epochs:
             self._low = min(self._low, percent)
             self._epochs = max(self._epochs, epoch)
@@ -112,10 +168,16 @@ class RaceCurvesView(QWidget):
 
     def _apply_range(self) -> None:
         # from a round 10% below the lowest value to 100%: differences of a point stay visible. Past
-        # the last epoch and 100% a margin of 3% of the span: pyqtgraph drops a tick label that would
-        # stick out of its axis, so with less the "100" and the last epoch's number went missing.
-        low = max(0.0, math.floor(min(self._low, 90.0) / 10.0) * 10.0 - 2)
+        # the last epoch and 100% a margin: pyqtgraph drops a tick label that would stick out of its
+        # axis, so with less the "100" and the last epoch's number went missing. Above 100 the margin
+        # is at least half a label's height in pixels (3% of a 180 px plot was not).
         self.plot.setXRange(0.7, self._epochs + max(0.3, 0.03 * self._epochs), padding=0)
         step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500) if self._epochs / s <= 12)
         self.plot.getAxis("bottom").setTickSpacing(major=step, minor=step)  # whole epochs only
-        self.plot.setYRange(low, 100 + max(0.5, 0.03 * (100 - low)), padding=0)
+        pixels = max(self.plot.getViewBox().height(), 1.0)
+        if self._stretched:
+            low, high = _stretch(min(self._low, 50.0)) - 0.1, _stretch(STRETCH_TOP)
+        else:
+            low, high = max(0.0, math.floor(min(self._low, 90.0) / 10.0) * 10.0 - 2), 100.0
+        self.plot.setYRange(low, high + max(0.005 * (high - low), 0.03 * (high - low), 10.0 * (high - low) / pixels),
+                            padding=0)
