@@ -107,6 +107,22 @@ def test_replacing_or_quitting_an_unsaved_trained_network_asks_first(qtbot, wind
     assert window.close()  # nothing trained since: no question
 
 
+def test_the_live_run_ticked_is_not_drawn_twice(qtbot, window):
+    _train_epochs(qtbot, window)
+    view, overlay = window.run_list, window.run_overlay
+    window.docks["runs"].raise_()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
+    view.set_ticked(0, True)  # the current run: the live curves already show it, in their colours
+    assert overlay.names == ["Run 1"] and overlay.drawn() == []
+    assert "live" in overlay.legend.text()
+    window.apply_architecture(Architecture((32,), "relu", "cross-entropy"))  # Run 1 is no longer live
+    _train_epochs(qtbot, window)
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=5000)
+    view.set_ticked(0, True)
+    view.set_ticked(1, True)
+    assert overlay.names == ["Run 1", "Run 2"] and overlay.drawn() == ["Run 1"]
+
+
 def test_replay_scrubs_every_view_plays_and_goes_back_to_live(qtbot, window, sample):
     window._show_test_digit(3, "test digit #3")
     _train_epochs(qtbot, window, 2)

@@ -105,7 +105,7 @@ class RunActions:
                                 else -1, ticked)
 
     def _show_compared(self, ticked) -> None:
-        self.run_overlay.show_runs([self.runs[i] for i in ticked if i < len(self.runs)])
+        self.run_overlay.show_runs([self.runs[i] for i in ticked if i < len(self.runs)], live=self.current_run)
 
     def _rename_run(self, row: int, name: str) -> None:
         name = name.strip()

@@ -47,12 +47,20 @@ class RunOverlay:
             self._accuracy.append(accuracy)
         self.names: list[str] = []
 
-    def show_runs(self, runs) -> None:
-        """Draw these RunRecords (at most ``slots``), in order, each in its colour."""
+    def show_runs(self, runs, live=None) -> None:
+        """Draw these RunRecords (at most ``slots``), in order, each in its colour. The ``live`` run is
+        named but not drawn: the live curves show it already (twice, it looked like two networks)."""
         self.names = []
         entries, tips = [], []
         for k, (cost, accuracy) in enumerate(zip(self._cost, self._accuracy)):
-            if k < len(runs) and runs[k].epochs:
+            if k < len(runs) and runs[k] is live and runs[k].epochs:
+                cost.setVisible(False)
+                accuracy.setVisible(False)
+                self.names.append(live.name)
+                text = html.escape(legend_label(live)).replace(" ", "&nbsp;")
+                entries.append(f"{text}:&nbsp;the&nbsp;live&nbsp;curves")
+                tips.append(html.escape(run_summary(live)))
+            elif k < len(runs) and runs[k].epochs:
                 run = runs[k]
                 cost.setData(*run.epoch_series("test_cost"))
                 steps, acc = run.epoch_series("test_accuracy")
@@ -72,6 +80,10 @@ class RunOverlay:
         self.legend.setToolTip("Ticked runs: their test cost and test accuracy after every epoch<br>"
                                + "<br>".join(tips))
         self.legend.setVisible(bool(self.names))
+
+    def drawn(self) -> list[str]:
+        """Names of the runs drawn as compared lines (the live run is not)."""
+        return [name for name, cost in zip(self.names, self._cost) if cost.isVisible()]
 
     def curve_data(self, k: int):
         return self._accuracy[k].getData()
