@@ -352,3 +352,30 @@ def test_confusion_numbers_stay_clear_of_the_axis_ticks(qtbot, window, size):
         ticks = drawn_ticks_in_scene(view._matrix_plot.getAxis(name))
         hits = [(c, t) for c in cells for t in ticks if c.intersects(t)]
         assert not hits, (name, size, hits[:3])
+
+
+def _descending_costs(curve, n=2000):
+    """A run's costs as MNIST gives them: 2.3 at first, then between about 0.1 and 0.4."""
+    from nnviz.engine.trainer import BatchStats
+
+    costs = 0.15 + 2.15 * np.exp(-np.arange(n) / 60.0)
+    curve.add_batches([BatchStats(step=i + 1, epoch=0, batch=i, batches_per_epoch=n, cost=float(c),
+                                  learning_rate=0.01) for i, c in enumerate(costs)])
+    curve.add_epoch(SimpleNamespace(epoch=1, train_cost=0.3, test_cost=0.2, test_accuracy=0.9))
+
+
+def test_the_log_cost_axis_fits_the_drawn_curves_with_1_2_5_bounds(qtbot):
+    from nnviz.qt.views._axis_ticks import log_bounds
+    from nnviz.qt.views.cost_curve import CostCurveView
+
+    assert log_bounds(0.12, 0.4) == pytest.approx((-1.0, np.log10(0.5)))
+    assert log_bounds(0.15, 2.5) == pytest.approx((np.log10(0.1), np.log10(5)))
+    assert log_bounds(0.2, 0.45) == pytest.approx((-1.0, np.log10(0.5)))  # a power of ten stays in view
+    curve = _shown(qtbot, CostCurveView(), 400, 330)
+    _descending_costs(curve)
+    low, high = curve.cost_plot.vb.viewRange()[1]
+    assert 2.3 <= 10 ** high < 9 and 0.06 <= 10 ** low  # 0.1 to 5 and a padding for the end labels (was 10)
+    curve.show_compared_costs(np.array([0.03, 0.08]))  # a ticked run's test costs below the live curves
+    qtbot.waitUntil(lambda: 10 ** curve.cost_plot.vb.viewRange()[1][0] <= 0.03, timeout=2000)
+    curve.show_compared_costs(np.array([]))
+    qtbot.waitUntil(lambda: 10 ** curve.cost_plot.vb.viewRange()[1][0] >= 0.06, timeout=2000)

@@ -106,6 +106,7 @@ class RunActions:
 
     def _show_compared(self, ticked) -> None:
         self.run_overlay.show_runs([self.runs[i] for i in ticked if i < len(self.runs)], live=self.current_run)
+        self.cost_curve.show_compared_costs(self.run_overlay.drawn_costs())
 
     def _rename_run(self, row: int, name: str) -> None:
         name = name.strip()

@@ -58,6 +58,22 @@ def log_ticks(view: tuple[float, float], decade_px: float, gap_px: float) -> lis
     return [major, minor]
 
 
+def log_bounds(low: float, high: float) -> tuple[float, float]:
+    """Log10 of the largest 1, 2 or 5 (times a power of ten) <= ``low`` and of the smallest >= ``high``
+    (> 0): whole decades left curves between 0.1 and 0.4 a fifth of a 0.01-10 axis. Widened down to
+    a power of ten when none lies between, so the axis always labels a decade."""
+    def bound(value: float, up: bool) -> float:
+        k = math.floor(math.log10(value))
+        steps = [s for s in (1.0, 2.0, 5.0, 10.0) if (s * 10.0 ** k >= value * (1 - 1e-9) if up
+                                                       else s * 10.0 ** k <= value * (1 + 1e-9))]
+        return k + math.log10(steps[0] if up else steps[-1])
+
+    lo, hi = bound(low, False), bound(max(high, low), True)
+    if math.ceil(lo - 1e-9) > hi + 1e-9:
+        lo = float(math.floor(lo))
+    return lo, max(hi, lo + math.log10(2.0))
+
+
 def padded_range(plot: pg.PlotItem, span: tuple[float, float]) -> tuple[float, float]:
     """``span`` widened so that the labels at its two ends (half a line each) stay inside the axis:
     with a grid, pyqtgraph drops a label that sticks out, and a short plot loses "0" and "100"."""

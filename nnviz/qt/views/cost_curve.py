@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.qt.views import colors as _colors
-from nnviz.qt.views._axis_ticks import fit_value_ticks, label_gap, log_ticks, padded_range
+from nnviz.qt.views._axis_ticks import fit_value_ticks, label_gap, log_bounds, log_ticks, padded_range
 
 EMA_ALPHA = 0.03  # weight of the newest batch in the smoothed curve (about 1/33 batches)
 _EMA_BLOCK = 256  # costs smoothed per matrix product; bounds the (block, block) weight matrix
@@ -215,6 +215,7 @@ class CostCurveView(QWidget):
         self._ema = 0.0
         self._cost_top = 0.0  # highest smoothed or per-epoch cost so far
         self._cost_low = math.inf  # lowest positive smoothed or per-epoch cost so far
+        self._compared_costs: tuple[float, float] | None = None  # lowest and highest of the compared runs
         self._cost_peak = 0.0  # highest finite cost of any kind, raw mini-batches included
         self._cost_cap = math.inf  # the cost axis never goes higher (set by the first cost)
         self._cut_off: str | None = None  # the note shown while the cost is above the axis
@@ -422,13 +423,23 @@ class CostCurveView(QWidget):
         return x, y, (max(0.0, low), 100.0)
 
     def _cost_decades(self) -> tuple[float, float]:
-        """The cost axis in decades (log10 of the cost): whole decades around the smoothed curve and the
-        epoch points (raw spikes may reach past them), never above the decade of the cap."""
-        if not self._cost_top > 0:
+        """The cost axis in decades (log10 of the cost): 1-2-5 bounds around the smoothed curve, the epoch
+        points and the compared runs' points (raw spikes may reach past them), never above the cap."""
+        top, low = self._cost_top, min(self._cost_low, self._cost_top)
+        if self._compared_costs is not None:
+            top, low = max(top, self._compared_costs[1]), min(low, self._compared_costs[0])
+        if not top > 0:
             return -1.0, 1.0
-        high = math.ceil(math.log10(min(self._cost_top * 1.1, self._cost_cap)))
-        low = math.floor(math.log10(min(self._cost_low, self._cost_top)))
-        return float(min(low, high - 1)), float(high)
+        return log_bounds(low, min(top * 1.1, self._cost_cap))
+
+    def show_compared_costs(self, costs: np.ndarray) -> None:
+        """Fit the cost axis to these costs too (the compared runs drawn over the live curves)."""
+        costs = np.asarray(costs, np.float64)
+        costs = costs[np.isfinite(costs) & (costs > 0)]
+        bounds = (float(costs.min()), float(costs.max())) if costs.size else None
+        if bounds != self._compared_costs:
+            self._compared_costs = bounds
+            self._apply_range()
 
     def _apply_range(self) -> None:
         self._show_cut_off(self._cost_top > 10.0 ** self._cost_decades()[1])

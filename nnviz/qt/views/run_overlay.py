@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel
 
@@ -84,6 +85,11 @@ class RunOverlay:
     def drawn(self) -> list[str]:
         """Names of the runs drawn as compared lines (the live run is not)."""
         return [name for name, cost in zip(self.names, self._cost) if cost.isVisible()]
+
+    def drawn_costs(self) -> np.ndarray:
+        """Every test cost drawn as a compared line (the cost axis takes them in)."""
+        costs = [cost.getData()[1] for cost in self._cost if cost.isVisible()]
+        return np.concatenate([c for c in costs if c is not None]) if costs else np.zeros(0)
 
     def curve_data(self, k: int):
         return self._accuracy[k].getData()
