@@ -379,3 +379,22 @@ def test_the_log_cost_axis_fits_the_drawn_curves_with_1_2_5_bounds(qtbot):
     qtbot.waitUntil(lambda: 10 ** curve.cost_plot.vb.viewRange()[1][0] <= 0.03, timeout=2000)
     curve.show_compared_costs(np.array([]))
     qtbot.waitUntil(lambda: 10 ** curve.cost_plot.vb.viewRange()[1][0] >= 0.06, timeout=2000)
+
+
+def test_every_axis_and_colour_bar_of_the_main_window_is_in_the_text_colour(qtbot, window):
+    """pyqtgraph's light grey is hard to read on white: tick numbers, axis titles and colour-bar
+    captions ("% of the row", "red = negative, blue = positive") use the text colour."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QColor
+
+    from nnviz.qt.views import colors
+
+    grey = []
+    axes = 0
+    for view in window.findChildren(pg.GraphicsView):
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem) and item.isVisible() and (item.style["showValues"] or item.labelText):
+                axes += 1
+                if item.textPen().color() != QColor(colors.FOREGROUND):
+                    grey.append((type(view.parent()).__name__, item.orientation, item.labelText))
+    assert axes >= 10 and grey == []

@@ -192,6 +192,15 @@ def readable_axes(*axes: pg.AxisItem) -> None:
         axis.setTextPen(pg.mkPen(FOREGROUND))
 
 
+def readable_colour_bar(colormap: pg.ColorMap, values: tuple[float, float] = (-1.0, 1.0)) -> pg.ColorBarItem:
+    """A fixed (not draggable) colour bar, 14 px wide, its numbers and caption in the text colour and
+    never given an SI prefix."""
+    bar = pg.ColorBarItem(values=values, colorMap=colormap, interactive=False, width=14)
+    bar.axis.enableAutoSIPrefix(False)
+    readable_axes(bar.axis)
+    return bar
+
+
 def cache_axes(item: pg.PlotItem) -> None:
     """Keep each axis of ``item`` as a rendered pixmap: the data under their edges changes every frame
     and repaints them, and blitting a pixmap costs a fraction of drawing ticks and labels again."""

@@ -94,6 +94,7 @@ class EvaluationView(QWidget):
             f"{SATURATION_PERCENT:g}% or more is darkest, so that even a few mistakes stand out."
         )
         self._colorbar.axis.enableAutoSIPrefix(False)
+        _colors.readable_axes(self._colorbar.axis)
         self._colorbar.setMaximumWidth(80)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)

@@ -33,6 +33,7 @@ class SaliencyView(QWidget):
                                          interactive=False, width=14)
         self._colorbar.axis.setLabel("red: pushes it down · blue: up")
         self._colorbar.axis.enableAutoSIPrefix(False)
+        _colors.readable_axes(self._colorbar.axis)
         self._plot.addItem(self._colorbar, row=0, col=1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -64,8 +64,7 @@ class WeightImagesView(QWidget):
         # Over 256 colours: pyqtgraph maps with NumPy, not a QImage colour table built per redraw
         self._lut = self._colormap.getLookupTable(nPts=512, alpha=False)
         self._rgba = rgba_table(self._lut)  # the mosaics' colours, and a transparent one for the gaps
-        self._colorbar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=self._colormap, interactive=False, width=14)
-        self._colorbar.axis.enableAutoSIPrefix(False)
+        self._colorbar = _colors.readable_colour_bar(self._colormap)
         self._plot.addItem(self._colorbar, row=0, col=1)
         self._plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
