@@ -124,3 +124,45 @@ def test_a_window_laid_out_small_then_enlarged_keeps_whole_tab_titles(qtbot, fon
     assert window.docks["training"].width() < SETTINGS_WIDTH[1] - 40  # not the width sized for 1000 px
     resized(qtbot, window, (1000, 700))  # and back: the settings keep their width, the tabs give way
     qtbot.waitUntil(lambda: window.docks["training"].width() < SETTINGS_WIDTH[1] - 40, timeout=3000)
+
+
+def title_bar_height(dock) -> int:
+    """Pixels above the dock's view: its title bar's height as laid out (0 when hidden)."""
+    return dock.widget().geometry().top()
+
+
+def test_a_tabbed_dock_shows_no_title_bar_repeating_its_tab(qtbot, window):
+    docks = window.docks
+    resized(qtbot, window, (1280, 720))
+    qtbot.waitUntil(lambda: title_bar_height(docks["network_graph"]) < 4, timeout=5000)
+    for key in ("network_graph", "weight_images", "cost_curve", "evaluation", "runs"):
+        assert window.dock_title_bars.tabbed(docks[key]) and docks[key].titleBarWidget() is not None, key
+    pad = docks["digit_panel"]
+    assert title_bar_height(pad) >= 12 and pad.titleBarWidget() is None  # alone: its title says what it is
+    # The tab's right-click menu does what the hidden title bar's buttons did.
+    weights = docks["weight_images"]
+    float_action, close_action = window.dock_title_bars.tab_menu(weights).actions()
+    assert float_action.text() == "Float Weights" and close_action.text() == "Close Weights"
+    float_action.trigger()
+    qtbot.waitUntil(lambda: weights.isFloating() and weights.titleBarWidget() is None, timeout=5000)
+    # a window frame with a title again (with an empty title bar Qt floats the dock frameless, unmovable)
+    assert not weights.windowFlags() & Qt.WindowType.FramelessWindowHint
+    weights.setFloating(False)  # back into its tabs: no title bar again
+    qtbot.waitUntil(lambda: not weights.isFloating() and weights.titleBarWidget() is not None, timeout=5000)
+    # A double click on a tab floats its dock, as one on the title bar did.
+    bar = next(b for b in dock_tab_bars(window) for i in range(b.count()) if b.tabText(i) == "Cost curve")
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == "Cost curve")
+    qtbot.mouseDClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    qtbot.waitUntil(lambda: docks["cost_curve"].isFloating() and docks["cost_curve"].titleBarWidget() is None,
+                    timeout=5000)
+    window._default_layout()  # View > Default layout: back in the tabs, untitled
+    qtbot.waitUntil(lambda: docks["cost_curve"].titleBarWidget() is not None, timeout=5000)
+    # At 1400x900 the weight images share tabs with the run list only: closing it leaves them titled.
+    resized(qtbot, window, (1400, 900))
+    assert docks["network_graph"].titleBarWidget() is None and title_bar_height(docks["network_graph"]) >= 12
+    assert weights.titleBarWidget() is not None
+    window.dock_title_bars.tab_menu(docks["runs"]).actions()[1].trigger()
+    qtbot.waitUntil(lambda: docks["runs"].isHidden() and weights.titleBarWidget() is None, timeout=5000)
+    docks["runs"].show()  # View > Runs: back in its tab, both untitled again
+    qtbot.waitUntil(lambda: weights.titleBarWidget() is not None and docks["runs"].titleBarWidget() is not None,
+                    timeout=5000)

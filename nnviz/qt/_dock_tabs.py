@@ -1,13 +1,13 @@
-"""The main window's docks: each view's tab title, its full name and what it shows, declared once,
-and dock tabs whose tooltips say what each view shows however the learner re-arranges the docks.
+"""The main window's docks: each view's tab title, its full name and what it shows, declared once;
+dock tabs whose tooltips say what each view shows, and no title bar repeating a tab's title.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar, QToolTip, QWidget
 
 
 class DockView(NamedTuple):
@@ -90,3 +90,72 @@ class DockTabTips(QObject):
                 QToolTip.showText(event.globalPos(), tip, watched, watched.tabRect(index))
                 return True
         return False
+
+
+class DockTitleBars(QObject):
+    """Hides the title bar of each dock while it sits in a row of tabs (its tab names it already) and
+    gives it back when the dock floats or stands alone.
+
+    QMainWindow re-arranges docks itself (tabifying, dragging, closing, restoring a layout), and every
+    change of its layout posts a LayoutRequest to the window: that is when the title bars are set. The
+    float and close buttons of a hidden title bar are on the tab instead: its right-click menu, and a
+    double click floats the dock, as one on its title bar did.
+    """
+
+    def __init__(self, window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._docks = list(docks.values())
+        self._by_title = {dock.windowTitle(): dock for dock in self._docks}
+        # an empty widget in place of the title bar: QDockWidget has no other way to hide it
+        self._empty = {dock: QWidget(dock) for dock in self._docks}
+        for empty in self._empty.values():
+            empty.hide()
+        for dock in self._docks:
+            dock.topLevelChanged.connect(self.refresh)
+        window.installEventFilter(self)
+        for bar in window.findChildren(QTabBar):
+            if bar.parent() is window:
+                bar.installEventFilter(self)
+        self.refresh()
+
+    def tabbed(self, dock: QDockWidget) -> bool:
+        """True when ``dock`` is docked in a row of tabs with at least one other open dock."""
+        return (not dock.isFloating() and not dock.isHidden()
+                and any(not other.isHidden() for other in self._window.tabifiedDockWidgets(dock)))
+
+    @Slot()
+    def refresh(self) -> None:
+        """No title bar on a tabbed dock, the usual one on every other (only those that change)."""
+        for dock in self._docks:
+            empty = self._empty[dock] if self.tabbed(dock) else None
+            if dock.titleBarWidget() is not empty:
+                dock.setTitleBarWidget(empty)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if watched is self._window:
+            if kind == QEvent.Type.LayoutRequest:
+                self.refresh()
+            elif kind == QEvent.Type.ChildPolished and isinstance(event.child(), QTabBar):
+                event.child().installEventFilter(self)
+        elif isinstance(watched, QTabBar) and kind in (QEvent.Type.ContextMenu, QEvent.Type.MouseButtonDblClick):
+            point = event.pos() if kind == QEvent.Type.ContextMenu else event.position().toPoint()
+            index = watched.tabAt(point)
+            dock = self._by_title.get(watched.tabText(index)) if index >= 0 else None
+            if dock is not None:
+                if kind == QEvent.Type.MouseButtonDblClick:
+                    dock.setFloating(True)
+                else:
+                    menu = self.tab_menu(dock)
+                    menu.exec(event.globalPos())
+                    menu.deleteLater()
+                return True
+        return False
+
+    def tab_menu(self, dock: QDockWidget) -> QMenu:
+        """Float or close ``dock``: what its hidden title bar's buttons did."""
+        menu = QMenu(self._window)
+        menu.addAction(f"Float {dock.windowTitle()}", lambda: dock.setFloating(True))
+        menu.addAction(f"Close {dock.windowTitle()}", dock.close)
+        return menu

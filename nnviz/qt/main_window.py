@@ -18,7 +18,7 @@ from nnviz.engine.trainer import TrainConfig
 from nnviz.qt._controls import ArchitectureEditor, TrainingControls
 from nnviz.qt._data_loader import DataLoader
 from nnviz.qt._dialogs import DownloadDialog
-from nnviz.qt._dock_tabs import DockTabTips, new_dock
+from nnviz.qt._dock_tabs import DockTabTips, DockTitleBars, new_dock
 from nnviz.qt._files import FileActions
 from nnviz.qt._settings import Architecture, HyperParameters, SettingsStore
 from nnviz.qt._shortcut_guard import install as install_shortcut_guard
@@ -105,6 +105,7 @@ class MainWindow(MenuActions, FileActions, DataActions, InputActions, LayoutActi
         self._build_status_bar()
         self._restore_window()
         self.dock_tab_tips = DockTabTips(self)
+        self.dock_title_bars = DockTitleBars(self, self.docks)
         self._connect_views()
         self.shortcut_guard = install_shortcut_guard(self)
 
