@@ -293,7 +293,7 @@ class NoisePicture(Picture):
         left = QVBoxLayout()
         left.addWidget(_caption("<b>How sure the network is</b>: its top output for each input"))
         self.legend = _caption(" &nbsp; ".join(
-            f'<span style="color:{c}; font-size:13pt">&#9632;</span>&nbsp;{KIND_NAMES[k]}'
+            f'<span style="color:{c}; font-size:13pt">&#9632;</span>&nbsp;{KIND_NAMES[k].replace(" ", "&nbsp;")}'
             for k, c in KIND_COLORS.items()))
         left.addWidget(self.legend)
         self.histogram = _plot("top softmax output (confidence) %", "share of inputs %")
