@@ -7,6 +7,7 @@ import pytest
 
 from nnviz.engine.lab import EpochRecord, RunResult
 from nnviz.engine.lab_experiments import answer, make_plan
+from _pg_helpers import drawn_tick_texts
 
 
 def _history(name, accuracies):
@@ -120,20 +121,6 @@ def test_flat_pages_are_named_by_their_ink(qtbot, lab):
     assert "0–100% ink" in KIND_NAMES["blank"]
 
 
-def _drawn_tick_labels(plot_item, axis_name):
-    """The tick labels pyqtgraph actually draws on that axis (it drops any that would stick out)."""
-    from PySide6.QtGui import QImage, QPainter
-
-    axis = plot_item.getAxis(axis_name)
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return {text for _rect, _flags, text in specs[2]}
-
-
 @pytest.mark.parametrize("height", [170, 230, 450])
 def test_a_short_race_plot_keeps_its_100_tick(qtbot, height):
     """At 1280x720 the shuffle's top plot is about 180 px tall: a margin of 3% of the range was under
@@ -150,8 +137,8 @@ def test_a_short_race_plot_keeps_its_100_tick(qtbot, height):
     for epoch in range(1, 61):
         view.add_point("a", epoch, 95.0)
         view.add_point("b", epoch, 10.0)
-    qtbot.waitUntil(lambda: "60" in _drawn_tick_labels(view.plot, "bottom"), timeout=3000)
-    assert "100" in _drawn_tick_labels(view.plot, "left")
+    qtbot.waitUntil(lambda: "60" in drawn_tick_texts(view.plot, "bottom"), timeout=3000)
+    assert "100" in drawn_tick_texts(view.plot, "left")
 
 
 def test_the_width_race_spreads_the_curves_near_100(qtbot, lab):
@@ -167,9 +154,9 @@ def test_the_width_race_spreads_the_curves_near_100(qtbot, lab):
     pixels = view.height() / (y1 - y0)
     first, last = (curves._curves[s.name].yData[0] for s in (lab.race.plan.runs[3], lab.race.plan.runs[6]))
     assert (last - first) * pixels > 40  # 91.9% to 98.0%
-    assert {"50", "90", "98"} <= _drawn_tick_labels(curves.plot, "left")  # labelled in plain %
+    assert {"50", "90", "98"} <= drawn_tick_texts(curves.plot, "left")  # labelled in plain %
     assert y0 < curves._curves[lab.race.plan.runs[0].name].yData[0]  # 25.7% still shows
     assert curves.points(lab.race.plan.runs[0].name)[1] == [25.7]  # the data stay in plain %
     lab.select("depth")
     curves.add_point("784-10", 1, 92.0)
-    assert "stretched" not in curves._title.text() and "50" not in _drawn_tick_labels(curves.plot, "left")
+    assert "stretched" not in curves._title.text() and "50" not in drawn_tick_texts(curves.plot, "left")

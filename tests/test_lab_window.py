@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from nnviz.engine.lab_experiments import EXPERIMENTS
+from _pg_helpers import drawn_tick_texts
 
 @pytest.fixture
 def lab(qtbot, sample):
@@ -317,20 +318,6 @@ def test_the_noise_histograms_dashed_line_says_what_it_is(qtbot, lab):
     assert line.value() == pytest.approx(90) and "90%" in line.label.toPlainText()
 
 
-def _drawn_tick_labels(plot_item, axis_name):
-    """The tick labels pyqtgraph actually draws on that axis (it drops any that would stick out)."""
-    from PySide6.QtGui import QImage, QPainter
-
-    axis = plot_item.getAxis(axis_name)
-    image = QImage(10, 10, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return {text for _rect, _flags, text in specs[2]}
-
-
 @pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
 def test_race_curves_show_the_100_tick_and_the_last_epoch(qtbot, size):
     from nnviz.qt.views.race_curves import RaceCurvesView
@@ -344,8 +331,8 @@ def test_race_curves_show_the_100_tick_and_the_last_epoch(qtbot, size):
     view.set_chance(10.0)
     for epoch in range(1, 61):
         view.add_point("a", epoch, min(100.0, 15 + 2 * epoch))
-    qtbot.waitUntil(lambda: "60" in _drawn_tick_labels(view.plot, "bottom"), timeout=3000)
-    assert "100" in _drawn_tick_labels(view.plot, "left")
+    qtbot.waitUntil(lambda: "60" in drawn_tick_texts(view.plot, "bottom"), timeout=3000)
+    assert "100" in drawn_tick_texts(view.plot, "left")
 
 
 @pytest.mark.parametrize("size", [(1024, 640), (1280, 720)])
